@@ -1,0 +1,130 @@
+using System.IO.Compression;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Rl.Core;
+
+namespace Rl.Agents.Training;
+
+/// <summary>A checkpoint that cannot be read: missing, truncated, corrupted, or from an incompatible run.</summary>
+public sealed class CheckpointException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public CheckpointException(string message, Exception? inner = null) : base(message, inner) { }
+}
+
+/// <summary>
+/// Named binary entries (arrays, RNG states, JSON, serialized modules) that make up an algorithm's state. Stored as a zip
+/// archive whose entries carry CRC-32 checksums, so truncation and corruption are detected on load. <see cref="WriteAtomic"/>
+/// writes a temporary file and renames it over the target, so a crash never leaves a half-written checkpoint in its place.
+/// </summary>
+public sealed class Checkpoint
+{
+    private readonly Dictionary<string, byte[]> _entries = new(StringComparer.Ordinal);
+
+    /// <summary>The entry names.</summary>
+    public IEnumerable<string> Keys => _entries.Keys;
+
+    /// <summary>Whether an entry exists.</summary>
+    public bool Contains(string key) => _entries.ContainsKey(key);
+
+    /// <summary>Stores raw bytes.</summary>
+    public void PutBytes(string key, byte[] value) => _entries[key] = value;
+
+    /// <summary>Reads raw bytes.</summary>
+    /// <exception cref="CheckpointException">If the entry is missing.</exception>
+    public byte[] GetBytes(string key) =>
+        _entries.TryGetValue(key, out var v) ? v : throw new CheckpointException($"checkpoint has no entry '{key}'; entries: {string.Join(", ", _entries.Keys.Order())}");
+
+    /// <summary>Stores an array of unmanaged values.</summary>
+    public void PutArray<T>(string key, ReadOnlySpan<T> values) where T : unmanaged => _entries[key] = MemoryMarshal.AsBytes(values).ToArray();
+
+    /// <summary>Reads an array of unmanaged values.</summary>
+    /// <exception cref="CheckpointException">If missing or of a size that is not a whole number of elements.</exception>
+    public T[] GetArray<T>(string key) where T : unmanaged
+    {
+        var b = GetBytes(key);
+        if (b.Length % Marshal.SizeOf<T>() != 0)
+            throw new CheckpointException($"checkpoint entry '{key}' has {b.Length} bytes, not a whole number of {typeof(T).Name}");
+        return MemoryMarshal.Cast<byte, T>(b).ToArray();
+    }
+
+    /// <summary>Reads an array and checks its length.</summary>
+    /// <exception cref="CheckpointException">If missing or of another length.</exception>
+    public T[] GetArray<T>(string key, int expectedLength) where T : unmanaged
+    {
+        var a = GetArray<T>(key);
+        if (a.Length != expectedLength)
+            throw new CheckpointException($"checkpoint entry '{key}' has {a.Length} elements but {expectedLength} were expected (a different config?)");
+        return a;
+    }
+
+    /// <summary>Stores a value as JSON.</summary>
+    public void PutJson<T>(string key, T value) => _entries[key] = JsonSerializer.SerializeToUtf8Bytes(value);
+
+    /// <summary>Reads a JSON value.</summary>
+    /// <exception cref="CheckpointException">If missing or not valid JSON for <typeparamref name="T"/>.</exception>
+    public T GetJson<T>(string key)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(GetBytes(key)) ?? throw new CheckpointException($"checkpoint entry '{key}' is null");
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointException($"checkpoint entry '{key}' is not valid JSON for {typeof(T).Name}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Stores an RNG state.</summary>
+    public void PutRng(string key, Rng rng) => PutJson(key, rng.State);
+
+    /// <summary>Restores an RNG state into <paramref name="rng"/>.</summary>
+    public void GetRng(string key, Rng rng) => rng.State = GetJson<RngState>(key);
+
+    /// <summary>Writes the checkpoint to <paramref name="path"/> atomically (temporary file in the same folder, flushed, then renamed).</summary>
+    public void WriteAtomic(string path)
+    {
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        string tmp = full + $".tmp-{Environment.ProcessId}";
+        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            using (var zip = new ZipArchive(fs, ZipArchiveMode.Create, leaveOpen: true))
+            {
+                foreach (var (key, value) in _entries.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    var entry = zip.CreateEntry(key, CompressionLevel.Fastest);
+                    entry.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+                    using var s = entry.Open();
+                    s.Write(value);
+                }
+            }
+            fs.Flush(flushToDisk: true);
+        }
+        File.Move(tmp, full, overwrite: true);
+    }
+
+    /// <summary>Reads a checkpoint written by <see cref="WriteAtomic"/>.</summary>
+    /// <exception cref="CheckpointException">If the file is missing, truncated or corrupted; the message names the file.</exception>
+    public static Checkpoint Read(string path)
+    {
+        if (!File.Exists(path)) throw new CheckpointException($"checkpoint file '{path}' does not exist");
+        var cp = new Checkpoint();
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            foreach (var entry in zip.Entries)
+            {
+                using var s = entry.Open();
+                using var ms = new MemoryStream();
+                s.CopyTo(ms); // the zip reader verifies each entry's CRC-32 while reading
+                cp._entries[entry.FullName] = ms.ToArray();
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException)
+        {
+            throw new CheckpointException($"checkpoint file '{path}' is truncated or corrupted: {e.Message}", e);
+        }
+        return cp;
+    }
+}

@@ -1,0 +1,45 @@
+using Rl.Core;
+using Rl.Environments.Classic;
+
+namespace Rl.Environments;
+
+/// <summary>
+/// The entry point for built-in environments: <c>Envs.Make("CartPole-v1")</c>, as Gymnasium's <c>gym.make</c>.
+/// Touching this class registers every built-in environment in <see cref="EnvRegistry.Default"/>.
+/// </summary>
+public static class Envs
+{
+    static Envs() => RegisterBuiltIns(EnvRegistry.Default);
+
+    /// <summary>The registry holding the built-in environments.</summary>
+    public static EnvRegistry Registry => EnvRegistry.Default;
+
+    /// <summary>Builds a registered environment with its default wrappers.</summary>
+    /// <param name="id">A versioned id such as <c>CartPole-v1</c>.</param>
+    /// <param name="options">Keyword options and time-limit overrides.</param>
+    public static IEnv Make(string id, MakeOptions? options = null) => Registry.Make(id, options);
+
+    /// <summary>Builds a registered environment with keyword options given as pairs.</summary>
+    public static IEnv Make(string id, params (string Key, object Value)[] kwargs) =>
+        Registry.Make(id, new MakeOptions { Kwargs = OptionSet.Of(kwargs) });
+
+    /// <summary>Builds a registered environment and checks its observation and action types.</summary>
+    public static IEnv<TObs, TAct> Make<TObs, TAct>(string id, MakeOptions? options = null) => Registry.Make<TObs, TAct>(id, options);
+
+    /// <summary>The registered specs, sorted by id.</summary>
+    public static IReadOnlyList<EnvSpec> List() => Registry.Specs;
+
+    /// <summary>Registers the built-in environments into <paramref name="registry"/>.</summary>
+    public static void RegisterBuiltIns(EnvRegistry registry)
+    {
+        registry.Register(new EnvSpec
+        {
+            Id = CartPoleEnv.Id,
+            Factory = CartPoleEnv.FromKwargs,
+            MaxEpisodeSteps = 500,
+            RewardThreshold = 475.0,
+            KwargDocs = CartPoleEnv.KwargDocs,
+            Description = "Balance a pole on a cart (Gymnasium's CartPole-v1 dynamics).",
+        });
+    }
+}
