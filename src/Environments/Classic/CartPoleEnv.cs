@@ -26,7 +26,7 @@ namespace Rl.Environments.Classic;
 /// ẍ = temp − m_p l θ̈ cos θ / (m_c + m_p); then the explicit Euler update x += τ ẋ, ẋ += τ ẍ, θ += τ θ̇, θ̇ += τ θ̈
 /// (or semi-implicit Euler with the <c>kinematics_integrator</c> option).
 /// </remarks>
-public sealed class CartPoleEnv : Env<float[], int>
+public sealed partial class CartPoleEnv : Env<float[], int>
 {
     /// <summary>Gravity (m/s²).</summary>
     public const double Gravity = 9.8;
