@@ -237,24 +237,26 @@ public static class EnvChecker
         {
             env.Reset(_seed);
             ActSpace.Seed(_seed);
-            var problems = new List<string>();
+            // The first problem of each kind is reported; the episode runs on so that stepping after its end is still tested.
+            string? observation = null, reward = null, info = null;
             for (int t = 1; t <= options.MaxEpisodeSteps; t++)
             {
                 var action = ActSpace.Sample();
                 var s = env.Step(action);
-                if (ObsSpace.Explain(s.Observation) is string why)
-                    problems.Add($"step {t}: observation {Fmt(s.Observation)} is outside the observation space {ObsSpace}: {why}");
-                if (!double.IsFinite(s.Reward)) problems.Add($"step {t}: reward {Fmt(s.Reward)} is not finite");
-                if (s.Info is null) problems.Add($"step {t}: Step returned a null Info (use Info.Empty)");
-                if (problems.Count > 0) return Join(problems);
+                if (observation is null && ObsSpace.Explain(s.Observation) is string why)
+                    observation = $"step {t}: observation {Fmt(s.Observation)} is outside the observation space {ObsSpace}: {why}";
+                if (reward is null && !double.IsFinite(s.Reward)) reward = $"step {t}: reward {Fmt(s.Reward)} is not finite";
+                if (info is null && s.Info is null) info = $"step {t}: Step returned a null Info (use Info.Empty)";
                 if (s.Terminated || s.Truncated)
                 {
                     var next = ActSpace.Sample();
-                    return ExpectThrows<ResetNeededException>(() => env.Step(next),
+                    var afterEnd = ExpectThrows<ResetNeededException>(() => env.Step(next),
                         $"Step({Fmt(next)}) after the episode ended at step {t} (terminated={s.Terminated}, truncated={s.Truncated})");
+                    return Join([.. new[] { observation, reward, info, afterEnd }.OfType<string>()]);
                 }
             }
-            return $"skip: no episode ended within {options.MaxEpisodeSteps} random steps, so stepping after the end was not tested";
+            return Join([.. new[] { observation, reward, info }.OfType<string>()])
+                ?? $"skip: no episode ended within {options.MaxEpisodeSteps} random steps, so stepping after the end was not tested";
         }
 
         private string? CheckInvalidActions()
@@ -281,10 +283,12 @@ public static class EnvChecker
             {
                 var second = Trajectory(other ?? env, probeInvalidActions: false);
                 string which = other is null ? "two seeded runs of the same instance" : "two instances with the same seed";
-                for (int t = 0; t < first.Count; t++)
+                for (int k = 0; k < first.Count; k++)
                 {
-                    if (first[t].Equals(second[t])) continue;
-                    return $"{which} differ at step {t} (0 = reset; actions sampled with seed {_seed}, episodes reset without a seed): {first[t]} vs {second[t]}";
+                    if (first[k].Equals(second[k])) continue;
+                    return $"{which} differ (Reset(seed: {_seed}), actions sampled with seed {_seed}, later episodes reset without a seed): " +
+                           $"run 1 at {first[k]}; run 2 at {second[k]}" +
+                           (k >= 2 ? " (run 1 was also sent invalid actions before its second step: a rejected action must not change the state)" : "");
                 }
                 return null;
             }
@@ -297,19 +301,24 @@ public static class EnvChecker
         private List<Transition> Trajectory(IEnv<TObs, TAct> e, bool probeInvalidActions)
         {
             var steps = new List<Transition>();
+            int episode = 0, t = 0;
             var r = e.Reset(_seed);
-            steps.Add(new Transition(ObsSpace.Copy(r.Observation), default, 0, false, false));
+            steps.Add(new Transition("the reset of episode 0", ObsSpace.Copy(r.Observation), default, 0, false, false));
             var actions = e.ActionSpace;
             actions.Seed(_seed);
-            for (int t = 1; t <= options.DeterminismSteps; t++)
+            for (int n = 1; n <= options.DeterminismSteps; n++)
             {
-                if (probeInvalidActions && t == 2)
+                if (probeInvalidActions && n == 2)
                     foreach (var bad in InvalidActions(actions))
                         try { e.Step(bad); } catch (InvalidActionException) { }
                 var a = actions.Sample();
                 var s = e.Step(a);
-                steps.Add(new Transition(ObsSpace.Copy(s.Observation), a, s.Reward, s.Terminated, s.Truncated));
-                if (s.Done) steps.Add(new Transition(ObsSpace.Copy(e.Reset().Observation), default, 0, false, false));
+                t++;
+                steps.Add(new Transition($"step {t} of episode {episode}", ObsSpace.Copy(s.Observation), a, s.Reward, s.Terminated, s.Truncated));
+                if (!s.Done) continue;
+                episode++;
+                t = 0;
+                steps.Add(new Transition($"the reset of episode {episode}", ObsSpace.Copy(e.Reset().Observation), default, 0, false, false));
             }
             return steps;
         }
@@ -398,16 +407,17 @@ public static class EnvChecker
 
         private static string? Join(List<string> problems) => problems.Count == 0 ? null : string.Join("; ", problems);
 
-        private readonly record struct Transition(TObs Observation, TAct? Action, double Reward, bool Terminated, bool Truncated)
+        private readonly record struct Transition(string Where, TObs Observation, TAct? Action, double Reward, bool Terminated, bool Truncated)
         {
             public bool Equals(Transition other) =>
-                SameValue(Observation, other.Observation) && SameValue(Action, other.Action) && Reward.Equals(other.Reward)
+                Where == other.Where && SameValue(Observation, other.Observation) && SameValue(Action, other.Action) && Reward.Equals(other.Reward)
                 && Terminated == other.Terminated && Truncated == other.Truncated;
 
             public override int GetHashCode() => HashCode.Combine(Reward, Terminated, Truncated);
 
-            public override string ToString() =>
-                $"(action {Fmt(Action)}, observation {Fmt(Observation)}, reward {Fmt(Reward)}, terminated {Terminated}, truncated {Truncated})";
+            public override string ToString() => Where.StartsWith("the reset", StringComparison.Ordinal)
+                ? $"{Where}: observation {Fmt(Observation)}"
+                : $"{Where}: action {Fmt(Action)}, observation {Fmt(Observation)}, reward {Fmt(Reward)}, terminated {Terminated}, truncated {Truncated}";
         }
     }
 

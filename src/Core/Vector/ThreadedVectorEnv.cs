@@ -2,7 +2,8 @@ namespace Rl.Core.Vector;
 
 /// <summary>
 /// A vector environment whose sub-environments are split into fixed contiguous partitions, one per worker: the calling
-/// thread runs the first partition and persistent background threads the others, meeting at a barrier twice per call.
+/// thread runs the first partition and persistent background threads the others (woken through a generation counter and
+/// a monitor, which allocate nothing per call, unlike <see cref="Parallel"/> or a lazily initialised <see cref="Barrier"/>).
 /// Each sub-environment is always run by the same thread, and results are identical to
 /// <see cref="SyncVectorEnv{TObs, TAct}"/> for the same seeds (sub-environments share no state). Worth it when one step
 /// of a sub-environment costs much more than a thread hand-off (physics, rendering). Dispose it to stop the threads.
@@ -13,8 +14,9 @@ public sealed class ThreadedVectorEnv<TObs, TAct> : VectorEnvBase<TObs, TAct>
 {
     private readonly int[] _bounds;
     private readonly Thread[] _threads;
-    private readonly Barrier _barrier;
+    private readonly object _startGate = new(), _doneGate = new();
     private Action<int>? _work;
+    private int _generation, _pending;
     private volatile bool _stopping;
 
     /// <summary>Builds one sub-environment per factory and starts the worker threads.</summary>
@@ -36,7 +38,6 @@ public sealed class ThreadedVectorEnv<TObs, TAct> : VectorEnvBase<TObs, TAct>
         Workers = Math.Min(NumEnvs, workers == 0 ? Environment.ProcessorCount : workers);
         _bounds = new int[Workers + 1];
         for (int w = 0; w <= Workers; w++) _bounds[w] = (int)((long)w * NumEnvs / Workers);
-        _barrier = new Barrier(Workers);
         _threads = new Thread[Workers - 1];
         for (int w = 1; w < Workers; w++)
         {
@@ -53,9 +54,17 @@ public sealed class ThreadedVectorEnv<TObs, TAct> : VectorEnvBase<TObs, TAct>
     protected override void ForEachEnv(Action<int> work)
     {
         _work = work;
-        _barrier.SignalAndWait();
+        Volatile.Write(ref _pending, Workers - 1);
+        lock (_startGate)
+        {
+            _generation = unchecked(_generation + 1);
+            Monitor.PulseAll(_startGate);
+        }
         RunPartition(0);
-        _barrier.SignalAndWait();
+        var spin = new SpinWait();
+        while (Volatile.Read(ref _pending) != 0 && !spin.NextSpinWillYield) spin.SpinOnce();
+        lock (_doneGate)
+            while (_pending != 0) Monitor.Wait(_doneGate);
         _work = null;
     }
 
@@ -68,12 +77,21 @@ public sealed class ThreadedVectorEnv<TObs, TAct> : VectorEnvBase<TObs, TAct>
     private void WorkerLoop(object? state)
     {
         int w = (int)state!;
+        int seen = 0;
         while (true)
         {
-            _barrier.SignalAndWait();
+            // Spin briefly (the next call usually comes soon), then sleep on the monitor.
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _generation) == seen && !spin.NextSpinWillYield) spin.SpinOnce();
+            lock (_startGate)
+            {
+                while (_generation == seen) Monitor.Wait(_startGate);
+                seen = _generation;
+            }
             if (_stopping) return;
             RunPartition(w);
-            _barrier.SignalAndWait();
+            if (Interlocked.Decrement(ref _pending) == 0)
+                lock (_doneGate) Monitor.PulseAll(_doneGate);
         }
     }
 
@@ -83,9 +101,12 @@ public sealed class ThreadedVectorEnv<TObs, TAct> : VectorEnvBase<TObs, TAct>
         if (!_stopping)
         {
             _stopping = true;
-            _barrier.SignalAndWait();
+            lock (_startGate)
+            {
+                _generation = unchecked(_generation + 1);
+                Monitor.PulseAll(_startGate);
+            }
             foreach (var t in _threads) t.Join();
-            _barrier.Dispose();
         }
         base.Dispose();
     }
