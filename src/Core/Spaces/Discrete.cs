@@ -25,7 +25,8 @@ public sealed class Discrete : Space<int>
     public override int Sample() => Start + Random.NextInt(N);
 
     /// <inheritdoc />
-    public override bool Contains(int value) => (uint)(value - Start) < (uint)N;
+    // Unchecked: the unsigned wrap-around is the range test (Debug builds check arithmetic overflow).
+    public override bool Contains(int value) => unchecked((uint)(value - Start)) < (uint)N;
 
     /// <inheritdoc />
     public override string? Explain(int value) =>
