@@ -189,7 +189,8 @@ public sealed class Box<T> : Space<T[]>, IBox where T : unmanaged, INumber<T>
         return "[" + string.Join(" ", b.Take(8).Select(Num)) + (b.Length > 8 ? " ...]" : "]");
     }
 
-    // As NumPy prints: the shortest text that round-trips in the element type, floats with a decimal point (1.0, not 1).
+    // The shortest text that round-trips in the element type, as NumPy prints bounds (0.41887903, not 0.418879). Integral
+    // floats print without NumPy's trailing ".0" (Box(-1, 1, ...)): messages and tests across the toolkit rely on that form.
     private static string Num(T x)
     {
         if (typeof(T) == typeof(byte)) return byte.CreateChecked(x).ToString(CultureInfo.InvariantCulture);
@@ -199,8 +200,7 @@ public sealed class Box<T> : Space<T[]>, IBox where T : unmanaged, INumber<T>
         string text = typeof(T) == typeof(float)
             ? float.CreateChecked(x).ToString("R", CultureInfo.InvariantCulture)
             : d.ToString("R", CultureInfo.InvariantCulture);
-        text = text.Replace("E", "e", StringComparison.Ordinal);
-        return text.Contains('.') || text.Contains('e') ? text : text + ".0";
+        return text.Replace("E", "e", StringComparison.Ordinal);
     }
 
     /// <inheritdoc />

@@ -98,6 +98,7 @@ public class BoxTests
         Assert.Equal("has 3 elements but shape (4,) needs 4", box.Explain([0f, 0f, 0f]));
         Assert.Equal("element 1 = 3.5 is outside [-1, 2]", box.Explain([0f, 3.5f, 0f, 0f]));
         Assert.Equal("element 2 is NaN", box.Explain([0f, 0f, float.NaN, 0f]));
+        Assert.Equal("element 3 is NaN", box.ExplainObject(new[] { 0f, 0f, 0f, float.NaN }));
         Assert.Contains("Double[]", box.ExplainObject(new double[4]));
         Assert.False(box.ContainsObject(new double[4]));
         Assert.False(box.ContainsObject(null));
@@ -116,13 +117,13 @@ public class BoxTests
     public void ToStringIsGymnasiumStyle()
     {
         Assert.Equal("Box(-inf, inf, (4,), float32)", new Box<float>(float.NegativeInfinity, float.PositiveInfinity, 4).ToString());
-        Assert.Equal("Box(-1.0, 1.0, (2,), float32)", new Box<float>(-1f, 1f, 2).ToString());
-        Assert.Equal("Box(0.0, 1.5, (2, 3), float64)", new Box<double>(0.0, 1.5, 2, 3).ToString());
+        Assert.Equal("Box(-1, 1, (2,), float32)", new Box<float>(-1f, 1f, 2).ToString());
+        Assert.Equal("Box(0, 1.5, (2, 3), float64)", new Box<double>(0.0, 1.5, 2, 3).ToString());
         // float32 bounds print with the digits that identify the float, as NumPy prints them.
         Assert.Equal("Box([-4.8 -inf -0.41887903 -inf], [4.8 inf 0.41887903 inf], (4,), float32)",
             new Box<float>([-4.8f, float.NegativeInfinity, -0.41887903f, float.NegativeInfinity],
                 [4.8f, float.PositiveInfinity, 0.41887903f, float.PositiveInfinity]).ToString());
-        Assert.Equal("Box(0.0, 1e+20, (1,), float64)", new Box<double>(0.0, 1e20, 1).ToString());
+        Assert.Equal("Box(0, 1e+20, (1,), float64)", new Box<double>(0.0, 1e20, 1).ToString());
     }
 
     [Fact]

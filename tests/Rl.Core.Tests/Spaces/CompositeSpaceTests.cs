@@ -8,7 +8,7 @@ public class TupleSpaceTests
 
     [Fact]
     public void ToStringListsTheSubspaces() =>
-        Assert.Equal("Tuple(Discrete(2), Box(-1.0, 1.0, (2,), float32))", Make().ToString());
+        Assert.Equal("Tuple(Discrete(2), Box(-1, 1, (2,), float32))", Make().ToString());
 
     [Fact]
     public void ContainsChecksEveryEntry()
@@ -17,7 +17,7 @@ public class TupleSpaceTests
         Assert.True(space.Contains([1, new[] { 0.5f, -1f }]));
         Assert.Equal("has 1 entries but the tuple has 2", space.Explain([1]));
         Assert.Equal("entry 0 (Discrete(2)): 2 is outside {0, ..., 1}", space.Explain([2, new[] { 0f, 0f }]));
-        Assert.Equal("entry 1 (Box(-1.0, 1.0, (2,), float32)): element 1 is NaN", space.Explain([0, new[] { 0f, float.NaN }]));
+        Assert.Equal("entry 1 (Box(-1, 1, (2,), float32)): element 1 is NaN", space.Explain([0, new[] { 0f, float.NaN }]));
         Assert.Contains("entry 1", space.Explain([0, new[] { 0.0, 0.0 }]));
         Assert.Contains("Double[]", space.Explain([0, new[] { 0.0, 0.0 }]));
     }
@@ -75,7 +75,7 @@ public class DictSpaceTests
     {
         var space = Make();
         Assert.Equal(["mode", "position"], space.Spaces.Select(p => p.Key));
-        Assert.Equal("Dict('mode': Discrete(3), 'position': Box(-1.0, 1.0, (2,), float32))", space.ToString());
+        Assert.Equal("Dict('mode': Discrete(3), 'position': Box(-1, 1, (2,), float32))", space.ToString());
         Assert.Equal(new Discrete(3), space["mode"]);
         Assert.Contains("keys: mode, position", Assert.Throws<KeyNotFoundException>(() => space["speed"]).Message);
     }
@@ -89,7 +89,7 @@ public class DictSpaceTests
         var extra = Value(0, 0f, 0f);
         extra["speed"] = 1.0;
         Assert.Equal("key 'speed' is not in the space", space.Explain(extra));
-        Assert.Equal("key 'position' (Box(-1.0, 1.0, (2,), float32)): element 0 is NaN", space.Explain(Value(0, float.NaN, 0f)));
+        Assert.Equal("key 'position' (Box(-1, 1, (2,), float32)): element 0 is NaN", space.Explain(Value(0, float.NaN, 0f)));
         Assert.Equal("key 'mode' (Discrete(3)): 3 is outside {0, ..., 2}", space.Explain(Value(3, 0f, 0f)));
         Assert.Contains("key 'mode'", space.Explain(new Dictionary<string, object> { ["mode"] = 1L, ["position"] = new float[2] }));
     }
