@@ -1,4 +1,5 @@
 using Rl.Core;
+using Rl.Core.Spaces;
 
 namespace Rl.Core.Tests;
 
@@ -74,9 +75,9 @@ public class CheckerTests
 
     private sealed class WrongTypes : Env<int, int>
     {
-        private readonly Spaces.Discrete _space = new(2);
-        public override Spaces.Space<int> ObservationSpace => _space;
-        public override Spaces.Space<int> ActionSpace => _space;
+        private readonly Discrete _space = new(2);
+        public override Space<int> ObservationSpace => _space;
+        public override Space<int> ActionSpace => _space;
         protected override ResetResult<int> ResetCore(OptionSet options, int into) => new(0, Info.Empty);
         protected override StepResult<int> StepCore(int action, int into) => new(0, 0, true, false, Info.Empty);
     }
