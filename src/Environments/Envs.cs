@@ -26,6 +26,13 @@ public static class Envs
     /// <summary>Builds a registered environment and checks its observation and action types.</summary>
     public static IEnv<TObs, TAct> Make<TObs, TAct>(string id, MakeOptions? options = null) => Registry.Make<TObs, TAct>(id, options);
 
+    /// <summary>Builds <paramref name="numEnvs"/> copies of a registered environment as one vector environment.</summary>
+    /// <param name="id">A versioned id such as <c>CartPole-v1</c>.</param>
+    /// <param name="numEnvs">Number of sub-environments.</param>
+    /// <param name="options">Autoreset mode, sync or threaded, and make options.</param>
+    public static Rl.Core.Vector.IVectorEnv<TObs, TAct> MakeVector<TObs, TAct>(string id, int numEnvs, Rl.Core.Vector.VectorEnvOptions? options = null) =>
+        Rl.Core.Vector.VectorEnv.MakeVector<TObs, TAct>(Registry, id, numEnvs, options);
+
     /// <summary>The registered specs, sorted by id.</summary>
     public static IReadOnlyList<EnvSpec> List() => Registry.Specs;
 
