@@ -1,5 +1,6 @@
 using Rl.Core;
 using Rl.Environments.Classic;
+using Rl.Environments.MuJoCo;
 
 namespace Rl.Environments;
 
@@ -41,5 +42,6 @@ public static class Envs
             KwargDocs = CartPoleEnv.KwargDocs,
             Description = "Balance a pole on a cart (Gymnasium's CartPole-v1 dynamics).",
         });
+        MuJoCoEnvs.Register(registry);
     }
 }
