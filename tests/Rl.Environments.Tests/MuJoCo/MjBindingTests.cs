@@ -39,6 +39,14 @@ public class MjBindingTests
     }
 
     [Fact]
+    public void MissingLibraryNamesTheDebianPackage()
+    {
+        var e = Assert.Throws<DllNotFoundException>(() => Rl.Environments.MuJoCo.Native.MjApi.LoadLibrary("libmujoco.so.0.0.0"));
+        Assert.Contains("libmujoco.so.0.0.0", e.Message);
+        Assert.Contains("apt-get install -y libmujoco2.2.2", e.Message);
+    }
+
+    [Fact]
     public void MissingFileNamesTheFile()
     {
         var e = Assert.Throws<FileNotFoundException>(() => MjModel.FromXmlFile("/nonexistent/robot.xml"));

@@ -62,17 +62,7 @@ internal static unsafe class MjApi
         lock (LoadGate)
         {
             if (_loaded) return;
-            nint lib;
-            try
-            {
-                lib = NativeLibrary.Load(LibraryName, typeof(MjApi).Assembly, null);
-            }
-            catch (DllNotFoundException e)
-            {
-                throw new DllNotFoundException(
-                    $"MuJoCo 2.2.2 ({LibraryName}) is not installed; the MuJoCo environments need it. On Debian 12 install it with: " +
-                    $"sudo apt-get install -y {DebianPackage}  (add libmujoco-dev for the C headers). Loader message: {e.Message}", e);
-            }
+            nint lib = LoadLibrary(LibraryName);
             nint Get(string name) => NativeLibrary.GetExport(lib, name);
             mj_version = (delegate* unmanaged[Cdecl]<int>)Get("mj_version");
             int version = mj_version();
@@ -99,6 +89,22 @@ internal static unsafe class MjApi
             *(delegate* unmanaged[Cdecl]<byte*, void>*)Get("mju_user_error") = &OnError;
             *(delegate* unmanaged[Cdecl]<byte*, void>*)Get("mju_user_warning") = &OnWarning;
             _loaded = true;
+        }
+    }
+
+    /// <summary>Loads a shared library, turning "not found" into a message with the Debian package to install.</summary>
+    /// <exception cref="DllNotFoundException">If it cannot be loaded.</exception>
+    internal static nint LoadLibrary(string name)
+    {
+        try
+        {
+            return NativeLibrary.Load(name, typeof(MjApi).Assembly, null);
+        }
+        catch (DllNotFoundException e)
+        {
+            throw new DllNotFoundException(
+                $"MuJoCo 2.2.2 ({name}) is not installed; the MuJoCo environments need it. On Debian 12 install it with: " +
+                $"sudo apt-get install -y {DebianPackage}  (add libmujoco-dev for the C headers). Loader message: {e.Message}", e);
         }
     }
 
