@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Rl.Core;
 using Rl.Environments.MuJoCo;
 using Rl.Experiments.Cli;
@@ -16,7 +16,8 @@ namespace Rl.Experiments.Benchmarks;
 /// or reaches 1000 steps) and, separately, replayed on a bare <see cref="MjData"/>: the same resets (the recorded noisy start
 /// states, then <c>mj_forward</c>), the same controls and <c>frame_skip</c> <c>mj_step</c> calls per environment step. MuJoCo is
 /// deterministic, so both runs visit the same states (the benchmark checks that the final states agree bit for bit) and do the same
-/// contact work. Each measurement is repeated and the fastest kept, since other processes on the machine only ever slow a run down.
+/// contact work. Time is the benchmark thread's own CPU time (<c>CLOCK_THREAD_CPUTIME_ID</c>), so the rates are per core even on a
+/// busy machine; each measurement is repeated and the fastest kept.
 /// </remarks>
 public static class MuJoCoBenchmark
 {
@@ -41,7 +42,7 @@ public static class MuJoCoBenchmark
         foreach (var id in ids)
             if (!known.Contains(id)) throw new UsageException($"bench mujoco: unknown environment '{id}'; choose from {string.Join(", ", known)}. Usage: {Usage}");
 
-        Console.WriteLine($"MuJoCo {MuJoCoLibrary.Version} locomotion environments vs raw mj_step, one thread, {steps} env steps per run, best of {repeats} (seed {seed}).");
+        Console.WriteLine($"MuJoCo {MuJoCoLibrary.Version} locomotion environments vs raw mj_step, one thread, {steps} env steps per run, best of {repeats} (seed {seed}); rates per second of thread CPU time.");
         Console.WriteLine($"Machine: {Environment.ProcessorCount} logical cores, .NET {Environment.Version}.");
         Console.WriteLine();
         Console.WriteLine("| Env | frame skip | raw mj_step/s | raw steps/s (mj_step/s ÷ skip) | env steps/s (step_info=false) | overhead | bytes/step | env steps/s (default info) | overhead | bytes/step |");
@@ -57,6 +58,24 @@ public static class MuJoCoBenchmark
         Console.WriteLine();
         Console.WriteLine("overhead = raw steps/s ÷ env steps/s − 1 (time the environment adds per step). Target: ≤ 20%.");
         return 0;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
+
+    /// <summary>CPU seconds used by the calling thread: unlike wall time, not inflated when other processes share the cores.</summary>
+    private static double ThreadCpuSeconds()
+    {
+        const int clockThreadCpuTimeId = 3;
+        if (ClockGetTime(clockThreadCpuTimeId, out var t) != 0) throw new InvalidOperationException("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
+        return t.Seconds + t.Nanoseconds * 1e-9;
     }
 
     private static string Overhead(double raw, double env) => string.Create(CultureInfo.InvariantCulture, $"{(raw / env - 1) * 100:0.0}%");
@@ -137,7 +156,7 @@ public static class MuJoCoBenchmark
         var obs = new double[env.ObservationSpace.Shape[0]];
         var actions = script.Actions;
         long bytes = GC.GetAllocatedBytesForCurrentThread();
-        var clock = Stopwatch.StartNew();
+        double start = ThreadCpuSeconds();
         env.Reset(seed, into: obs);
         int length = 0;
         for (int i = 0; i < actions.Length; i++)
@@ -149,7 +168,7 @@ public static class MuJoCoBenchmark
                 length = 0;
             }
         }
-        double seconds = clock.Elapsed.TotalSeconds;
+        double seconds = ThreadCpuSeconds() - start;
         bytes = GC.GetAllocatedBytesForCurrentThread() - bytes;
         if (!env.Data.Qpos.SequenceEqual(script.FinalQpos))
             throw new InvalidOperationException($"bench mujoco: {env.Name} did not reproduce the recorded trajectory; the comparison would be unfair");
@@ -169,7 +188,7 @@ public static class MuJoCoBenchmark
         using var data = model.MakeData();
         var actions = script.Actions;
         int next = 0;
-        var clock = Stopwatch.StartNew();
+        double start = ThreadCpuSeconds();
         for (int i = 0; i < actions.Length; i++)
         {
             if (next < script.Starts.Count && script.Starts[next].Step == i)
@@ -185,7 +204,7 @@ public static class MuJoCoBenchmark
             for (int j = 0; j < ctrl.Length; j++) ctrl[j] = a[j];
             data.Step(frameSkip);
         }
-        double seconds = clock.Elapsed.TotalSeconds;
+        double seconds = ThreadCpuSeconds() - start;
         if (!data.Qpos.SequenceEqual(script.FinalQpos))
             throw new InvalidOperationException($"bench mujoco: the raw replay of {id} diverged from the environment's trajectory");
         return seconds;
