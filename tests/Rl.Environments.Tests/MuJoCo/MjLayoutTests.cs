@@ -5,7 +5,7 @@ namespace Rl.Environments.Tests.MuJoCo;
 
 /// <summary>
 /// The C# mirrors of mjModel/mjData must match MuJoCo 2.2.2 byte for byte. The expected offsets below were printed by a C
-/// program compiled against /usr/include/mujoco (libmujoco-dev 2.2.2) with offsetof/sizeof; the behavioural tests then read
+/// program compiled against /usr/include/mujoco (libmujoco-dev 2.2.2) with offsetof/sizeof (mujoco_offsets.c beside this file); the behavioural tests then read
 /// values through the mirrors that only the right offsets can produce.
 /// </summary>
 public unsafe class MjLayoutTests
