@@ -1,5 +1,6 @@
 using Rl.Core;
 using Rl.Environments.Classic;
+using Rl.Environments.MuJoCo;
 
 namespace Rl.Environments;
 
@@ -48,5 +49,6 @@ public static class Envs
             KwargDocs = CartPoleEnv.KwargDocs,
             Description = "Balance a pole on a cart (Gymnasium's CartPole-v1 dynamics).",
         });
+        MuJoCoEnvs.Register(registry);
     }
 }
