@@ -86,7 +86,7 @@ public sealed class Ars : GradientFreeAlgorithm
             ["return_std"] = sigmaR,
             ["step_norm"] = stepNorm,
             ["top_direction_score"] = best[top[0]],
-            ["observation_count"] = ObservationStatistics?.Count ?? 0,
+            ["observation_count"] = RunningObservationStats?.Count ?? 0,
         });
     }
 

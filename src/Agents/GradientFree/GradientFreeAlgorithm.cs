@@ -43,7 +43,7 @@ public abstract class GradientFreeAlgorithm : IAlgorithm
         }
         Noise = NoiseTable.Shared(config.NoiseTableSeed, config.NoiseTableSize);
         Rng = new Rng(context.Seed);
-        ObservationStatistics = normalizeObservations ? new RunningMeanStd(Architecture.ObservationSize) : null;
+        RunningObservationStats = normalizeObservations ? new RunningMeanStd(Architecture.ObservationSize) : null;
     }
 
     /// <inheritdoc />
@@ -68,7 +68,7 @@ public abstract class GradientFreeAlgorithm : IAlgorithm
     protected Rng Rng { get; }
 
     /// <summary>Running statistics of the observations seen in training, when observations are normalized.</summary>
-    protected RunningMeanStd? ObservationStatistics { get; }
+    protected RunningMeanStd? RunningObservationStats { get; }
 
     /// <summary>The parameters of the policy the algorithm currently proposes (θ, μ, or the best found).</summary>
     protected abstract ReadOnlySpan<float> PolicyParameters { get; }
@@ -101,14 +101,14 @@ public abstract class GradientFreeAlgorithm : IAlgorithm
     /// </summary>
     /// <param name="candidates">The parameter vectors to score.</param>
     /// <param name="rewardShift">Subtracted from every reward in the fitness (ARS's survival-bonus removal); not from the reported returns.</param>
-    /// <param name="updateObservationStatistics">Merge the visited states into <see cref="ObservationStatistics"/>.</param>
+    /// <param name="updateObservationStatistics">Merge the visited states into <see cref="RunningObservationStats"/>.</param>
     protected CandidateScores Score(IReadOnlyList<Candidate> candidates, double rewardShift = 0, bool updateObservationStatistics = false)
     {
         int n = candidates.Count, episodes = _config.EpisodesPerCandidate;
         var returns = new double[n * episodes];
         var lengths = new int[n * episodes];
         var filter = CurrentFilter();
-        bool collect = updateObservationStatistics && ObservationStatistics is not null;
+        bool collect = updateObservationStatistics && RunningObservationStats is not null;
         if (collect && _taskStatistics.Length < n)
             _taskStatistics = [.. _taskStatistics, .. Enumerable.Range(0, n - _taskStatistics.Length).Select(_ => new ObservationStatistics(Architecture.ObservationSize))];
         bool deterministic = !_config.StochasticActions;
@@ -127,7 +127,7 @@ public abstract class GradientFreeAlgorithm : IAlgorithm
             }
         });
         if (collect)
-            for (int i = 0; i < n; i++) _taskStatistics[i].MergeInto(ObservationStatistics!);
+            for (int i = 0; i < n; i++) _taskStatistics[i].MergeInto(RunningObservationStats!);
         var fitness = new double[n];
         for (int i = 0; i < n; i++)
         {
@@ -169,17 +169,17 @@ public abstract class GradientFreeAlgorithm : IAlgorithm
     }
 
     /// <summary>A frozen snapshot of the observation normalization, or null when observations are not normalized.</summary>
-    protected ObservationFilter? CurrentFilter() => ObservationStatistics is null ? null : ObservationFilter.From(ObservationStatistics);
+    protected ObservationFilter? CurrentFilter() => RunningObservationStats is null ? null : ObservationFilter.From(RunningObservationStats);
 
     /// <inheritdoc />
     public void Save(Checkpoint checkpoint)
     {
-        checkpoint.PutJson(Prefix + "meta", new Meta(Id, Dimension, Noise.Seed, Noise.Size, Iteration, EnvSteps, ObservationStatistics?.Count ?? 0));
+        checkpoint.PutJson(Prefix + "meta", new Meta(Id, Dimension, Noise.Seed, Noise.Size, Iteration, EnvSteps, RunningObservationStats?.Count ?? 0));
         checkpoint.PutRng(Prefix + "rng", Rng);
-        if (ObservationStatistics is not null)
+        if (RunningObservationStats is not null)
         {
-            checkpoint.PutArray<double>(Prefix + "observation_mean", ObservationStatistics.Mean);
-            checkpoint.PutArray<double>(Prefix + "observation_variance", ObservationStatistics.Variance);
+            checkpoint.PutArray<double>(Prefix + "observation_mean", RunningObservationStats.Mean);
+            checkpoint.PutArray<double>(Prefix + "observation_variance", RunningObservationStats.Variance);
         }
         SaveState(checkpoint);
     }
@@ -195,10 +195,10 @@ public abstract class GradientFreeAlgorithm : IAlgorithm
         if (meta.NoiseSeed != Noise.Seed || meta.NoiseSize != Noise.Size)
             throw new CheckpointException($"the checkpoint used noise table (seed {meta.NoiseSeed}, size {meta.NoiseSize}) but this config uses (seed {Noise.Seed}, size {Noise.Size})");
         checkpoint.GetRng(Prefix + "rng", Rng);
-        if (ObservationStatistics is not null)
-            ObservationStatistics.Set(
-                checkpoint.GetArray<double>(Prefix + "observation_mean", ObservationStatistics.Size),
-                checkpoint.GetArray<double>(Prefix + "observation_variance", ObservationStatistics.Size),
+        if (RunningObservationStats is not null)
+            RunningObservationStats.Set(
+                checkpoint.GetArray<double>(Prefix + "observation_mean", RunningObservationStats.Size),
+                checkpoint.GetArray<double>(Prefix + "observation_variance", RunningObservationStats.Size),
                 meta.ObservationCount);
         LoadState(checkpoint);
         (Iteration, EnvSteps) = (meta.Iteration, meta.EnvSteps);

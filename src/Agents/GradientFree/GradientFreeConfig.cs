@@ -53,9 +53,12 @@ public abstract record GradientFreeConfig
     [Description("Longest training rollout in steps (0: until the environment ends the episode).")]
     public int Horizon { get; init; }
 
-    /// <summary>Floats in the shared noise table. Default: 2^22 (16 MiB).</summary>
+    /// <summary>
+    /// Floats in the shared noise table. Default: 2^20 (4 MiB). Slices at different offsets are shifted windows of independent
+    /// samples, nearly uncorrelated however much they overlap, so the table need not be much larger than the policy.
+    /// </summary>
     [Description("Floats in the shared Gaussian noise table that perturbations are sliced from (at least twice the parameter count).")]
-    public int NoiseTableSize { get; init; } = 1 << 22;
+    public int NoiseTableSize { get; init; } = 1 << 20;
 
     /// <summary>Seed of the shared noise table (the run's seed chooses the slices). Default: 20170310.</summary>
     [Description("Seed of the shared noise table; the run's seed chooses which slices are used.")]

@@ -14,6 +14,7 @@ public sealed class NoiseTable
     private const int ChunkSize = 1 << 16;
     private static readonly Dictionary<(long Seed, int Size), WeakReference<NoiseTable>> Cache = [];
     private static readonly Lock CacheGate = new();
+    private static NoiseTable? _lastShared;
     private readonly float[] _values;
 
     /// <summary>Generates a table of <paramref name="size"/> standard normal floats from <paramref name="seed"/>.</summary>
@@ -40,9 +41,10 @@ public sealed class NoiseTable
     {
         lock (CacheGate)
         {
-            if (Cache.TryGetValue((seed, size), out var weak) && weak.TryGetTarget(out var table)) return table;
+            if (Cache.TryGetValue((seed, size), out var weak) && weak.TryGetTarget(out var table)) return _lastShared = table;
             table = new NoiseTable(seed, size);
             Cache[(seed, size)] = new WeakReference<NoiseTable>(table);
+            _lastShared = table; // keeps the latest table alive between runs made one after another
             return table;
         }
     }

@@ -206,10 +206,10 @@ public sealed class BoxHead<T> : ActionHead<T[]> where T : unmanaged, INumber<T>
             double y = output[i];
             if (!deterministic) y += Noise * Require(rng).NextGaussian();
             if (Mode == BoxActionMode.Tanh) y = _low[i] + (Math.Tanh(y) + 1) * 0.5 * (_high[i] - _low[i]);
-            // Clamp in both modes: tanh's rescaling can round a hair past a bound.
+            // Clamp in both modes: tanh's rescaling can round a hair past a bound. The bounds are the space's own values
+            // widened to double, so converting back cannot leave them.
             buffer[i] = T.CreateSaturating(Math.Clamp(y, _low[i], _high[i]));
         }
-        _space.Clip(buffer);
         return buffer;
     }
 }

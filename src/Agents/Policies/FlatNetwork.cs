@@ -15,6 +15,8 @@ public readonly record struct ParameterBlock(string Name, int Offset, int Length
 /// </summary>
 public abstract class FlatNetwork
 {
+    private int _parameterCount = -1; // computed once: Forward checks it on every call
+
     /// <summary>Length of the input vector.</summary>
     public abstract int InputSize { get; }
 
@@ -25,7 +27,7 @@ public abstract class FlatNetwork
     public abstract IReadOnlyList<ParameterBlock> Blocks { get; }
 
     /// <summary>Total number of parameters.</summary>
-    public int ParameterCount => Blocks.Sum(b => b.Length);
+    public int ParameterCount => _parameterCount >= 0 ? _parameterCount : _parameterCount = Blocks.Sum(b => b.Length);
 
     /// <summary>Floats of scratch memory <see cref="Forward"/> needs for intermediate activations.</summary>
     public abstract int ScratchSize { get; }
