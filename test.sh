@@ -10,7 +10,8 @@ cd "$root"
 
 # Debian packages the build and the tests need, in one place (add yours here, one per line, with the reason).
 REQUIRED_PACKAGES=(
-  libstdc++6   # libtorch and TorchSharp's native libraries
+  libstdc++6         # libtorch and TorchSharp's native libraries
+  fonts-dejavu-core  # text in the learning-curve plots (ScottPlot through SkiaSharp)
 )
 
 missing=()

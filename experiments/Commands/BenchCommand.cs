@@ -21,9 +21,9 @@ public static class BenchCommand
     public static int Run(IReadOnlyList<string> args)
     {
         var a = new ArgReader(args, "rl bench");
-        string what = a.RequirePositional("what to benchmark (env)");
         long steps = a.Long("--steps") ?? 20_000_000;
         int repeats = a.Int("--repeats", 1, 100) ?? 3;
+        string what = a.RequirePositional("what to benchmark (env)");
         a.EnsureAllConsumed();
         if (steps < 1) throw new UsageException($"rl bench: --steps {steps} must be positive");
         switch (what)
