@@ -279,7 +279,9 @@ public sealed class TrainingSession : IDisposable
             if (run.StopWhenSolved && eval?.Solved == true) { status = TrainingStatus.Solved; break; }
         }
 
-        double wall = _state.WallSeconds + clock.Elapsed.TotalSeconds;
+        // Training time: up to here, before the final checkpoint, evaluation and plot.
+        var trained = clock.Elapsed;
+        double wall = _state.WallSeconds + trained.TotalSeconds;
         if (status != TrainingStatus.Diverged)
         {
             checkpoint = WriteCheckpoint(clock.Elapsed.TotalSeconds);
@@ -296,7 +298,7 @@ public sealed class TrainingSession : IDisposable
         var outcome = new TrainingOutcome(status, Algorithm.Iteration, Algorithm.EnvSteps, _state.Episodes, wall, final, checkpoint, problem);
         WritePlot();
         WriteResult(outcome);
-        progress.Finish(Report(clock.Elapsed, (Algorithm.EnvSteps - startSteps) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)));
+        progress.Finish(Report(trained, (Algorithm.EnvSteps - startSteps) / Math.Max(trained.TotalSeconds, 1e-9)));
         return outcome;
     }
 

@@ -139,6 +139,6 @@ public static class EventFileReader
         uint crc = 0xFFFFFFFFu;
         foreach (byte b in data) crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
         crc ^= 0xFFFFFFFFu;
-        return ((crc >> 15) | (crc << 17)) + 0xA282EAD8u;
+        return unchecked(((crc >> 15) | (crc << 17)) + 0xA282EAD8u);
     }
 }
