@@ -41,5 +41,6 @@ public static class Envs
             KwargDocs = CartPoleEnv.KwargDocs,
             Description = "Balance a pole on a cart (Gymnasium's CartPole-v1 dynamics).",
         });
+        registry.RegisterNamespace(Python.PythonEnv.Namespace, Python.PythonEnv.Make);
     }
 }
