@@ -14,7 +14,8 @@ namespace Rl.Environments.Python;
 /// </summary>
 internal sealed class PythonWorker : IDisposable
 {
-    private static readonly TimeSpan DumpGrace = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan DumpGrace = TimeSpan.FromSeconds(2);
+    private static readonly long DumpQuiet = Stopwatch.Frequency / 10;
 
     private readonly Process _process;
     private readonly Stream _stdin, _stdout;
@@ -26,6 +27,7 @@ internal sealed class PythonWorker : IDisposable
     private int _start, _end;
     private long _deadline = long.MaxValue, _killAt = long.MaxValue;
     private TimeSpan _timeout;
+    private long _linesBeforeDump;
     private bool _timedOut, _pending, _broken, _closeSent;
     private volatile bool _disposed;
 
@@ -239,7 +241,10 @@ internal sealed class PythonWorker : IDisposable
             $"the Python worker (pid {ProcessId}, {Python}) {code} during {what}{tail}", inner: cause);
     }
 
-    /// <summary>Called by the watchdog: past the deadline, ask for a stack dump, then kill.</summary>
+    /// <summary>
+    /// Called by the watchdog: past the deadline, ask for a stack dump (SIGUSR1), then kill once the dump has stopped
+    /// arriving on stderr, or after <see cref="DumpGrace"/> at the latest.
+    /// </summary>
     internal void Watch(long now)
     {
         lock (_watch)
@@ -249,10 +254,12 @@ internal sealed class PythonWorker : IDisposable
             {
                 _timedOut = true;
                 _killAt = now + (long)(DumpGrace.TotalSeconds * Stopwatch.Frequency);
+                _linesBeforeDump = _stderr.LineCount;
                 _killer.Signal(Native.SigUsr1);
                 return;
             }
-            if (now < _killAt) return;
+            bool dumped = _stderr.LineCount > _linesBeforeDump && now - _stderr.LastLineTimestamp > DumpQuiet;
+            if (now < _killAt && !dumped) return;
             _killAt = long.MaxValue;
         }
         KillNow();
@@ -341,9 +348,19 @@ internal sealed class StderrTail(string? forwardPrefix)
         {
             _lines.Enqueue(line);
             while (_lines.Count > MaxLines) _lines.Dequeue();
+            _lastLine = Stopwatch.GetTimestamp();
+            _lineCount++;
         }
         if (forwardPrefix is not null) Console.Error.WriteLine(forwardPrefix + line);
     }
+
+    /// <summary>Lines seen so far.</summary>
+    public long LineCount { get { lock (_lock) return _lineCount; } }
+
+    /// <summary>When the last line arrived (<see cref="Stopwatch.GetTimestamp"/>).</summary>
+    public long LastLineTimestamp { get { lock (_lock) return _lastLine; } }
+
+    private long _lineCount, _lastLine;
 
     public void WaitForEnd(TimeSpan timeout) => _ended.Wait(timeout);
 
