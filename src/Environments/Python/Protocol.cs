@@ -340,8 +340,9 @@ internal sealed class FrameReader
 internal static class PythonValues
 {
     /// <summary>
-    /// The Python value for an option: strings that read as a number, <c>true</c>/<c>false</c> (or Python's spelling),
-    /// <c>null</c>/<c>None</c>, or a JSON list or object become those; other strings stay strings; typed values pass as they are.
+    /// The Python value for an option: strings that read as a number (<c>inf</c> and <c>nan</c> included), <c>true</c>/<c>false</c>
+    /// (or Python's spelling), <c>null</c>/<c>None</c>, or a JSON list or object become those; other strings stay strings;
+    /// typed values pass as they are.
     /// </summary>
     public static object? FromOption(object value)
     {
@@ -353,9 +354,14 @@ internal static class PythonValues
             case "false" or "False": return false;
             case "null" or "None": return null;
         }
+        switch (t.ToLowerInvariant())
+        {
+            case "inf" or "+inf" or "infinity": return double.PositiveInfinity;
+            case "-inf" or "-infinity": return double.NegativeInfinity;
+            case "nan": return double.NaN;
+        }
         if (long.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long l)) return l;
-        if (t.Length > 0 && (char.IsDigit(t[^1]) || t.EndsWith("inf", StringComparison.OrdinalIgnoreCase) || t.EndsWith("nan", StringComparison.OrdinalIgnoreCase))
-            && double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double d)) return d;
+        if (t.Length > 0 && char.IsDigit(t[^1]) && double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double d)) return d;
         if (t.StartsWith('[') || t.StartsWith('{'))
         {
             try
@@ -376,7 +382,7 @@ internal static class PythonValues
         JsonValueKind.Array => e.EnumerateArray().Select(FromJson).ToArray(),
         JsonValueKind.Object => e.EnumerateObject().ToDictionary(p => p.Name, p => FromJson(p.Value), StringComparer.Ordinal),
         JsonValueKind.String => e.GetString(),
-        JsonValueKind.Number => e.TryGetInt64(out long l) ? l : e.GetDouble(),
+        JsonValueKind.Number => e.TryGetInt64(out long l) ? (object)l : e.GetDouble(),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         _ => null,

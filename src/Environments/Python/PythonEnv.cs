@@ -84,8 +84,9 @@ public static class PythonEnv
 
     /// <summary>Makes a Python environment.</summary>
     /// <param name="id">A Gymnasium id (<c>CartPole-v1</c>), <c>module:Env-v0</c> or <c>module:Class</c>.</param>
-    /// <param name="kwargs">Keyword arguments for the environment (e.g. <c>render_mode=rgb_array</c>); see <see cref="PythonValues"/> for
-    /// how strings are read.</param>
+    /// <param name="kwargs">Keyword arguments for the environment (e.g. <c>render_mode=rgb_array</c>). String values that read
+    /// as numbers, booleans (<c>true</c>/<c>false</c>), <c>null</c>, or JSON lists and objects are sent as those, so that
+    /// command-line options (<c>--kwarg max_speed=2.5</c>) arrive typed; other strings stay strings. The same holds for reset options.</param>
     /// <param name="bridge">How to run the worker (interpreter, registry module, timeouts).</param>
     /// <param name="make">Time-limit settings (its <see cref="MakeOptions.Kwargs"/> are recorded in the spec).</param>
     /// <exception cref="PythonEnvException">If the worker cannot start or the environment cannot be made, saying why.</exception>

@@ -77,7 +77,7 @@ public class PythonEnvTests
     {
         using var env = Make("SpaceEcho-v0", ("kind", "discrete"));
         var options = OptionSet.Of(("low", -0.2), ("count", 3), ("name", "left"), ("flag", true), ("weights", new[] { 0.5, 1.5 }),
-            ("parsed", "2.5"));
+            ("parsed", "2.5"), ("unbounded", "-inf"), ("json", "[1, 2.5, \"x\"]"));
         var r = env.ResetObject(seed: 11, options: options);
 
         Assert.Equal(11L, r.Info["seed"]);
@@ -88,6 +88,8 @@ public class PythonEnvTests
         Assert.Equal(true, echoed["flag"]);
         Assert.Equal(new[] { 0.5, 1.5 }, echoed["weights"]);
         Assert.Equal(2.5, echoed["parsed"]); // command-line strings that read as numbers arrive as numbers
+        Assert.Equal(double.NegativeInfinity, echoed["unbounded"]);
+        Assert.Equal(new object?[] { 1L, 2.5, "x" }, echoed["json"]);
 
         Assert.Null(env.ResetObject().Info["options"]);
     }
@@ -140,6 +142,7 @@ public class PythonEnvTests
         Assert.Equal(new object?[] { 1L, "two", null }, mixed["list"]);
         Assert.Equal(true, mixed["flag"]);
         Assert.Equal(new[] { 0.0, 1.0, 2.0 }, mixed["array"]);
+        Assert.StartsWith("<object object at", Assert.IsType<string>(mixed["object"])); // no C# counterpart: its repr
         Assert.Equal(1L, info["steps"]);
     }
 

@@ -83,7 +83,7 @@ class SpaceEchoEnv(Env):
             "action_shape": list(getattr(action, "shape", ())),
             "mixed": {"int": 7, "float": 2.5, "text": "héllo", "list": [1, "two", None], "flag": True,
                       "array": np.arange(3, dtype=np.float64) if np is not None else array.array("d", [0.0, 1.0, 2.0]),
-                      "object": object.__name__},
+                      "object": object()},
         }
         return action, 0.5, self.steps >= 3, False, info
 
