@@ -178,7 +178,7 @@ public static class PythonEnv
         }
         var type = typeof(PythonEnv<,>).MakeGenericType(obs.Space.ValueType, act.Space.ValueType);
         var env = (IEnv)Activator.CreateInstance(type, BindingFlags.Instance | BindingFlags.NonPublic, null,
-            [worker, description, obs, act], null)!;
+            [worker, description, obs, act, bridge.ResetOptionKeys], null)!;
         ((ISpecHolder)env).Spec = new EnvSpec
         {
             Id = worker.EnvName,
@@ -207,7 +207,8 @@ public static class PythonEnv
 /// <typeparam name="TObs">The observation type.</typeparam>
 /// <typeparam name="TAct">The action type.</typeparam>
 /// <remarks>
-/// Reset options are passed to Python as they are; which keys are valid is the Python environment's business.
+/// Reset options are passed to Python as they are, unless <see cref="PythonEnvOptions.ResetOptionKeys"/> (the
+/// <c>python_reset_options</c> keyword option) declares the valid keys: then others are rejected here, as for C# environments.
 /// Info dictionaries arrive with Python ints as <c>long</c>, floats as <c>double</c>, NumPy arrays as flat typed arrays
 /// (<c>float[]</c>, <c>long[]</c>, ...), lists and tuples as <c>object?[]</c>, dicts as <c>Dictionary&lt;string, object?&gt;</c>,
 /// and anything else as its repr string.
@@ -220,11 +221,13 @@ public sealed class PythonEnv<TObs, TAct> : IEnv<TObs, TAct>, IPythonEnv, ISpecH
     private readonly EnvDescription _description;
     private readonly SpaceCodec<TObs> _obs;
     private readonly SpaceCodec<TAct> _act;
+    private readonly IReadOnlyCollection<string>? _resetOptionKeys;
     private Phase _phase;
 
-    internal PythonEnv(PythonWorker worker, EnvDescription description, SpaceCodec obs, SpaceCodec act)
+    internal PythonEnv(PythonWorker worker, EnvDescription description, SpaceCodec obs, SpaceCodec act, IReadOnlyCollection<string>? resetOptionKeys)
     {
         _worker = worker;
+        _resetOptionKeys = resetOptionKeys;
         _description = description;
         _obs = (SpaceCodec<TObs>)obs;
         _act = (SpaceCodec<TAct>)act;
@@ -276,6 +279,7 @@ public sealed class PythonEnv<TObs, TAct> : IEnv<TObs, TAct>, IPythonEnv, ISpecH
 
     internal void SendReset(int? seed, OptionSet? options)
     {
+        if (_resetOptionKeys is not null) options?.EnsureOnly(_resetOptionKeys, $"{Name}.Reset");
         var w = _worker.Request;
         w.Begin(Op.Reset);
         if (seed is int s) w.Int(s);

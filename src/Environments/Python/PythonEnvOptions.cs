@@ -43,6 +43,13 @@ public sealed record PythonEnvOptions
     /// last lines are kept, for error messages.</summary>
     public bool ForwardStandardError { get; init; }
 
+    /// <summary>
+    /// The reset options the Python environment accepts; any other key is rejected on the C# side with an
+    /// <see cref="ArgumentException"/> naming it, as the toolkit's contract (and its checker) require. Default null: every
+    /// key is passed to Python, where Gymnasium environments usually ignore the ones they do not know.
+    /// </summary>
+    public IReadOnlyCollection<string>? ResetOptionKeys { get; init; }
+
     /// <summary>The keyword options that configure the bridge rather than the Python environment.</summary>
     public static readonly IReadOnlyDictionary<string, string> KwargDocs = new Dictionary<string, string>
     {
@@ -51,6 +58,7 @@ public sealed record PythonEnvOptions
         ["python_timeout"] = "seconds one reset/step/render may take before the worker is killed (default 60)",
         ["python_start_timeout"] = "seconds starting the worker and making the environment may take (default 60)",
         ["python_stderr"] = "'tail' (default: keep the last lines for error messages) or 'forward' (also echo them)",
+        ["python_reset_options"] = "comma-separated reset option keys the environment accepts; others are rejected (default: any key passes to Python)",
     };
 
     /// <summary>The interpreter to run: <see cref="Python"/>, else <c>$RL_PYTHON</c>, else <c>python3</c>.</summary>
@@ -85,6 +93,8 @@ public sealed record PythonEnvOptions
                 },
             };
         }
+        if (kwargs.GetString("python_reset_options", null) is string keys)
+            o = o with { ResetOptionKeys = keys.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) };
         var rest = new OptionSet(kwargs.Where(p => !KwargDocs.ContainsKey(p.Key)));
         return (o, rest);
     }

@@ -1,24 +1,9 @@
 using System.Runtime.ExceptionServices;
 using Rl.Core;
 using Rl.Core.Spaces;
+using Rl.Core.Vector;
 
 namespace Rl.Environments.Python;
-
-/// <summary>What <see cref="PythonVectorEnv{TObs, TAct}"/> does with a sub-environment whose episode ended (Gymnasium's
-/// <c>AutoresetMode</c>).</summary>
-public enum PythonAutoresetMode
-{
-    /// <summary>Gymnasium's default: the next <c>Step</c> resets the sub-environment instead of stepping it (its action is
-    /// ignored) and returns the reset observation with reward 0; <see cref="PythonVectorResult{TObs}.AutoresetEnvs"/> marks it.</summary>
-    NextStep,
-
-    /// <summary>The worker resets inside the step that ended the episode (one round trip); the final observation and info
-    /// are in <see cref="PythonVectorResult{TObs}.FinalObservations"/> and <see cref="PythonVectorResult{TObs}.FinalInfos"/>.</summary>
-    SameStep,
-
-    /// <summary>No automatic reset: reset finished sub-environments with <c>Reset(mask: ...)</c>; stepping one is an error.</summary>
-    Disabled,
-}
 
 /// <summary>Builds vector environments over Python worker processes.</summary>
 public static class PythonVectorEnv
@@ -35,7 +20,7 @@ public static class PythonVectorEnv
     /// <exception cref="PythonEnvException">If a worker cannot start or make the environment (every worker is stopped).</exception>
     /// <exception cref="InvalidCastException">If the translated spaces give other types than <typeparamref name="TObs"/> and <typeparamref name="TAct"/>.</exception>
     public static PythonVectorEnv<TObs, TAct> Make<TObs, TAct>(string id, int numEnvs, MakeOptions? make = null,
-        PythonAutoresetMode autoreset = PythonAutoresetMode.NextStep, PythonEnvOptions? bridge = null)
+        AutoresetMode autoreset = AutoresetMode.NextStep, PythonEnvOptions? bridge = null)
     {
         if (numEnvs <= 0) throw new ArgumentOutOfRangeException(nameof(numEnvs), numEnvs, $"gym:{id}: a vector environment needs at least one sub-env");
         if (!Enum.IsDefined(autoreset)) throw new ArgumentOutOfRangeException(nameof(autoreset), autoreset, "unknown autoreset mode");
@@ -61,11 +46,11 @@ public static class PythonVectorEnv
 /// <typeparam name="TAct">The action type of one sub-environment.</typeparam>
 /// <remarks>
 /// Results are views of buffers this object reuses: the next <c>Reset</c> or <c>Step</c> overwrites them, array observations
-/// included (copy with <see cref="PythonVectorResult{TObs}.CopyObservations"/>). If one worker fails, the replies of the
+/// included (copy with <see cref="VectorStepResult{TObs}.CopyObservations"/>). If one worker fails, the replies of the
 /// others are still read, so the vector environment stays usable where the failure allows (a Python exception), and the
 /// exception names the sub-environment.
 /// </remarks>
-public sealed class PythonVectorEnv<TObs, TAct> : IDisposable
+public sealed class PythonVectorEnv<TObs, TAct> : IVectorEnv<TObs, TAct>
 {
     private enum Status : byte { NeverReset, Running, PendingAutoreset, Ended }
 
@@ -73,6 +58,7 @@ public sealed class PythonVectorEnv<TObs, TAct> : IDisposable
     private readonly VectorBuffers<TObs> _buffers;
     private readonly Status[] _status;
     private readonly TObs[] _spare;
+    private readonly bool[] _hasFinal;
     private readonly TAct[] _actions;
     private readonly bool[] _selected, _sent;
     private readonly Exception?[] _errors;
@@ -80,7 +66,7 @@ public sealed class PythonVectorEnv<TObs, TAct> : IDisposable
     private OptionSet? _resetOptions;
     private bool _disposed;
 
-    internal PythonVectorEnv(PythonEnv<TObs, TAct>[] envs, PythonAutoresetMode autoreset)
+    internal PythonVectorEnv(PythonEnv<TObs, TAct>[] envs, AutoresetMode autoreset)
     {
         _envs = envs;
         int n = envs.Length;
@@ -93,7 +79,10 @@ public sealed class PythonVectorEnv<TObs, TAct> : IDisposable
                 throw new ArgumentException($"sub-env {i} of {envs[0].Name} has spaces {envs[i]} but sub-env 0 has {envs[0]}");
             }
         }
-        _buffers = new VectorBuffers<TObs>(n, autoreset);
+        _buffers = new VectorBuffers<TObs>(n, autoreset, envs[0].ObservationSpace);
+        ObservationSpace = new BatchedSpace<TObs>(envs[0].ObservationSpace, n);
+        ActionSpace = new BatchedSpace<TAct>(envs[0].ActionSpace, n);
+        _hasFinal = new bool[n];
         _status = new Status[n];
         _spare = new TObs[n];
         _actions = new TAct[n];
@@ -102,32 +91,40 @@ public sealed class PythonVectorEnv<TObs, TAct> : IDisposable
         _errors = new Exception?[n];
     }
 
-    /// <summary>A name for messages, e.g. <c>PythonVectorEnv(gym:CartPole-v1 x 4)</c>.</summary>
+    /// <inheritdoc />
     public string Name => $"PythonVectorEnv({_envs[0].Name} x {_envs.Length})";
 
-    /// <summary>The number of sub-environments (worker processes).</summary>
+    /// <inheritdoc />
     public int NumEnvs => _envs.Length;
 
-    /// <summary>What happens to a sub-environment whose episode ended.</summary>
-    public PythonAutoresetMode AutoresetMode { get; }
+    /// <inheritdoc />
+    public AutoresetMode AutoresetMode { get; }
 
-    /// <summary>The observation space of one sub-environment.</summary>
+    /// <inheritdoc />
     public Space<TObs> SingleObservationSpace => _envs[0].ObservationSpace;
 
-    /// <summary>The action space of one sub-environment.</summary>
+    /// <inheritdoc />
     public Space<TAct> SingleActionSpace => _envs[0].ActionSpace;
 
-    /// <summary>The flattened length of one observation.</summary>
+    /// <inheritdoc />
     public int ObservationDim => SingleObservationSpace.FlatDim;
 
-    /// <summary>The first sub-environment's metadata.</summary>
+    /// <inheritdoc />
     public EnvMetadata Metadata => _envs[0].Metadata;
 
-    /// <summary>The first sub-environment's spec.</summary>
+    /// <inheritdoc />
     public EnvSpec? Spec => _envs[0].Spec;
 
-    /// <summary>The sub-environments (calling their Reset or Step directly bypasses this object's bookkeeping).</summary>
+    /// <inheritdoc />
+    public BatchedSpace<TObs> ObservationSpace { get; }
+
+    /// <inheritdoc />
+    public BatchedSpace<TAct> ActionSpace { get; }
+
+    /// <summary>The sub-environments, each with its worker (calling their Reset or Step directly bypasses this object's bookkeeping).</summary>
     public IReadOnlyList<PythonEnv<TObs, TAct>> Envs => _envs;
+
+    IReadOnlyList<IEnv<TObs, TAct>> IVectorEnv<TObs, TAct>.Envs => _envs;
 
     /// <summary>Resets the sub-environments (all, or those where <paramref name="mask"/> is true), all workers at once.</summary>
     /// <param name="seed">When given, sub-environment <c>i</c> is reseeded with <c>seed + i</c>.</param>
@@ -135,7 +132,7 @@ public sealed class PythonVectorEnv<TObs, TAct> : IDisposable
     /// <param name="mask">Empty for all, or one flag per sub-environment.</param>
     /// <exception cref="ArgumentException">If the mask has the wrong length.</exception>
     /// <exception cref="PythonEnvException">If a worker fails, naming the sub-environment.</exception>
-    public PythonVectorResult<TObs> Reset(int? seed = null, OptionSet? options = null, ReadOnlySpan<bool> mask = default)
+    public VectorResetResult<TObs> Reset(int? seed = null, OptionSet? options = null, ReadOnlySpan<bool> mask = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (mask.Length != 0 && mask.Length != NumEnvs)
@@ -146,7 +143,7 @@ public sealed class PythonVectorEnv<TObs, TAct> : IDisposable
         _resetOptions = options;
         Run(stepping: false);
         _resetOptions = null;
-        return new PythonVectorResult<TObs>(_buffers, SingleObservationSpace);
+        return new VectorResetResult<TObs>(_buffers);
     }
 
     /// <summary>Sends every sub-environment its action (or, for a pending next-step autoreset, a reset), then gathers the results.</summary>
@@ -154,9 +151,9 @@ public sealed class PythonVectorEnv<TObs, TAct> : IDisposable
     /// <exception cref="ArgumentException">If the number of actions is not <see cref="NumEnvs"/>.</exception>
     /// <exception cref="InvalidActionException">If an action is outside the action space (nothing is sent).</exception>
     /// <exception cref="ResetNeededException">Before the first reset, or for a finished sub-environment with
-    /// <see cref="PythonAutoresetMode.Disabled"/> (nothing is sent).</exception>
+    /// <see cref="AutoresetMode.Disabled"/> (nothing is sent).</exception>
     /// <exception cref="PythonEnvException">If a worker fails, naming the sub-environment.</exception>
-    public PythonVectorResult<TObs> Step(ReadOnlySpan<TAct> actions)
+    public VectorStepResult<TObs> Step(ReadOnlySpan<TAct> actions)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (actions.Length != NumEnvs)
@@ -173,7 +170,7 @@ public sealed class PythonVectorEnv<TObs, TAct> : IDisposable
         actions.CopyTo(_actions);
         Array.Fill(_selected, true);
         Run(stepping: true);
-        return new PythonVectorResult<TObs>(_buffers, SingleObservationSpace);
+        return new VectorStepResult<TObs>(_buffers);
     }
 
     private void Send(int i, bool stepping)
@@ -181,7 +178,7 @@ public sealed class PythonVectorEnv<TObs, TAct> : IDisposable
         var env = _envs[i];
         if (!stepping) env.SendReset(_resetSeed is int s ? unchecked(s + i) : null, _resetOptions);
         else if (_status[i] == Status.PendingAutoreset) env.SendReset(null, null);
-        else env.SendStep(_actions[i], AutoresetMode == PythonAutoresetMode.SameStep);
+        else env.SendStep(_actions[i], AutoresetMode == AutoresetMode.SameStep);
     }
 
     private void Gather(int i, bool stepping)
@@ -201,13 +198,13 @@ public sealed class PythonVectorEnv<TObs, TAct> : IDisposable
             return;
         }
         b.Autoreset[i] = false;
-        if (AutoresetMode != PythonAutoresetMode.SameStep)
+        if (AutoresetMode != AutoresetMode.SameStep)
         {
             var s = env.ReceiveStep(b.Observations[i]);
             Record(i, b, s);
             b.Observations[i] = s.Observation;
             b.Infos[i] = s.Info;
-            if (s.Done) _status[i] = AutoresetMode == PythonAutoresetMode.NextStep ? Status.PendingAutoreset : Status.Ended;
+            if (s.Done) _status[i] = AutoresetMode == AutoresetMode.NextStep ? Status.PendingAutoreset : Status.Ended;
             return;
         }
         var (step, reset) = env.ReceiveStepAutoreset(b.Observations[i], _spare[i]);
@@ -221,7 +218,7 @@ public sealed class PythonVectorEnv<TObs, TAct> : IDisposable
         // The step's observation buffer becomes the final one; the spare took the reset observation.
         b.FinalObservations[i] = step.Observation;
         b.FinalInfos[i] = step.Info;
-        b.HasFinal[i] = true;
+        _hasFinal[i] = true;
         _spare[i] = default!;
         b.Observations[i] = rr.Observation;
         b.Infos[i] = rr.Info;
@@ -238,11 +235,11 @@ public sealed class PythonVectorEnv<TObs, TAct> : IDisposable
     private void RecycleFinal(int i)
     {
         var b = _buffers;
-        if (!b.HasFinal[i]) return;
+        if (!_hasFinal[i]) return;
         _spare[i] = b.FinalObservations[i];
         b.FinalObservations[i] = default!;
         b.FinalInfos[i] = null;
-        b.HasFinal[i] = false;
+        _hasFinal[i] = false;
     }
 
     // Sends to every selected worker, then gathers every reply that is owed, even after a failure, so that no reply is left
@@ -291,11 +288,7 @@ public sealed class PythonVectorEnv<TObs, TAct> : IDisposable
         }
     }
 
-    /// <summary>
-    /// Writes the current observations, flattened, one after another into <paramref name="destination"/> (length
-    /// <c>NumEnvs * ObservationDim</c>).
-    /// </summary>
-    /// <exception cref="ArgumentException">If <paramref name="destination"/> has the wrong length.</exception>
+    /// <inheritdoc />
     public void WriteObservations(Span<float> destination)
     {
         int dim = ObservationDim;
@@ -320,79 +313,4 @@ public sealed class PythonVectorEnv<TObs, TAct> : IDisposable
 
     /// <inheritdoc />
     public override string ToString() => $"{Name}(obs={SingleObservationSpace}, act={SingleActionSpace}, autoreset={AutoresetMode})";
-}
-
-/// <summary>The buffers a <see cref="PythonVectorEnv{TObs, TAct}"/> reuses across calls.</summary>
-internal sealed class VectorBuffers<TObs>(int n, PythonAutoresetMode mode)
-{
-    public readonly PythonAutoresetMode Mode = mode;
-    public readonly TObs[] Observations = new TObs[n];
-    public readonly double[] Rewards = new double[n];
-    public readonly bool[] Terminated = new bool[n];
-    public readonly bool[] Truncated = new bool[n];
-    public readonly Info[] Infos = Enumerable.Repeat(Info.Empty, n).ToArray();
-    public readonly bool[] Autoreset = new bool[n];
-    public readonly TObs[] FinalObservations = new TObs[n];
-    public readonly Info?[] FinalInfos = new Info?[n];
-    public readonly bool[] HasFinal = new bool[n];
-}
-
-/// <summary>
-/// What a <see cref="PythonVectorEnv{TObs, TAct}"/> reset or step returns: per sub-environment observation, reward,
-/// terminated, truncated and info, and the final observation and info of episodes that ended. Views of reused buffers,
-/// valid until the next call.
-/// </summary>
-/// <typeparam name="TObs">The observation type of one sub-environment.</typeparam>
-public readonly struct PythonVectorResult<TObs>
-{
-    private readonly VectorBuffers<TObs> _b;
-    private readonly Space<TObs> _space;
-
-    internal PythonVectorResult(VectorBuffers<TObs> buffers, Space<TObs> space)
-    {
-        _b = buffers;
-        _space = space;
-    }
-
-    /// <summary>The autoreset mode that produced this result.</summary>
-    public PythonAutoresetMode Mode => _b.Mode;
-
-    /// <summary>The observation of each sub-environment (after its action, or after its reset where it was reset).</summary>
-    public ReadOnlySpan<TObs> Observations => _b.Observations;
-
-    /// <summary>The reward of each sub-environment (0 after a reset).</summary>
-    public ReadOnlySpan<double> Rewards => _b.Rewards;
-
-    /// <summary>Whether each sub-environment's episode reached a terminal state in this step.</summary>
-    public ReadOnlySpan<bool> Terminated => _b.Terminated;
-
-    /// <summary>Whether each sub-environment's episode was truncated in this step.</summary>
-    public ReadOnlySpan<bool> Truncated => _b.Truncated;
-
-    /// <summary>The info of each sub-environment (the reset info where the observation is a reset one).</summary>
-    public ReadOnlySpan<Info> Infos => _b.Infos;
-
-    /// <summary><see cref="PythonAutoresetMode.NextStep"/>: the sub-environments reset instead of stepped (their action was ignored).</summary>
-    public ReadOnlySpan<bool> AutoresetEnvs => _b.Autoreset;
-
-    /// <summary><see cref="PythonAutoresetMode.SameStep"/>: the last observation of each episode that ended in this step (default elsewhere).</summary>
-    public ReadOnlySpan<TObs> FinalObservations => _b.FinalObservations;
-
-    /// <summary><see cref="PythonAutoresetMode.SameStep"/>: the step info of each episode that ended in this step (null elsewhere).</summary>
-    public ReadOnlySpan<Info?> FinalInfos => _b.FinalInfos;
-
-    /// <summary>Whether sub-environment <paramref name="i"/>'s episode ended in this step.</summary>
-    public bool Done(int i) => _b.Terminated[i] || _b.Truncated[i];
-
-    /// <summary>The observation that followed sub-environment <paramref name="i"/>'s action (the final one if its episode
-    /// ended in a same-step reset): the one to bootstrap from.</summary>
-    public TObs NextObservation(int i) => _b.HasFinal[i] ? _b.FinalObservations[i] : _b.Observations[i];
-
-    /// <summary>Deep copies of <see cref="Observations"/>.</summary>
-    public TObs[] CopyObservations()
-    {
-        var copy = new TObs[_b.Observations.Length];
-        for (int i = 0; i < copy.Length; i++) copy[i] = _space.Copy(_b.Observations[i]);
-        return copy;
-    }
 }

@@ -232,6 +232,21 @@ public class PythonEnvTests
     }
 
     [Fact]
+    public void The_environment_checker_passes_a_python_environment_whose_reset_options_are_declared()
+    {
+        var declared = ("python_reset_options", (object)"low, high, state");
+        using var env = Make("CartPole-v1", declared);
+        EnvChecker.Check(env, () => Make("CartPole-v1", declared)).ThrowIfFailed();
+
+        var e = Assert.Throws<ArgumentException>(() => env.ResetObject(options: OptionSet.Of(("hgih", 0.1))));
+        Assert.Contains("'hgih'", e.Message);
+        Assert.Contains("low, high, state", e.Message);
+        // Undeclared, every key goes to Python (Gymnasium environments ignore the ones they do not know).
+        using var lenient = Make("CartPole-v1");
+        lenient.ResetObject(options: OptionSet.Of(("hgih", 0.1)));
+    }
+
+    [Fact]
     public void The_spec_factory_makes_a_fresh_copy()
     {
         using var env = Make<float[], int>("CartPole-v1");

@@ -1,4 +1,5 @@
 using Rl.Core;
+using Rl.Core.Vector;
 using Rl.Environments.Python;
 using static Rl.Environments.Tests.PythonBridge.PythonTestSupport;
 
@@ -8,13 +9,13 @@ public class PythonVectorEnvTests
 {
     public PythonVectorEnvTests() => EnsureReady();
 
-    private static PythonVectorEnv<float[], int> CartPoles(int n, PythonAutoresetMode mode, int? maxSteps = null) =>
+    private static PythonVectorEnv<float[], int> CartPoles(int n, AutoresetMode mode, int? maxSteps = null) =>
         PythonVectorEnv.Make<float[], int>("CartPole-v1", n, Options() with { MaxEpisodeSteps = maxSteps }, mode);
 
     [Fact]
     public void Sub_environments_match_single_environments_seeded_seed_plus_index()
     {
-        using var vec = CartPoles(3, PythonAutoresetMode.NextStep);
+        using var vec = CartPoles(3, AutoresetMode.NextStep);
         var singles = Enumerable.Range(0, 3).Select(_ => Make<float[], int>("CartPole-v1")).ToArray();
         try
         {
@@ -42,10 +43,52 @@ public class PythonVectorEnvTests
         }
     }
 
+    [Theory]
+    [InlineData(AutoresetMode.NextStep)]
+    [InlineData(AutoresetMode.SameStep)]
+    [InlineData(AutoresetMode.Disabled)]
+    public void It_behaves_as_the_core_sync_vector_env_over_the_same_python_envs(AutoresetMode mode)
+    {
+        const int n = 2;
+        using var vec = CartPoles(n, mode, maxSteps: 4);
+        IVectorEnv<float[], int> reference = new SyncVectorEnv<float[], int>(
+            Enumerable.Range(0, n).Select(_ => (Func<IEnv<float[], int>>)(() => Envs.Make<float[], int>("gym:CartPole-v1", Options() with { MaxEpisodeSteps = 4 }))), mode);
+        using (reference)
+        {
+            IVectorEnv<float[], int> tested = vec;
+            Assert.Equal(reference.ObservationSpace, tested.ObservationSpace);
+            Assert.Equal(reference.ActionSpace, tested.ActionSpace);
+            var r1 = tested.Reset(seed: 21);
+            var r2 = reference.Reset(seed: 21);
+            Assert.Equal(r2.CopyObservations(), r1.CopyObservations());
+            var rng = new Rng(5);
+            var actions = new int[n];
+            for (int t = 0; t < 10; t++)
+            {
+                for (int i = 0; i < n; i++) actions[i] = rng.NextInt(2);
+                if (mode == AutoresetMode.Disabled && t > 0 && t % 4 == 0)
+                {
+                    tested.Reset(mask: [true, true]);
+                    reference.Reset(mask: [true, true]);
+                }
+                var a = tested.Step(actions);
+                var b = reference.Step(actions);
+                Assert.Equal(b.CopyObservations(), a.CopyObservations());
+                for (int i = 0; i < n; i++)
+                {
+                    Assert.Equal(b.Rewards[i], a.Rewards[i]);
+                    Assert.Equal((b.Terminated[i], b.Truncated[i]), (a.Terminated[i], a.Truncated[i]));
+                    Assert.Equal(b.AutoresetEnvs[i], a.AutoresetEnvs[i]);
+                    Assert.Equal(b.NextObservation(i), a.NextObservation(i));
+                }
+            }
+        }
+    }
+
     [Fact]
     public void Next_step_autoreset_resets_on_the_following_step_and_ignores_that_action()
     {
-        using var vec = CartPoles(2, PythonAutoresetMode.NextStep, maxSteps: 2);
+        using var vec = CartPoles(2, AutoresetMode.NextStep, maxSteps: 2);
         vec.Reset(seed: 1);
         vec.Step([0, 1]);
         var end = vec.Step([0, 1]);
@@ -64,7 +107,7 @@ public class PythonVectorEnvTests
     [Fact]
     public void Same_step_autoreset_reports_the_final_observation_beside_the_reset_one()
     {
-        using var vec = CartPoles(2, PythonAutoresetMode.SameStep, maxSteps: 2);
+        using var vec = CartPoles(2, AutoresetMode.SameStep, maxSteps: 2);
         using var single = Make<float[], int>("CartPole-v1");
         vec.Reset(seed: 3);
         single.Reset(seed: 3);
@@ -84,7 +127,7 @@ public class PythonVectorEnvTests
     [Fact]
     public void Disabled_autoreset_refuses_to_step_a_finished_sub_environment_until_a_masked_reset()
     {
-        using var vec = CartPoles(2, PythonAutoresetMode.Disabled, maxSteps: 1);
+        using var vec = CartPoles(2, AutoresetMode.Disabled, maxSteps: 1);
         vec.Reset(seed: 0);
         Assert.True(vec.Step([0, 0]).Done(1));
         var e = Assert.Throws<ResetNeededException>(() => vec.Step([0, 0]));
@@ -117,7 +160,7 @@ public class PythonVectorEnvTests
     [Fact]
     public void Observations_are_written_as_one_contiguous_batch()
     {
-        using var vec = CartPoles(2, PythonAutoresetMode.NextStep);
+        using var vec = CartPoles(2, AutoresetMode.NextStep);
         var r = vec.Reset(seed: 4);
         var batch = new float[2 * vec.ObservationDim];
         vec.WriteObservations(batch);
@@ -129,7 +172,7 @@ public class PythonVectorEnvTests
     [Fact]
     public void Bad_calls_are_rejected_before_anything_is_sent()
     {
-        using var vec = CartPoles(2, PythonAutoresetMode.NextStep);
+        using var vec = CartPoles(2, AutoresetMode.NextStep);
         Assert.Throws<ResetNeededException>(() => vec.Step([0, 0]));
         vec.Reset(seed: 0);
         Assert.Throws<ArgumentException>(() => vec.Step([0]));
@@ -141,7 +184,7 @@ public class PythonVectorEnvTests
     [Fact]
     public void Dispose_stops_every_worker()
     {
-        var vec = CartPoles(3, PythonAutoresetMode.NextStep);
+        var vec = CartPoles(3, AutoresetMode.NextStep);
         var pids = vec.Envs.Select(e => e.ProcessId).ToArray();
         vec.Reset(seed: 0);
         vec.Dispose();
