@@ -432,9 +432,11 @@ def make_env(env_id, init):
     try:
         env = make(env_id, **kwargs)
     except Exception as e:
-        if any(n in ("NameNotFound", "NamespaceNotFound", "VersionNotFound", "UnregisteredEnv", "DeprecatedEnv")
-               for n in _class_names(e)):
+        names = _class_names(e)
+        if any(n in ("NameNotFound", "NamespaceNotFound", "VersionNotFound", "UnregisteredEnv", "DeprecatedEnv") for n in names):
             raise BridgeError("unknown_id", "%s: %s" % (type(e).__name__, e)) from e
+        if "DependencyNotInstalled" in names:  # e.g. "Box2D is not installed, run `pip install gymnasium[box2d]`"
+            raise BridgeError("missing_module", "%s (for %s, Python %s)" % (e, sys.executable, sys.version.split()[0])) from e
         raise
     if init.get("disable_time_limit"):
         env = _unwrap_time_limit(env)

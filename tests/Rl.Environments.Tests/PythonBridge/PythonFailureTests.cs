@@ -42,6 +42,14 @@ public class PythonFailureTests
     }
 
     [Fact]
+    public void A_missing_gymnasium_extra_is_reported_with_its_install_command()
+    {
+        var e = Assert.Throws<PythonEnvException>(() => Make("NeedsExtra-v0"));
+        Assert.Equal(PythonFailure.ModuleNotInstalled, e.Failure);
+        Assert.Contains("pip install \"gymnasium[box2d]\"", e.Message);
+    }
+
+    [Fact]
     public void An_unknown_id_lists_the_registered_ones()
     {
         var e = Assert.Throws<PythonEnvException>(() => Make("NoSuchEnv-v3"));

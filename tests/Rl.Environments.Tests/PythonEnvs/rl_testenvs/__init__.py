@@ -6,10 +6,11 @@ when it is importable, as Gymnasium does; without it observations are array.arra
 """
 
 from . import spaces
-from .core import Env, EnvSpec, NameNotFound, TimeLimit, make, register, registry
+from .core import DependencyNotInstalled, Env, EnvSpec, NameNotFound, TimeLimit, make, register, registry
 
 register("CartPole-v1", "rl_testenvs.cartpole:CartPoleEnv", max_episode_steps=500, reward_threshold=475.0)
 register("SpaceEcho-v0", "rl_testenvs.testing:SpaceEchoEnv")
 register("Faulty-v0", "rl_testenvs.testing:FaultyEnv", max_episode_steps=100)
+register("NeedsExtra-v0", "rl_testenvs.testing:NeedsExtraEnv")
 
-__all__ = ["Env", "EnvSpec", "NameNotFound", "TimeLimit", "make", "register", "registry", "spaces"]
+__all__ = ["DependencyNotInstalled", "Env", "EnvSpec", "NameNotFound", "TimeLimit", "make", "register", "registry", "spaces"]

@@ -9,6 +9,10 @@ class NameNotFound(Exception):
     """Raised by make for an id that is not registered (Gymnasium's error name)."""
 
 
+class DependencyNotInstalled(ImportError):
+    """Raised by an environment whose optional dependency is missing (Gymnasium's error name)."""
+
+
 class Env:
     metadata = {"render_modes": []}
     render_mode = None

@@ -141,6 +141,14 @@ class FaultyEnv(Env):
             time.sleep(0.05)
 
 
+class NeedsExtraEnv(Env):
+    """Stands for a Gymnasium environment whose extra is missing (as Box2D envs without gymnasium[box2d])."""
+
+    def __init__(self):
+        from .core import DependencyNotInstalled
+        raise DependencyNotInstalled("Box2D is not installed, run `pip install \"gymnasium[box2d]\"`")
+
+
 class ShapeLiarEnv(Env):
     """Declares a Box of 3 floats but returns 2 (a bug the C# side must name)."""
 
