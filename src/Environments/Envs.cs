@@ -50,5 +50,6 @@ public static class Envs
             Description = "Balance a pole on a cart (Gymnasium's CartPole-v1 dynamics).",
         });
         MuJoCoEnvs.Register(registry);
+        registry.RegisterNamespace(Python.PythonEnv.Namespace, Python.PythonEnv.Make);
     }
 }
