@@ -1,5 +1,7 @@
 using Rl.Core;
+using Rl.Environments.Arcade;
 using Rl.Environments.Classic;
+using Rl.Environments.Kart;
 
 namespace Rl.Environments;
 
@@ -41,5 +43,7 @@ public static class Envs
             KwargDocs = CartPoleEnv.KwargDocs,
             Description = "Balance a pole on a cart (Gymnasium's CartPole-v1 dynamics).",
         });
+        KartEnvs.Register(registry);
+        ArcadeEnvs.Register(registry);
     }
 }
