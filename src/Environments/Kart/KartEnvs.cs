@@ -53,7 +53,8 @@ public static class KartEnvs
     /// <summary>
     /// Registers <c>Kart-v0</c> and <c>KartDiscrete-v0</c>: the state ids observed as egocentric frames rendered by
     /// <paramref name="makePixels"/> (called as <c>makePixels(registry, "KartState-v0", kwargs)</c>; Rl.Rendering's
-    /// <c>RenderingEnvs.MakePixels</c> fits: options <c>width</c>, <c>height</c>, <c>grayscale</c>, default 64 x 64 RGB).
+    /// <c>RenderingEnvs.MakePixels</c> fits: options <c>width</c>, <c>height</c>, <c>grayscale</c>, default 64 x 64 RGB), and
+    /// shown to people as the whole track (<see cref="KartTrackView{TObs, TAct}"/> outermost).
     /// </summary>
     public static void RegisterPixels(EnvRegistry registry, Func<EnvRegistry, string, OptionSet, IEnv> makePixels)
     {
@@ -63,7 +64,7 @@ public static class KartEnvs
         registry.Register(new EnvSpec
         {
             Id = PixelsId,
-            Factory = kwargs => makePixels(registry, KartEnv.Id, kwargs),
+            Factory = kwargs => WithTrackView(makePixels(registry, KartEnv.Id, kwargs)),
             MaxEpisodeSteps = MaxSteps,
             KwargDocs = ArcadeEnvs.WithPixelDocs(KartEnvBase<float[]>.KwargDocs),
             Description = "Kart racing on generated tracks seen from the kart (64x64 RGB); continuous steer/throttle/brake.",
@@ -71,10 +72,24 @@ public static class KartEnvs
         registry.Register(new EnvSpec
         {
             Id = DiscretePixelsId,
-            Factory = kwargs => makePixels(registry, KartDiscreteEnv.Id, kwargs),
+            Factory = kwargs => WithTrackView(makePixels(registry, KartDiscreteEnv.Id, kwargs)),
             MaxEpisodeSteps = MaxSteps,
             KwargDocs = ArcadeEnvs.WithPixelDocs(KartEnvBase<int>.KwargDocs),
             Description = "Kart racing on generated tracks seen from the kart (64x64 RGB); 9 discrete actions.",
         });
+    }
+
+    /// <summary>Wraps a kart environment (under any wrappers) in <see cref="KartTrackView{TObs, TAct}"/>, disposing it if that fails.</summary>
+    public static IEnv WithTrackView(IEnv env)
+    {
+        try
+        {
+            return EnvRegistry.WrapGeneric(typeof(KartTrackView<,>), env);
+        }
+        catch
+        {
+            env.Dispose();
+            throw;
+        }
     }
 }
