@@ -27,8 +27,9 @@ public sealed class Discrete : Space<int>
     public override int Sample() => Start + Random.NextInt(N);
 
     /// <inheritdoc />
-    // In long arithmetic: value - Start can overflow an int (and Debug builds check overflow).
-    public override bool Contains(int value) => (ulong)((long)value - Start) < (ulong)N;
+    // In long arithmetic: value - Start can overflow an int. Unchecked: a negative difference must wrap to a large ulong
+    // (Debug builds check overflow, and the checked cast would throw for any value below Start).
+    public override bool Contains(int value) => unchecked((ulong)((long)value - Start)) < (ulong)N;
 
     /// <inheritdoc />
     public override string? Explain(int value) =>

@@ -45,7 +45,7 @@ public sealed class MultiDiscrete : Space<int[]>
         if (value is null) return "the value is null";
         if (value.Length != _nvec.Length) return $"has {value.Length} elements but the space has {_nvec.Length}";
         for (int i = 0; i < value.Length; i++)
-            if ((ulong)((long)value[i] - _start[i]) >= (ulong)_nvec[i]) // long: the difference can overflow an int
+            if (unchecked((ulong)((long)value[i] - _start[i])) >= (ulong)_nvec[i]) // long: the difference can overflow an int; unchecked: negatives wrap
                 return $"element {i} = {value[i]} is outside {{{_start[i]}, ..., {_start[i] + _nvec[i] - 1}}}";
         return null;
     }
