@@ -82,6 +82,7 @@ public sealed class KartTrack
 
     private readonly Vector2[] _points;
     private readonly Vector2[] _tangents;
+    private readonly Vector2[] _normals;
     private readonly double[] _s;
     private readonly double[] _curvature;
 
@@ -94,6 +95,14 @@ public sealed class KartTrack
         Length = _s[n];
         _tangents = new Vector2[n];
         for (int i = 0; i < n; i++) _tangents[i] = Vector2.Normalize(points[(i + 1) % n] - points[i]);
+        _normals = new Vector2[n];
+        for (int i = 0; i < n; i++)
+        {
+            // The mean of the adjacent segments' directions, turned left: edges offset along it meet without gaps.
+            var t = _tangents[(i - 1 + n) % n] + _tangents[i];
+            t = t.LengthSquared() > 1e-12f ? Vector2.Normalize(t) : _tangents[i];
+            _normals[i] = new Vector2(-t.Y, t.X);
+        }
         _curvature = new double[n];
         for (int i = 0; i < n; i++)
         {
@@ -173,12 +182,7 @@ public sealed class KartTrack
     public Vector2 Lateral(int i, double offset) => _points[i] + (float)offset * Normal(i);
 
     /// <summary>The unit normal at sample <paramref name="i"/>, pointing left of the driving direction (mean of the adjacent segments).</summary>
-    public Vector2 Normal(int i)
-    {
-        var t = _tangents[(i - 1 + Count) % Count] + _tangents[i];
-        t = t.LengthSquared() > 1e-12f ? Vector2.Normalize(t) : _tangents[i];
-        return new Vector2(-t.Y, t.X);
-    }
+    public Vector2 Normal(int i) => _normals[i];
 
     /// <summary>Wraps an arc length into [0, <see cref="Length"/>).</summary>
     public double Wrap(double s)

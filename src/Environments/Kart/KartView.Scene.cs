@@ -49,16 +49,9 @@ public static partial class KartView
         ArgumentNullException.ThrowIfNull(scene);
         scene.Begin(EgocentricSize, EgocentricSize, OutsideColor, new Camera2D(-HalfWidth, HalfWidth, -Behind, Ahead));
         var track = race.Track;
-        var f = race.Forward;
-        var origin = race.Position;
-        // World -> frame: (right, ahead) = (f.Y dx - f.X dy, f.X dx + f.Y dy).
-        Vector2 View(Vector2 p)
-        {
-            var d = p - origin;
-            return new Vector2(f.Y * d.X - f.X * d.Y, f.X * d.X + f.Y * d.Y);
-        }
+        var view = new ViewTransform(race.Position, race.Forward);
         var clip = new ClipRect(-HalfWidth, HalfWidth, -Behind, Ahead);
-        DescribeTrackSurface(track, scene, View, origin, (float)track.HalfCorridor + VisibleRadius, clip);
+        DescribeTrackSurface(track, scene, view, race.Position, (float)track.HalfCorridor + VisibleRadius, clip);
 
         // The kart at the origin, pointing up, with its front marked.
         float hl = (float)race.Options.KartLength / 2, hw = (float)race.Options.KartWidth / 2;
@@ -82,7 +75,7 @@ public static partial class KartView
         var size = track.BoundsMax - track.BoundsMin;
         float side = MathF.Max(size.X, size.Y) * 1.08f + 12;
         scene.Begin(TrackSize, TrackSize, OutsideColor, Camera2D.Centered(centre, side, side));
-        DescribeTrackSurface(track, scene, static p => p, centre, float.PositiveInfinity, null);
+        DescribeTrackSurface(track, scene, ViewTransform.Identity, centre, float.PositiveInfinity, null);
 
         // The egocentric camera's field of view.
         var f = race.Forward;
@@ -101,57 +94,73 @@ public static partial class KartView
         scene.Bar(10, 34, 200, 8, (float)Math.Max(0, race.Progress), AimColor, new Color(40, 40, 40));
     }
 
-    // Grass corridor, road, kerbs, centre dashes and start line of every segment within reach of `near`, mapped by `map`
-    // and, when `clip` is given, clipped to that rectangle of the frame.
-    private static void DescribeTrackSurface(KartTrack track, Scene scene, Func<Vector2, Vector2> map, Vector2 near, float reach, ClipRect? clip)
+    // World coordinates to a frame: identity, or turned into the kart's frame (x = metres to the right, y = metres ahead).
+    private readonly struct ViewTransform(Vector2 origin, Vector2 forward, bool identity = false)
     {
-        void Quad(Vector2 a, Vector2 b, Vector2 c, Vector2 d, Color color) => AddQuad(scene, map(a), map(b), map(c), map(d), color, clip);
+        public static ViewTransform Identity => new(Vector2.Zero, Vector2.UnitX, identity: true);
 
+        public Vector2 Apply(Vector2 p)
+        {
+            if (identity) return p;
+            var d = p - origin;
+            return new Vector2(forward.Y * d.X - forward.X * d.Y, forward.X * d.X + forward.Y * d.Y);
+        }
+    }
+
+    // Grass corridor, road, kerbs, centre dashes and start line of the track within reach of `near`, in pieces about 2 m
+    // long (the chord of a bend of radius 10 m or more is then within 5 cm of the arc), mapped by `map` and, when `clip` is
+    // given, clipped to that rectangle of the frame. One pass in driving order: the pieces of a generated track never
+    // overlap (its corridor is clear), so the order between pieces does not matter.
+    private static void DescribeTrackSurface(KartTrack track, Scene scene, ViewTransform map, Vector2 near, float reach, ClipRect? clip)
+    {
         int n = track.Count;
+        int stride = Math.Max(1, (int)Math.Round(2 / (track.Length / n)));
         float reach2 = float.IsPositiveInfinity(reach) ? float.PositiveInfinity : reach * reach;
-        bool Visible(int i) => Vector2.DistanceSquared(track.Centerline[i], near) <= reach2
-            || Vector2.DistanceSquared(track.Centerline[(i + 1) % n], near) <= reach2;
-
-        double h = track.HalfCorridor, w = track.Width / 2;
-        for (int i = 0; i < n; i++)
+        float h = (float)track.HalfCorridor, w = (float)track.Width / 2, inner = w - KerbWidth, dash = CentreDashWidth / 2;
+        Span<Vector2> a = stackalloc Vector2[8];
+        Span<Vector2> b = stackalloc Vector2[8];
+        int piece = 0;
+        for (int i = 0; i < n; i += stride, piece++)
         {
-            if (!Visible(i)) continue;
-            int j = (i + 1) % n;
-            Quad(track.Lateral(i, h), track.Lateral(j, h), track.Lateral(j, -h), track.Lateral(i, -h), GrassColor);
-        }
-        for (int i = 0; i < n; i++)
-        {
-            if (!Visible(i)) continue;
-            int j = (i + 1) % n;
-            Quad(track.Lateral(i, w), track.Lateral(j, w), track.Lateral(j, -w), track.Lateral(i, -w), RoadColor);
-        }
-        for (int i = 0; i < n; i++)
-        {
-            if (!Visible(i)) continue;
-            int j = (i + 1) % n;
-            // Kerbs alternate red and white every 2 m of track, so motion shows in consecutive frames.
-            var kerb = (int)(track.ArcLengthAt(i) / 2) % 2 == 0 ? KerbColor : Color.White;
-            double inner = w - KerbWidth;
-            Quad(track.Lateral(i, w), track.Lateral(j, w), track.Lateral(j, inner), track.Lateral(i, inner), kerb);
-            Quad(track.Lateral(i, -inner), track.Lateral(j, -inner), track.Lateral(j, -w), track.Lateral(i, -w), kerb);
-            if ((int)(track.ArcLengthAt(i) / 3) % 2 == 0)
-                Quad(track.Lateral(i, CentreDashWidth / 2), track.Lateral(j, CentreDashWidth / 2), track.Lateral(j, -CentreDashWidth / 2), track.Lateral(i, -CentreDashWidth / 2), Color.White);
+            int j = Math.Min(i + stride, n) % n;
+            if (Vector2.DistanceSquared(track.Centerline[i], near) > reach2 && Vector2.DistanceSquared(track.Centerline[j], near) > reach2) continue;
+            Lateral(track, i, h, w, inner, dash, map, a);
+            Lateral(track, j, h, w, inner, dash, map, b);
+            // a/b hold the points at offsets h, w, inner, dash, -dash, -inner, -w, -h (left positive).
+            AddQuad(scene, a[0], b[0], b[7], a[7], GrassColor, clip);
+            AddQuad(scene, a[1], b[1], b[6], a[6], RoadColor, clip);
+            // Kerbs alternate red and white, and the centre line is dashed, every 2 m: motion shows from frame to frame.
+            var kerb = piece % 2 == 0 ? KerbColor : Color.White;
+            AddQuad(scene, a[1], b[1], b[2], a[2], kerb, clip);
+            AddQuad(scene, a[5], b[5], b[6], a[6], kerb, clip);
+            if (piece % 2 == 0) AddQuad(scene, a[3], b[3], b[4], a[4], Color.White, clip);
         }
         // The start line: a chequered band across the road at arc length 0.
-        if (Visible(0))
+        if (Vector2.DistanceSquared(track.Centerline[0], near) <= reach2)
         {
             const int Squares = 8;
             var t = track.Tangents[0];
             for (int k = 0; k < Squares; k++)
             {
-                double a = -w + 2 * w * k / Squares, b = -w + 2 * w * (k + 1) / Squares;
-                var p0 = track.Lateral(0, a);
-                var p1 = track.Lateral(0, b);
-                var p2 = p1 + 1.2f * t;
-                var p3 = p0 + 1.2f * t;
-                Quad(p0, p1, p2, p3, k % 2 == 0 ? Color.White : Color.Black);
+                var p0 = track.Lateral(0, -w + 2 * w * k / Squares);
+                var p1 = track.Lateral(0, -w + 2 * w * (k + 1) / Squares);
+                AddQuad(scene, map.Apply(p0), map.Apply(p1), map.Apply(p1 + 1.2f * t), map.Apply(p0 + 1.2f * t), k % 2 == 0 ? Color.White : Color.Black, clip);
             }
         }
+    }
+
+    private static void Lateral(KartTrack track, int i, float h, float w, float inner, float dash, ViewTransform map, Span<Vector2> into)
+    {
+        var c = track.Centerline[i];
+        var nrm = track.Normal(i);
+        into[0] = map.Apply(c + h * nrm);
+        into[1] = map.Apply(c + w * nrm);
+        into[2] = map.Apply(c + inner * nrm);
+        into[3] = map.Apply(c + dash * nrm);
+        into[4] = map.Apply(c - dash * nrm);
+        into[5] = map.Apply(c - inner * nrm);
+        into[6] = map.Apply(c - w * nrm);
+        into[7] = map.Apply(c - h * nrm);
     }
 
     private readonly record struct ClipRect(float Left, float Right, float Bottom, float Top);
