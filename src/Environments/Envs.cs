@@ -1,5 +1,7 @@
 using Rl.Core;
+using Rl.Environments.Arcade;
 using Rl.Environments.Classic;
+using Rl.Environments.Kart;
 using Rl.Environments.MuJoCo;
 
 namespace Rl.Environments;
@@ -49,6 +51,8 @@ public static class Envs
             KwargDocs = CartPoleEnv.KwargDocs,
             Description = "Balance a pole on a cart (Gymnasium's CartPole-v1 dynamics).",
         });
+        KartEnvs.Register(registry);
+        ArcadeEnvs.Register(registry);
         MuJoCoEnvs.Register(registry);
         registry.RegisterNamespace(Python.PythonEnv.Namespace, Python.PythonEnv.Make);
     }
