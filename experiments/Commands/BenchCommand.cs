@@ -19,6 +19,7 @@ public static class BenchCommand
                         wall-clock time and env steps for the gradient-free agents to solve CartPole-v1 (median over seeds)
           mujoco [--steps N] [--repeats N] [--env ID]... [--seed N]
                         locomotion env steps/s per core against raw mj_step in the same run
+          python [options]      Python bridge steps/s (one worker, several) against the native C# cart-pole
         """;
 
     /// <summary>The benchmarks by name: each takes the arguments after its name.</summary>
@@ -27,6 +28,7 @@ public static class BenchCommand
         ["env"] = RunEnv,
         ["solve"] = GradientFreeSolveBenchmark.Run,
         ["mujoco"] = MuJoCoBenchmark.Run,
+        ["python"] = PythonBridgeBenchmark.Run,
     };
 
     /// <summary>Runs the command.</summary>
