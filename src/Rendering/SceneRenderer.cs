@@ -4,8 +4,8 @@ using Silk.NET.OpenGL;
 namespace Rl.Rendering;
 
 /// <summary>
-/// Draws <see cref="Scene"/>s with OpenGL 3.3 core into whatever framebuffer is bound: one shader, one vertex buffer, the
-/// built-in font texture (which also serves untextured shapes) and a texture per <see cref="Image"/> the scenes use.
+/// Draws <see cref="Scene"/>s with OpenGL 3.3 core into whatever framebuffer is bound: a flat-colour and a textured shader, one
+/// vertex buffer, the built-in font texture and a texture per <see cref="Image"/> the scenes use.
 /// Geometry is built on the CPU (<see cref="VertexBatch"/>) so that many scenes go to the GPU in one upload and, usually,
 /// one draw call. Use it on the thread where its context is current.
 /// </summary>
@@ -21,7 +21,7 @@ public sealed unsafe class SceneRenderer : IDisposable
         void main() { gl_Position = vec4(aPos, 0.0, 1.0); vUv = aUv; vColor = aColor; }
         """;
 
-    private const string FragmentShader = """
+    private const string TexturedFragmentShader = """
         #version 330 core
         in vec2 vUv;
         in vec4 vColor;
@@ -30,10 +30,18 @@ public sealed unsafe class SceneRenderer : IDisposable
         void main() { fragColor = vColor * texture(uTex, vUv); }
         """;
 
+    private const string SolidFragmentShader = """
+        #version 330 core
+        in vec2 vUv;
+        in vec4 vColor;
+        out vec4 fragColor;
+        void main() { fragColor = vColor; }
+        """;
+
     private const int MaxCachedImages = 64;
 
     private readonly GL _gl;
-    private readonly uint _program, _vao, _vbo, _fontTexture;
+    private readonly uint _solidProgram, _texturedProgram, _vao, _vbo, _fontTexture;
     private readonly Dictionary<Image, (uint Texture, int Version, long LastUsed)> _images = new(ReferenceEqualityComparer.Instance);
     private long _frame;
     private nuint _vboCapacity;
@@ -47,7 +55,8 @@ public sealed unsafe class SceneRenderer : IDisposable
         Context = context;
         context.MakeCurrent();
         _gl = context.Gl;
-        _program = LinkProgram();
+        _solidProgram = LinkProgram(SolidFragmentShader);
+        _texturedProgram = LinkProgram(TexturedFragmentShader);
         _vao = _gl.GenVertexArray();
         _vbo = _gl.GenBuffer();
         _gl.BindVertexArray(_vao);
@@ -60,8 +69,8 @@ public sealed unsafe class SceneRenderer : IDisposable
         _gl.EnableVertexAttribArray(2);
         _gl.VertexAttribPointer(2, 4, VertexAttribPointerType.UnsignedByte, true, stride, (void*)16);
         _fontTexture = UploadTexture(0, BitmapFont.TextureWidth, BitmapFont.TextureHeight, BitmapFont.BuildTexture());
-        _gl.UseProgram(_program);
-        _gl.Uniform1(_gl.GetUniformLocation(_program, "uTex"), 0);
+        _gl.UseProgram(_texturedProgram);
+        _gl.Uniform1(_gl.GetUniformLocation(_texturedProgram, "uTex"), 0);
         _gl.PixelStore(PixelStoreParameter.PackAlignment, 1);
         _gl.PixelStore(PixelStoreParameter.UnpackAlignment, 1);
     }
@@ -74,14 +83,27 @@ public sealed unsafe class SceneRenderer : IDisposable
 
     /// <summary>
     /// Draws one scene into the currently bound framebuffer, filling the rectangle from (0, 0) to (<paramref name="width"/>,
-    /// <paramref name="height"/>) pixels.
+    /// <paramref name="height"/>) pixels (cleared to the scene's background first).
     /// </summary>
     public void Draw(Scene scene, int width, int height)
     {
         Batch.Begin(width, height);
-        Batch.AddScene(scene, 0, 0, width, height);
+        Batch.AddScene(scene, 0, 0, width, height, background: false);
         Batch.End();
+        Clear(scene.Background, width, height);
         Draw(Batch, width, height);
+    }
+
+    /// <summary>Clears the rectangle from (0, 0) to (<paramref name="width"/>, <paramref name="height"/>) of the bound framebuffer to an opaque colour.</summary>
+    internal void Clear(Color color, int width, int height)
+    {
+        Context.MakeCurrent();
+        // A clear ignores the viewport; the scissor keeps it to the rectangle when the framebuffer is larger.
+        _gl.Enable(EnableCap.ScissorTest);
+        _gl.Scissor(0, 0, (uint)width, (uint)height);
+        _gl.ClearColor(color.R / 255f, color.G / 255f, color.B / 255f, 1f);
+        _gl.Clear(ClearBufferMask.ColorBufferBit);
+        _gl.Disable(EnableCap.ScissorTest);
     }
 
     /// <summary>Draws a prepared batch into the currently bound framebuffer of <paramref name="targetWidth"/> x <paramref name="targetHeight"/> pixels.</summary>
@@ -94,9 +116,7 @@ public sealed unsafe class SceneRenderer : IDisposable
         gl.Viewport(0, 0, (uint)targetWidth, (uint)targetHeight);
         gl.Disable(EnableCap.DepthTest);
         gl.Disable(EnableCap.CullFace);
-        gl.Enable(EnableCap.Blend);
         gl.BlendFunc(BlendingFactor.SrcAlpha, BlendingFactor.OneMinusSrcAlpha);
-        gl.UseProgram(_program);
         gl.BindVertexArray(_vao);
         gl.BindBuffer(BufferTargetARB.ArrayBuffer, _vbo);
         var vertices = batch.Vertices;
@@ -111,10 +131,21 @@ public sealed unsafe class SceneRenderer : IDisposable
             gl.BufferSubData(BufferTargetARB.ArrayBuffer, 0, bytes, p);
         }
         gl.ActiveTexture(TextureUnit.Texture0);
+        uint program = 0;
+        bool? blend = null;
         foreach (var call in batch.Calls)
         {
             if (call.Count == 0) continue;
-            gl.BindTexture(TextureTarget.Texture2D, call.Texture is null ? _fontTexture : ImageTexture(call.Texture));
+            uint wanted = call.Source == DrawSource.Solid ? _solidProgram : _texturedProgram;
+            if (wanted != program) gl.UseProgram(program = wanted);
+            if (blend != call.Blend)
+            {
+                if (call.Blend) gl.Enable(EnableCap.Blend);
+                else gl.Disable(EnableCap.Blend);
+                blend = call.Blend;
+            }
+            if (call.Source != DrawSource.Solid)
+                gl.BindTexture(TextureTarget.Texture2D, call.Source == DrawSource.Font ? _fontTexture : ImageTexture(call.Image!));
             gl.DrawArrays(PrimitiveType.Triangles, call.First, (uint)call.Count);
         }
         EvictImages();
@@ -163,21 +194,23 @@ public sealed unsafe class SceneRenderer : IDisposable
     }
 
     /// <summary>
-    /// Reads RGBA pixels of the bound framebuffer's rectangle into <paramref name="rgba"/>, rows in OpenGL's order (bottom
-    /// row first).
+    /// Reads pixels of the bound framebuffer's rectangle into <paramref name="pixels"/>, rows in OpenGL's order (bottom
+    /// row first), as RGB (<paramref name="channels"/> = 3) or RGBA (4).
     /// </summary>
-    public void ReadRgba(int x, int y, int width, int height, Span<byte> rgba)
+    public void Read(int x, int y, int width, int height, int channels, Span<byte> pixels)
     {
-        if (rgba.Length < width * height * 4)
-            throw new ArgumentException($"the buffer has {rgba.Length} bytes but {width}x{height} RGBA needs {width * height * 4}", nameof(rgba));
-        fixed (byte* p = rgba)
-            _gl.ReadPixels(x, y, (uint)width, (uint)height, PixelFormat.Rgba, PixelType.UnsignedByte, p);
+        if (channels is not (3 or 4)) throw new ArgumentOutOfRangeException(nameof(channels), channels, "3 (RGB) or 4 (RGBA)");
+        if (pixels.Length < width * height * channels)
+            throw new ArgumentException($"the buffer has {pixels.Length} bytes but {width}x{height}x{channels} needs {width * height * channels}", nameof(pixels));
+        Context.MakeCurrent();
+        fixed (byte* p = pixels)
+            _gl.ReadPixels(x, y, (uint)width, (uint)height, channels == 3 ? PixelFormat.Rgb : PixelFormat.Rgba, PixelType.UnsignedByte, p);
     }
 
-    private uint LinkProgram()
+    private uint LinkProgram(string fragmentShader)
     {
         uint vs = Compile(ShaderType.VertexShader, VertexShader);
-        uint fs = Compile(ShaderType.FragmentShader, FragmentShader);
+        uint fs = Compile(ShaderType.FragmentShader, fragmentShader);
         uint program = _gl.CreateProgram();
         _gl.AttachShader(program, vs);
         _gl.AttachShader(program, fs);
@@ -210,6 +243,7 @@ public sealed unsafe class SceneRenderer : IDisposable
         _gl.DeleteTexture(_fontTexture);
         _gl.DeleteBuffer(_vbo);
         _gl.DeleteVertexArray(_vao);
-        _gl.DeleteProgram(_program);
+        _gl.DeleteProgram(_solidProgram);
+        _gl.DeleteProgram(_texturedProgram);
     }
 }
