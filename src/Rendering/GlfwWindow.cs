@@ -186,6 +186,9 @@ public sealed unsafe class GlfwWindow : IGlContext
     /// <summary>Takes the oldest key press (or auto-repeat) since the last call, if any.</summary>
     public bool TryReadKey(out Key key) => _pressed.TryDequeue(out key);
 
+    /// <summary>Queues a key press as if it had been typed (for scripted sessions and tests); <see cref="TryReadKey"/> returns it in order.</summary>
+    public void PostKey(Key key) => _pressed.Enqueue(key);
+
     /// <summary>Whether a key is held down now.</summary>
     public bool IsKeyDown(Key key) => Glfw.Functions.GetKey(Handle, (int)key) == Glfw.Press;
 

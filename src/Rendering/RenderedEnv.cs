@@ -136,6 +136,18 @@ public static class RenderingEnvs
         });
     }
 
+    /// <summary>Registers the rendering-based environments unless they already are (safe to call from several entry points).</summary>
+    public static void EnsureRegistered(EnvRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        lock (RegistrationGate)
+        {
+            if (!registry.Contains(CartPolePixelsId)) Register(registry);
+        }
+    }
+
+    private static readonly Lock RegistrationGate = new();
+
     /// <summary>
     /// Makes <paramref name="innerId"/> without its time limit (the pixel spec adds its own) and wraps it in
     /// <see cref="PixelObservation{TInnerObs, TAct}"/>; the pixel options are taken out of <paramref name="kwargs"/>, the rest go
