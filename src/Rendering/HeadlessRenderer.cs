@@ -122,11 +122,12 @@ public sealed unsafe class HeadlessRenderer : IDisposable
             for (int i = 0; i < n; i++) batch.AddScene(scenes[start + i], 0, i * height, width, height, background: !shared);
             batch.End();
             _context.Gl.BindFramebuffer(FramebufferTarget.Framebuffer, _fbo);
-            if (shared) _renderer.Clear(background, width, atlasHeight);
-            _renderer.Draw(batch, width, atlasHeight);
-            // RGB is read back as RGB (the driver converts faster than a per-pixel loop here) and only the rows are
-            // reordered; grayscale is read as RGBA and converted with Gymnasium's weights.
-            int readChannels = mode == ColorMode.Rgb ? 3 : 4;
+            // Grayscale is computed by the fragment shader and read back as one channel; RGB as RGB (Mesa's conversion
+            // measured faster here than reading RGBA and converting per pixel). Either way only the rows need reordering.
+            bool gray = mode == ColorMode.Grayscale;
+            if (shared) _renderer.Clear(background, width, atlasHeight, gray);
+            _renderer.Draw(batch, width, atlasHeight, gray);
+            int readChannels = channels;
             int readBytes = width * atlasHeight * readChannels;
             if (_readback.Length < readBytes) _readback = GC.AllocateUninitializedArray<byte>(readBytes, pinned: true);
             _renderer.Read(0, 0, width, atlasHeight, readChannels, _readback);
@@ -192,24 +193,24 @@ internal static unsafe class PixelConvert
     public static void FromGl(ReadOnlySpan<byte> source, int width, int height, int sourceChannels, ColorMode mode, Span<byte> destination)
     {
         int channels = mode.Channels();
-        if (sourceChannels == 3 && mode == ColorMode.Rgb)
+        if (sourceChannels == channels)
         {
-            int stride = width * 3;
+            int stride = width * channels;
             for (int row = 0; row < height; row++)
                 source.Slice((height - 1 - row) * stride, stride).CopyTo(destination.Slice(row * stride, stride));
             return;
         }
-        if (sourceChannels != 4) throw new ArgumentException($"cannot convert {sourceChannels}-channel pixels to {mode}", nameof(sourceChannels));
+        if (sourceChannels is not (3 or 4)) throw new ArgumentException($"cannot convert {sourceChannels}-channel pixels to {mode}", nameof(sourceChannels));
         fixed (byte* src0 = source)
         fixed (byte* dst0 = destination)
         {
             for (int row = 0; row < height; row++)
             {
-                byte* s = src0 + (height - 1 - row) * width * 4;
+                byte* s = src0 + (height - 1 - row) * width * sourceChannels;
                 byte* d = dst0 + row * width * channels;
                 if (mode == ColorMode.Rgb)
                 {
-                    for (int x = 0; x < width; x++, s += 4, d += 3)
+                    for (int x = 0; x < width; x++, s += sourceChannels, d += 3)
                     {
                         d[0] = s[0];
                         d[1] = s[1];
@@ -218,7 +219,7 @@ internal static unsafe class PixelConvert
                 }
                 else
                 {
-                    for (int x = 0; x < width; x++, s += 4)
+                    for (int x = 0; x < width; x++, s += sourceChannels)
                         d[x] = Gray(s[0], s[1], s[2]);
                 }
             }

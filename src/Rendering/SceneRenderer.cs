@@ -21,27 +21,36 @@ public sealed unsafe class SceneRenderer : IDisposable
         void main() { gl_Position = vec4(aPos, 0.0, 1.0); vUv = aUv; vColor = aColor; }
         """;
 
-    private const string TexturedFragmentShader = """
-        #version 330 core
+    // With GRAY defined, the colour becomes Gymnasium's luminance in the same 16-bit fixed point as PixelConvert.Gray, so
+    // opaque shapes come out exactly as converting the RGB frame would (translucent ones may differ by one level).
+    private const string FragmentShader = """
         in vec2 vUv;
         in vec4 vColor;
+        #ifdef TEXTURED
         uniform sampler2D uTex;
+        #endif
         out vec4 fragColor;
-        void main() { fragColor = vColor * texture(uTex, vUv); }
-        """;
-
-    private const string SolidFragmentShader = """
-        #version 330 core
-        in vec2 vUv;
-        in vec4 vColor;
-        out vec4 fragColor;
-        void main() { fragColor = vColor; }
+        void main()
+        {
+        #ifdef TEXTURED
+            vec4 c = vColor * texture(uTex, vUv);
+        #else
+            vec4 c = vColor;
+        #endif
+        #ifdef GRAY
+            ivec3 v = ivec3(round(clamp(c.rgb, 0.0, 1.0) * 255.0));
+            int g = (v.r * 13926 + v.g * 46884 + v.b * 4725 + 32768) >> 16;
+            c = vec4(vec3(float(g) / 255.0), c.a);
+        #endif
+            fragColor = c;
+        }
         """;
 
     private const int MaxCachedImages = 64;
 
     private readonly GL _gl;
-    private readonly uint _solidProgram, _texturedProgram, _vao, _vbo, _fontTexture;
+    private readonly uint[] _programs = new uint[4]; // [textured * 2 + gray]
+    private readonly uint _vao, _vbo, _fontTexture;
     private readonly Dictionary<Image, (uint Texture, int Version, long LastUsed)> _images = new(ReferenceEqualityComparer.Instance);
     private long _frame;
     private nuint _vboCapacity;
@@ -55,8 +64,8 @@ public sealed unsafe class SceneRenderer : IDisposable
         Context = context;
         context.MakeCurrent();
         _gl = context.Gl;
-        _solidProgram = LinkProgram(SolidFragmentShader);
-        _texturedProgram = LinkProgram(TexturedFragmentShader);
+        for (int i = 0; i < 4; i++)
+            _programs[i] = LinkProgram((i >= 2 ? "#define TEXTURED\n" : "") + ((i & 1) != 0 ? "#define GRAY\n" : ""));
         _vao = _gl.GenVertexArray();
         _vbo = _gl.GenBuffer();
         _gl.BindVertexArray(_vao);
@@ -69,8 +78,11 @@ public sealed unsafe class SceneRenderer : IDisposable
         _gl.EnableVertexAttribArray(2);
         _gl.VertexAttribPointer(2, 4, VertexAttribPointerType.UnsignedByte, true, stride, (void*)16);
         _fontTexture = UploadTexture(0, BitmapFont.TextureWidth, BitmapFont.TextureHeight, BitmapFont.BuildTexture());
-        _gl.UseProgram(_texturedProgram);
-        _gl.Uniform1(_gl.GetUniformLocation(_texturedProgram, "uTex"), 0);
+        foreach (uint textured in _programs.AsSpan(2))
+        {
+            _gl.UseProgram(textured);
+            _gl.Uniform1(_gl.GetUniformLocation(textured, "uTex"), 0);
+        }
         _gl.PixelStore(PixelStoreParameter.PackAlignment, 1);
         _gl.PixelStore(PixelStoreParameter.UnpackAlignment, 1);
     }
@@ -94,9 +106,17 @@ public sealed unsafe class SceneRenderer : IDisposable
         Draw(Batch, width, height);
     }
 
-    /// <summary>Clears the rectangle from (0, 0) to (<paramref name="width"/>, <paramref name="height"/>) of the bound framebuffer to an opaque colour.</summary>
-    internal void Clear(Color color, int width, int height)
+    /// <summary>
+    /// Clears the rectangle from (0, 0) to (<paramref name="width"/>, <paramref name="height"/>) of the bound framebuffer to
+    /// an opaque colour (its luminance when <paramref name="gray"/>).
+    /// </summary>
+    internal void Clear(Color color, int width, int height, bool gray = false)
     {
+        if (gray)
+        {
+            byte g = PixelConvert.Gray(color.R, color.G, color.B);
+            color = new Color(g, g, g);
+        }
         Context.MakeCurrent();
         // A clear ignores the viewport; the scissor keeps it to the rectangle when the framebuffer is larger.
         _gl.Enable(EnableCap.ScissorTest);
@@ -106,8 +126,11 @@ public sealed unsafe class SceneRenderer : IDisposable
         _gl.Disable(EnableCap.ScissorTest);
     }
 
-    /// <summary>Draws a prepared batch into the currently bound framebuffer of <paramref name="targetWidth"/> x <paramref name="targetHeight"/> pixels.</summary>
-    internal void Draw(VertexBatch batch, int targetWidth, int targetHeight)
+    /// <summary>
+    /// Draws a prepared batch into the currently bound framebuffer of <paramref name="targetWidth"/> x
+    /// <paramref name="targetHeight"/> pixels; with <paramref name="gray"/> every colour is written as its luminance.
+    /// </summary>
+    internal void Draw(VertexBatch batch, int targetWidth, int targetHeight, bool gray = false)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         Context.MakeCurrent();
@@ -136,7 +159,7 @@ public sealed unsafe class SceneRenderer : IDisposable
         foreach (var call in batch.Calls)
         {
             if (call.Count == 0) continue;
-            uint wanted = call.Source == DrawSource.Solid ? _solidProgram : _texturedProgram;
+            uint wanted = _programs[(call.Source == DrawSource.Solid ? 0 : 2) + (gray ? 1 : 0)];
             if (wanted != program) gl.UseProgram(program = wanted);
             if (blend != call.Blend)
             {
@@ -195,22 +218,22 @@ public sealed unsafe class SceneRenderer : IDisposable
 
     /// <summary>
     /// Reads pixels of the bound framebuffer's rectangle into <paramref name="pixels"/>, rows in OpenGL's order (bottom
-    /// row first), as RGB (<paramref name="channels"/> = 3) or RGBA (4).
+    /// row first), as the red channel only (<paramref name="channels"/> = 1), RGB (3) or RGBA (4).
     /// </summary>
     public void Read(int x, int y, int width, int height, int channels, Span<byte> pixels)
     {
-        if (channels is not (3 or 4)) throw new ArgumentOutOfRangeException(nameof(channels), channels, "3 (RGB) or 4 (RGBA)");
+        if (channels is not (1 or 3 or 4)) throw new ArgumentOutOfRangeException(nameof(channels), channels, "1 (red), 3 (RGB) or 4 (RGBA)");
         if (pixels.Length < width * height * channels)
             throw new ArgumentException($"the buffer has {pixels.Length} bytes but {width}x{height}x{channels} needs {width * height * channels}", nameof(pixels));
         Context.MakeCurrent();
         fixed (byte* p = pixels)
-            _gl.ReadPixels(x, y, (uint)width, (uint)height, channels == 3 ? PixelFormat.Rgb : PixelFormat.Rgba, PixelType.UnsignedByte, p);
+            _gl.ReadPixels(x, y, (uint)width, (uint)height, channels switch { 1 => PixelFormat.Red, 3 => PixelFormat.Rgb, _ => PixelFormat.Rgba }, PixelType.UnsignedByte, p);
     }
 
-    private uint LinkProgram(string fragmentShader)
+    private uint LinkProgram(string defines)
     {
         uint vs = Compile(ShaderType.VertexShader, VertexShader);
-        uint fs = Compile(ShaderType.FragmentShader, fragmentShader);
+        uint fs = Compile(ShaderType.FragmentShader, "#version 330 core\n" + defines + FragmentShader);
         uint program = _gl.CreateProgram();
         _gl.AttachShader(program, vs);
         _gl.AttachShader(program, fs);
@@ -243,7 +266,6 @@ public sealed unsafe class SceneRenderer : IDisposable
         _gl.DeleteTexture(_fontTexture);
         _gl.DeleteBuffer(_vbo);
         _gl.DeleteVertexArray(_vao);
-        _gl.DeleteProgram(_solidProgram);
-        _gl.DeleteProgram(_texturedProgram);
+        foreach (uint program in _programs) _gl.DeleteProgram(program);
     }
 }
