@@ -19,6 +19,7 @@ public static class BenchCommand
                         wall-clock time and env steps for the gradient-free agents to solve CartPole-v1 (median over seeds)
           mujoco [--steps N] [--repeats N] [--env ID]... [--seed N]
                         locomotion env steps/s per core against raw mj_step in the same run
+          render [options]      pixel observations per second at 64x64 (single env, batched atlas for a vector)
           python [options]      Python bridge steps/s (one worker, several) against the native C# cart-pole
         """;
 
@@ -29,6 +30,7 @@ public static class BenchCommand
         ["solve"] = GradientFreeSolveBenchmark.Run,
         ["mujoco"] = MuJoCoBenchmark.Run,
         ["python"] = PythonBridgeBenchmark.Run,
+        ["render"] = RenderBenchmark.Run,
     };
 
     /// <summary>Runs the command.</summary>
