@@ -1,6 +1,8 @@
+using Rl.Agents.Training;
 using Rl.Core;
 using Rl.Environments;
 using Rl.Experiments.Cli;
+using Rl.Experiments.Training;
 using Rl.Rendering;
 using Rl.Rendering.Native;
 using Rl.Rendering.Video;
@@ -16,19 +18,27 @@ namespace Rl.Experiments.Commands;
 /// </summary>
 public static class WatchCommand
 {
-    /// <summary>The usage line.</summary>
-    public const string Usage =
-        "rl watch <env-id> [--policy CHECKPOINT|RUN_DIR|random] [--fps N] [--episodes N] [--seed N] [--record-video DIR] [--set key=value]... [--no-hud]";
+    /// <summary>Usage text.</summary>
+    public const string Usage = """
+        rl watch <env-id> [--policy random|CHECKPOINT|RUN_DIR] [--fps N] [--episodes N] [--seed N] [--record-video DIR] [--set key=value]... [--no-hud] [--device auto|cpu|cuda]
+          Play live rollouts in a window (a display is needed: use xvfb-run -a on a machine without one).
+          --policy       random (default), a checkpoint file, or a run directory: its newest checkpoint, reloaded before
+                         each episode as training writes new ones
+          --fps N        steps per second (default: the environment's render fps; 0: as fast as possible)
+          --episodes N   stop after N episodes (default: until the window is closed or Q)
+          --record-video DIR   also write every episode to DIR as MP4 (GIF without ffmpeg)
+          keys: SPACE pause, N single step, UP/DOWN faster/slower, R restart the episode, Q quit
+        """;
 
     /// <summary>
-    /// Builds a policy from a checkpoint file for an environment. Connected by the runner, which knows how a run stores
-    /// its algorithm id and config next to its checkpoints; null until then, and <c>--policy</c> with a checkpoint then
-    /// fails with a message saying so.
+    /// Builds a policy from a checkpoint file for an environment. Defaults to the runner's loader (the checkpoint carries
+    /// its algorithm and resolved config); replaceable, e.g. by tests.
     /// </summary>
-    public static Func<string, IEnv, IWatchPolicy>? LoadCheckpointPolicy { get; set; }
+    public static Func<string, IEnv, IWatchPolicy> LoadCheckpointPolicy { get; set; } = (file, _) => TrainedPolicy.Load(file, null);
 
-    /// <summary>The file pattern of checkpoints inside a run directory (searched recursively). Default <c>*.ckpt</c>.</summary>
-    public static string CheckpointSearchPattern { get; set; } = "*.ckpt";
+    /// <summary>The newest checkpoint file of a run directory or checkpoint folder, or null when it has none yet.</summary>
+    public static Func<string, string?> NewestCheckpoint { get; set; } =
+        dir => CheckpointStore.Files(CheckpointStore.FolderOf(dir)).FirstOrDefault();
 
     /// <summary>Runs the command; returns the exit code (1 when no window can be opened, with what to install or set).</summary>
     /// <exception cref="UsageException">For bad arguments.</exception>
@@ -43,6 +53,7 @@ public static class WatchCommand
         string? videoDir = reader.Option("--record-video");
         var sets = reader.Multi("--set");
         bool noHud = reader.Flag("--no-hud");
+        string? device = reader.Option("--device");
         reader.EnsureAllConsumed();
         if (fps is < 0) throw new UsageException($"watch: --fps = {fps} must be 0 (as fast as possible) or positive");
 
@@ -64,7 +75,7 @@ public static class WatchCommand
                 {
                     Directory = videoDir, EpisodeTrigger = _ => true, NamePrefix = SafeName(envId),
                 });
-            var policy = MakePolicy(policyArg, env, seed ?? 0);
+            var policy = MakePolicy(policyArg, env, seed ?? 0, device);
             var session = new WatchSession(env, policy, new WatchOptions { Fps = fps, Episodes = episodes, Seed = seed, Hud = !noHud })
             {
                 Log = Console.WriteLine,
@@ -85,14 +96,22 @@ public static class WatchCommand
         }
     }
 
-    private static IWatchPolicy MakePolicy(string policyArg, IEnv env, int seed)
+    private static IWatchPolicy MakePolicy(string policyArg, IEnv env, int seed, string? device)
     {
         if (policyArg == "random") return new RandomWatchPolicy(env.ActionSpace, seed);
         if (!File.Exists(policyArg) && !Directory.Exists(policyArg))
             throw new UsageException($"watch: --policy '{policyArg}' is neither 'random' nor an existing checkpoint file or run directory");
-        var loader = LoadCheckpointPolicy ?? throw new UsageException(
-            $"watch: --policy {policyArg}: loading checkpoint policies is not connected in this build (WatchCommand.LoadCheckpointPolicy is unset); use --policy random");
-        return new CheckpointFollower(policyArg, env, loader, CheckpointSearchPattern);
+        var load = device is null ? LoadCheckpointPolicy : (file, _) => TrainedPolicy.Load(file, device);
+        return new CheckpointFollower(policyArg, env, (file, e) =>
+        {
+            var policy = load(file, e);
+            if (policy is TrainedPolicy trained && e.Spec?.Id is string id && id != trained.Env)
+            {
+                trained.Dispose();
+                throw new UsageException($"watch: checkpoint '{file}' was trained on {trained.Env}, not {id}");
+            }
+            return policy;
+        }, NewestCheckpoint);
     }
 
     private static string SafeName(string id) => string.Concat(id.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
@@ -107,48 +126,46 @@ public sealed class CheckpointFollower : IWatchPolicy
     private readonly string _source;
     private readonly IEnv _env;
     private readonly Func<string, IEnv, IWatchPolicy> _load;
-    private readonly string _pattern;
+    private readonly Func<string, string?> _newest;
     private IWatchPolicy? _current;
     private (string Path, DateTime Written)? _loaded;
 
-    /// <summary>Follows <paramref name="fileOrRunDirectory"/>, loading checkpoints with <paramref name="load"/>.</summary>
-    public CheckpointFollower(string fileOrRunDirectory, IEnv env, Func<string, IEnv, IWatchPolicy> load, string pattern = "*.ckpt")
+    /// <summary>
+    /// Follows <paramref name="fileOrRunDirectory"/>, loading checkpoints with <paramref name="load"/>; in a directory the
+    /// file to load is the one <paramref name="newest"/> names.
+    /// </summary>
+    public CheckpointFollower(string fileOrRunDirectory, IEnv env, Func<string, IEnv, IWatchPolicy> load, Func<string, string?> newest)
     {
         _source = fileOrRunDirectory;
         _env = env;
         _load = load;
-        _pattern = pattern;
+        _newest = newest;
     }
 
     /// <inheritdoc />
     public string Name => _loaded is { } l ? Path.GetFileName(l.Path) : "(no checkpoint yet)";
 
-    /// <summary>The newest checkpoint file under <paramref name="directory"/> matching <paramref name="pattern"/> (temporary files skipped), or null.</summary>
-    public static FileInfo? Newest(string directory, string pattern) =>
-        new DirectoryInfo(directory).EnumerateFiles(pattern, SearchOption.AllDirectories)
-            .Where(f => !f.Name.Contains(".tmp", StringComparison.Ordinal))
-            .OrderByDescending(f => f.LastWriteTimeUtc)
-            .FirstOrDefault();
-
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">If a run directory has no checkpoint yet when the first episode starts.</exception>
     public string? BeginEpisode()
     {
-        var file = File.Exists(_source) ? new FileInfo(_source) : Newest(_source, _pattern);
+        var file = File.Exists(_source) ? new FileInfo(_source) : _newest(_source) is string f ? new FileInfo(f) : null;
         if (file is null)
         {
             if (_current is not null) return null;
-            throw new InvalidOperationException($"watch: run directory '{_source}' has no checkpoint matching {_pattern} yet");
+            throw new InvalidOperationException($"watch: run directory '{_source}' has no checkpoint yet");
         }
-        if (_loaded is { } l && l.Path == file.FullName && l.Written == file.LastWriteTimeUtc) return null;
+        if (_loaded is { } l && l.Path == file.FullName && l.Written == file.LastWriteTimeUtc) return _current!.BeginEpisode();
         try
         {
             var policy = _load(file.FullName, _env);
+            (_current as IDisposable)?.Dispose();
             _current = policy;
             _loaded = (file.FullName, file.LastWriteTimeUtc);
+            policy.BeginEpisode();
             return $"loaded {file.Name}";
         }
-        catch (Exception e) when (_current is not null && e is IOException or InvalidDataException or InvalidOperationException)
+        catch (Exception e) when (_current is not null && e is IOException or CheckpointException)
         {
             // A checkpoint being replaced mid-read: keep the previous policy and try again next episode.
             return $"kept {Name}: {e.Message}";
@@ -158,4 +175,45 @@ public sealed class CheckpointFollower : IWatchPolicy
     /// <inheritdoc />
     public object Act(object observation) =>
         (_current ?? throw new InvalidOperationException("watch: no checkpoint loaded")).Act(observation);
+}
+
+/// <summary>A trained algorithm's policy, rebuilt from a checkpoint by the runner, acting deterministically.</summary>
+public sealed class TrainedPolicy : IWatchPolicy, IDisposable
+{
+    private readonly IAlgorithm _algorithm;
+    private readonly Rng _rng = new(0);
+
+    private TrainedPolicy(IAlgorithm algorithm, string name, string env)
+    {
+        _algorithm = algorithm;
+        Name = name;
+        Env = env;
+    }
+
+    /// <summary>Rebuilds the algorithm saved in <paramref name="checkpointFile"/> (with the config it carries).</summary>
+    /// <exception cref="CheckpointException">If the file is damaged or not a checkpoint.</exception>
+    public static TrainedPolicy Load(string checkpointFile, string? device)
+    {
+        var (config, algorithm, file) = EvalCommand.Load(checkpointFile, device, line => Console.Error.WriteLine(line));
+        return new TrainedPolicy(algorithm, $"{config.Algo} {Path.GetFileNameWithoutExtension(file)}", config.Env);
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <summary>The environment id the policy was trained on.</summary>
+    public string Env { get; }
+
+    /// <inheritdoc />
+    public object Act(object observation) => _algorithm.Policy.Act(observation, deterministic: true, _rng);
+
+    /// <inheritdoc />
+    public string? BeginEpisode()
+    {
+        _algorithm.Policy.ResetState();
+        return null;
+    }
+
+    /// <summary>Releases the algorithm (its networks).</summary>
+    public void Dispose() => _algorithm.Dispose();
 }

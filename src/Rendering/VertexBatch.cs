@@ -195,7 +195,8 @@ internal sealed class VertexBatch
     /// <summary>A filled ellipse, or an annulus when <paramref name="inner"/> &gt; 0 (inner radius scaled with the outer).</summary>
     private void Ellipse(Vector2 c, float rx, float ry, float inner, uint color)
     {
-        int n = Math.Clamp((int)MathF.Ceiling(MathF.Max(rx, ry) * 1.5f), 8, 96);
+        float r = MathF.Max(rx, ry);
+        int n = float.IsFinite(r) ? Math.Clamp((int)MathF.Ceiling(MathF.Min(r, 1000f) * 1.5f), 8, 96) : 8;
         float step = 2 * MathF.PI / n;
         float innerScale = inner > 0 ? inner / MathF.Max(rx, ry) : 0;
         var prev = c + new Vector2(rx, 0);

@@ -137,11 +137,12 @@ public sealed class WatchSession
     public void Run(Viewer viewer)
     {
         ArgumentNullException.ThrowIfNull(viewer);
-        Log?.Invoke($"watching {_env.Name} with policy {_policy.Name} at {FormatFps(_fps)} steps/s; keys: {KeyHelp}");
         bool first = true;
         while (!_quit && !viewer.IsClosed && (Options.Episodes is not int n || _episodes.Count < n))
         {
-            if (_policy.BeginEpisode() is string change)
+            string? change = _policy.BeginEpisode();
+            if (first) Log?.Invoke($"watching {_env.Name} with policy {_policy.Name} at {FormatFps(_fps)} steps/s; keys: {KeyHelp}");
+            if (change is not null)
             {
                 _message = change;
                 Log?.Invoke(change);
