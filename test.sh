@@ -15,6 +15,8 @@ REQUIRED_PACKAGES=(
   libmujoco2.2.2     # MuJoCo locomotion environments (P/Invoke into libmujoco.so.2.2.2)
   python3            # the Python Gymnasium bridge and its tests (a pure-Python test env; numpy optional)
   libegl1            # headless OpenGL rendering through EGL
+  libgl1             # libglvnd OpenGL dispatch
+  libglx-mesa0       # Mesa GLX for windows under Xvfb
   libegl-mesa0       # Mesa's EGL (surfaceless platform, llvmpipe on machines without a GPU)
   libgl1-mesa-dri    # Mesa's OpenGL drivers (llvmpipe)
   libglfw3           # windows for rl watch / rl play (GLFW through P/Invoke)
