@@ -28,6 +28,7 @@ public static class Program
         ["eval"] = new(EvalCommand.Run, EvalCommand.Usage),
         ["rollout"] = new(RolloutCommand.Run, RolloutCommand.Usage),
         ["train"] = new(TrainCommand.Run, TrainCommand.Usage),
+        ["watch"] = new(WatchCommand.Run, WatchCommand.Usage),
     };
 
     /// <summary>Runs the command named by the first argument.</summary>
@@ -48,6 +49,8 @@ public static class Program
             Console.Error.WriteLine($"rl: unknown command '{args[0]}'; commands: {string.Join(", ", Commands.Keys)} (rl --help)");
             return 2;
         }
+        // Environments defined over the renderer (pixel observations) join the registry for every command.
+        Rl.Rendering.RenderingEnvs.EnsureRegistered(Rl.Environments.Envs.Registry);
         var rest = args.Skip(1).ToList();
         if (rest.Contains("--help") || rest.Contains("-h"))
         {

@@ -1,3 +1,4 @@
+using Rl.Agents.GradientFree;
 using Rl.Agents.Training;
 
 namespace Rl.Agents;
@@ -12,5 +13,10 @@ public static class BuiltInAlgorithms
     {
         if (Interlocked.Exchange(ref _registered, 1) == 1) return;
         // One line per algorithm: AlgorithmRegistry.Register<TConfig>("id", (config, context) => new Algo(config, context), "description");
+        AlgorithmRegistry.Register<RandomSearchConfig>(RandomSearch.AlgorithmId, (c, ctx) => new RandomSearch(c, ctx), "Random search: sample parameter vectors, keep the best (gradient-free).");
+        AlgorithmRegistry.Register<IterativeRandomSearchConfig>(IterativeRandomSearch.AlgorithmId, (c, ctx) => new IterativeRandomSearch(c, ctx), "Iterative random search: sample around the best vectors found so far, repeat (gradient-free).");
+        AlgorithmRegistry.Register<CemConfig>(Cem.AlgorithmId, (c, ctx) => new Cem(c, ctx), "Cross-entropy method: refit a Gaussian to the top p% of samples, with extra noise (gradient-free).");
+        AlgorithmRegistry.Register<EvolutionStrategiesConfig>(EvolutionStrategies.AlgorithmId, (c, ctx) => new EvolutionStrategies(c, ctx), "Evolution strategies (Salimans et al. 2017): mirrored sampling, rank shaping, Adam (gradient-free).");
+        AlgorithmRegistry.Register<ArsConfig>(Ars.AlgorithmId, (c, ctx) => new Ars(c, ctx), "Augmented random search (Mania et al. 2018), V1/V2, top-b directions (gradient-free).");
     }
 }

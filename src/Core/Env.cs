@@ -119,9 +119,21 @@ public abstract class Env<TObs, TAct> : IEnv<TObs, TAct>, ISpecHolder
     public ResetResult<TObs> Reset(int? seed = null, OptionSet? options = null, TObs? into = default)
     {
         options ??= OptionSet.Empty;
-        options.EnsureOnly(ResetOptionKeys, $"{Name}.Reset");
+        // Checked only when there are options, so that the usual option-less reset builds no message string (allocates nothing).
+        if (options.Count > 0) options.EnsureOnly(ResetOptionKeys, $"{Name}.Reset");
+        var previousRng = _rng;
         if (seed is int s) _rng = new Rng(s);
-        var result = ResetCore(options, into);
+        ResetResult<TObs> result;
+        try
+        {
+            result = ResetCore(options, into);
+        }
+        catch
+        {
+            // A rejected reset (e.g. invalid option values) must not reseed the generator behind the caller's back.
+            _rng = previousRng;
+            throw;
+        }
         _phase = EpisodePhase.Running;
         return result;
     }

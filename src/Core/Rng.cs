@@ -81,7 +81,7 @@ public sealed class Rng
     {
         if (maxExclusive <= minInclusive)
             throw new ArgumentOutOfRangeException(nameof(maxExclusive), maxExclusive, $"must exceed minInclusive={minInclusive}");
-        return minInclusive + (int)NextUInt64((ulong)((long)maxExclusive - minInclusive));
+        return (int)(minInclusive + (long)NextUInt64((ulong)((long)maxExclusive - minInclusive)));
     }
 
     /// <summary>Returns a uniform integer in [0, <paramref name="bound"/>) (Lemire's method with rejection).</summary>

@@ -1,5 +1,8 @@
 using Rl.Core;
+using Rl.Environments.Arcade;
 using Rl.Environments.Classic;
+using Rl.Environments.Kart;
+using Rl.Environments.MuJoCo;
 
 namespace Rl.Environments;
 
@@ -26,6 +29,13 @@ public static class Envs
     /// <summary>Builds a registered environment and checks its observation and action types.</summary>
     public static IEnv<TObs, TAct> Make<TObs, TAct>(string id, MakeOptions? options = null) => Registry.Make<TObs, TAct>(id, options);
 
+    /// <summary>Builds <paramref name="numEnvs"/> copies of a registered environment as one vector environment.</summary>
+    /// <param name="id">A versioned id such as <c>CartPole-v1</c>.</param>
+    /// <param name="numEnvs">Number of sub-environments.</param>
+    /// <param name="options">Autoreset mode, sync or threaded, and make options.</param>
+    public static Rl.Core.Vector.IVectorEnv<TObs, TAct> MakeVector<TObs, TAct>(string id, int numEnvs, Rl.Core.Vector.VectorEnvOptions? options = null) =>
+        Rl.Core.Vector.VectorEnv.MakeVector<TObs, TAct>(Registry, id, numEnvs, options);
+
     /// <summary>The registered specs, sorted by id.</summary>
     public static IReadOnlyList<EnvSpec> List() => Registry.Specs;
 
@@ -41,5 +51,9 @@ public static class Envs
             KwargDocs = CartPoleEnv.KwargDocs,
             Description = "Balance a pole on a cart (Gymnasium's CartPole-v1 dynamics).",
         });
+        KartEnvs.Register(registry);
+        ArcadeEnvs.Register(registry);
+        MuJoCoEnvs.Register(registry);
+        registry.RegisterNamespace(Python.PythonEnv.Namespace, Python.PythonEnv.Make);
     }
 }

@@ -166,9 +166,12 @@ public sealed class Box<T> : Space<T[]>, IBox where T : unmanaged, INumber<T>
     /// <inheritdoc />
     public override T[] Copy(T[] value) => (T[])value.Clone();
 
-    /// <summary>Clips each element of <paramref name="value"/> into the bounds, in place.</summary>
+    /// <summary>Clips each element of <paramref name="value"/> into the bounds, in place (NaN stays NaN).</summary>
+    /// <exception cref="ArgumentException">If <paramref name="value"/> does not have <see cref="Size"/> elements.</exception>
     public void Clip(Span<T> value)
     {
+        if (value.Length != Size)
+            throw new ArgumentException($"{this}: cannot clip {value.Length} elements; shape {FormatShape(Shape)} needs {Size}.", nameof(value));
         for (int i = 0; i < Size; i++)
             value[i] = T.Clamp(value[i], _low[i], _high[i]);
     }
@@ -186,12 +189,18 @@ public sealed class Box<T> : Space<T[]>, IBox where T : unmanaged, INumber<T>
         return "[" + string.Join(" ", b.Take(8).Select(Num)) + (b.Length > 8 ? " ...]" : "]");
     }
 
+    // The shortest text that round-trips in the element type, as NumPy prints bounds (0.41887903, not 0.418879). Integral
+    // floats print without NumPy's trailing ".0" (Box(-1, 1, ...)): messages and tests across the toolkit rely on that form.
     private static string Num(T x)
     {
+        if (typeof(T) == typeof(byte)) return byte.CreateChecked(x).ToString(CultureInfo.InvariantCulture);
         double d = double.CreateChecked(x);
         if (double.IsPositiveInfinity(d)) return "inf";
         if (double.IsNegativeInfinity(d)) return "-inf";
-        return d.ToString("G7", CultureInfo.InvariantCulture);
+        string text = typeof(T) == typeof(float)
+            ? float.CreateChecked(x).ToString("R", CultureInfo.InvariantCulture)
+            : d.ToString("R", CultureInfo.InvariantCulture);
+        return text.Replace("E", "e", StringComparison.Ordinal);
     }
 
     /// <inheritdoc />

@@ -68,6 +68,10 @@ public sealed class DictSpace : Space<IReadOnlyDictionary<string, object>>
         }
     }
 
+    /// <summary>A deep copy: each entry is copied by its subspace.</summary>
+    public override IReadOnlyDictionary<string, object> Copy(IReadOnlyDictionary<string, object> value) =>
+        _spaces.ToDictionary(p => p.Key, p => p.Value.CopyObject(value[p.Key]), StringComparer.Ordinal);
+
     /// <inheritdoc />
     public override string ToString() => "Dict(" + string.Join(", ", _spaces.Select(p => $"'{p.Key}': {p.Value}")) + ")";
 

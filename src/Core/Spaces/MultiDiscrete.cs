@@ -13,7 +13,11 @@ public sealed class MultiDiscrete : Space<int[]>
         if (nvec.Length == 0) throw new ArgumentException("MultiDiscrete needs at least one element.", nameof(nvec));
         if (nvec.Any(n => n <= 0)) throw new ArgumentException($"MultiDiscrete counts must be positive: [{string.Join(", ", nvec)}].", nameof(nvec));
         start ??= new int[nvec.Length];
-        if (start.Length != nvec.Length) throw new ArgumentException("MultiDiscrete start must have the same length as nvec.", nameof(start));
+        if (start.Length != nvec.Length)
+            throw new ArgumentException($"MultiDiscrete start has {start.Length} elements but nvec has {nvec.Length}.", nameof(start));
+        for (int i = 0; i < nvec.Length; i++)
+            if ((long)start[i] + nvec[i] - 1 > int.MaxValue)
+                throw new ArgumentException($"MultiDiscrete element {i}: start {start[i]} + {nvec[i]} - 1 exceeds int.MaxValue.", nameof(start));
         _nvec = (int[])nvec.Clone();
         _start = (int[])start.Clone();
     }
@@ -41,7 +45,7 @@ public sealed class MultiDiscrete : Space<int[]>
         if (value is null) return "the value is null";
         if (value.Length != _nvec.Length) return $"has {value.Length} elements but the space has {_nvec.Length}";
         for (int i = 0; i < value.Length; i++)
-            if ((uint)(value[i] - _start[i]) >= (uint)_nvec[i])
+            if (unchecked((ulong)((long)value[i] - _start[i])) >= (ulong)_nvec[i]) // long: the difference can overflow an int; unchecked: negatives wrap
                 return $"element {i} = {value[i]} is outside {{{_start[i]}, ..., {_start[i] + _nvec[i] - 1}}}";
         return null;
     }
@@ -49,6 +53,7 @@ public sealed class MultiDiscrete : Space<int[]>
     /// <inheritdoc />
     public override void Flatten(int[] value, Span<float> destination)
     {
+        if (Explain(value) is string why) throw new ArgumentException($"{this}: cannot flatten {FormatValue(value)}: {why}.", nameof(value));
         int offset = 0;
         for (int i = 0; i < _nvec.Length; i++)
         {

@@ -13,7 +13,7 @@ public abstract class Space
 
     /// <summary>Creates a space with the given shape.</summary>
     /// <param name="shape">The shape of one value (empty for a scalar such as <see cref="Discrete"/>).</param>
-    protected Space(int[] shape) => Shape = shape;
+    protected Space(int[] shape) => Shape = Array.AsReadOnly((int[])shape.Clone()); // a copy: the caller may reuse its array
 
     /// <summary>The shape of one value; empty for scalar and composite spaces.</summary>
     public IReadOnlyList<int> Shape { get; }
@@ -42,6 +42,10 @@ public abstract class Space
 
     /// <summary>Writes <paramref name="value"/> as <see cref="FlatDim"/> floats (one-hot for discrete parts).</summary>
     public abstract void FlattenObject(object value, Span<float> destination);
+
+    /// <summary>A deep copy of a boxed value of this space (arrays cloned, composite values copied entry by entry).</summary>
+    /// <exception cref="ArgumentException">If <paramref name="value"/> has the wrong type for this space.</exception>
+    public abstract object CopyObject(object value);
 
     /// <summary>Formats a value of this space for messages (arrays shortened).</summary>
     public static string FormatValue(object? value)
@@ -128,4 +132,10 @@ public abstract class Space<T> : Space
             throw new ArgumentException($"{this}: cannot flatten a {value?.GetType().Name ?? "null"}; expected {typeof(T).Name}.", nameof(value));
         Flatten(t, destination);
     }
+
+    /// <inheritdoc />
+    public sealed override object CopyObject(object value) =>
+        value is T t
+            ? Copy(t)!
+            : throw new ArgumentException($"{this}: cannot copy a {value?.GetType().Name ?? "null"}; expected {typeof(T).Name}.", nameof(value));
 }

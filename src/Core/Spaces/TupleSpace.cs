@@ -50,6 +50,14 @@ public sealed class TupleSpace : Space<object[]>
         }
     }
 
+    /// <summary>A deep copy: each entry is copied by its subspace.</summary>
+    public override object[] Copy(object[] value)
+    {
+        var copy = new object[value.Length];
+        for (int i = 0; i < value.Length; i++) copy[i] = _spaces[i].CopyObject(value[i]);
+        return copy;
+    }
+
     /// <inheritdoc />
     public override string ToString() => "Tuple(" + string.Join(", ", _spaces.Select(s => s.ToString())) + ")";
 

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Globalization;
+using Rl.Core;
+using Rl.Core.Vector;
+using Rl.Environments;
+using Rl.Environments.Arcade;
+using Rl.Environments.Kart;
+using Rl.Experiments.Cli;
+using Rl.Rendering;
+
+namespace Rl.Experiments.Benchmarks;
+
+/// <summary>
+/// <c>rl bench games</c>: environment steps per second of the pixel games (the kart racer and Breakout) with state-vector
+/// observations, with pixel observations rendered one frame per step, and as vector environments whose frames are rendered
+/// together (one atlas, one readback per step of the batch) or by one renderer per worker thread.
+/// </summary>
+/// <remarks>
+/// Random actions from a seeded generator; episodes reset when they end (the registry's time limits apply). Wall-clock rates
+/// count every step of every sub-environment. Process CPU seconds include Mesa's rendering threads, so "steps per CPU second"
+/// stays meaningful on a busy machine where the wall clock is not. Bytes are those allocated by the benchmark thread (for the
+/// threaded vector environment, by all threads).
+/// </remarks>
+public static class GamesBenchmark
+{
+    private const string Usage = "rl bench games [--steps N] [--pixel-steps N] [--envs N] [--batch N] [--size N] [--repeats N] [--seed N]";
+
+    /// <summary>Runs the benchmark and prints a Markdown table.</summary>
+    /// <param name="args">Options: <c>--steps</c> state-vector steps per measurement (default 100000), <c>--pixel-steps</c>
+    /// pixel steps per measurement (default 5000, summed over sub-environments for vector rows), <c>--envs</c>
+    /// sub-environments of the vector rows (default 16), <c>--batch</c> frames per batched render (default 4: with llvmpipe,
+    /// larger atlases of the kart's many triangles cost more per frame), <c>--size</c> frame side in pixels (default 64), <c>--repeats</c>
+    /// (default 3, best kept), <c>--seed</c> (default 0).</param>
+    /// <returns>0 on success.</returns>
+    /// <exception cref="UsageException">For unknown arguments or values out of range.</exception>
+    public static int Run(IReadOnlyList<string> args)
+    {
+        var reader = new ArgReader(args, "bench games");
+        int steps = reader.Int("--steps", 100, 100_000_000) ?? 100_000;
+        int pixelSteps = reader.Int("--pixel-steps", 100, 100_000_000) ?? 5_000;
+        int numEnvs = reader.Int("--envs", 1, 4096) ?? 16;
+        int batchSize = reader.Int("--batch", 1, 4096) ?? 4;
+        int size = reader.Int("--size", 8, 1024) ?? 64;
+        int repeats = reader.Int("--repeats", 1, 100) ?? 3;
+        int seed = reader.Int("--seed") ?? 0;
+        reader.EnsureAllConsumed();
+
+        var registry = new EnvRegistry();
+        Envs.RegisterBuiltIns(registry);
+        KartEnvs.RegisterPixels(registry, RenderingEnvs.MakePixels);
+        ArcadeEnvs.RegisterPixels(registry, RenderingEnvs.MakePixels);
+        var pixelKwargs = OptionSet.Of(("width", size), ("height", size));
+
+        Console.WriteLine($"Pixel games: env steps per second with random actions, best of {repeats} (seed {seed}); frames {size}x{size} RGB; renderer: {HeadlessRenderer.ForCurrentThread.Description}.");
+        Console.WriteLine($"Machine: {Environment.ProcessorCount} logical cores, .NET {Environment.Version}. Usage: {Usage}");
+        Console.WriteLine();
+        Console.WriteLine("| Env | observation | how | steps/s (wall) | steps per CPU-second | bytes/step |");
+        Console.WriteLine("|---|---|---|---:|---:|---:|");
+        var rows = new List<(string Env, string Obs, string How, Func<Measurement> Run)>
+        {
+            (KartDiscreteEnv.Id, "16 floats", "one env", () => Single<float[], int>(registry, KartDiscreteEnv.Id, OptionSet.Empty, steps, seed)),
+            (BreakoutEnv.Id, "54 floats", "one env", () => Single<float[], int>(registry, BreakoutEnv.Id, OptionSet.Empty, steps, seed)),
+            (KartEnvs.DiscretePixelsId, $"{size}x{size}x3 bytes", "one env, a frame per step", () => Single<byte[], int>(registry, KartEnvs.DiscretePixelsId, pixelKwargs, pixelSteps, seed)),
+            (ArcadeEnvs.BreakoutPixelsId, $"{size}x{size}x3 bytes", "one env, a frame per step", () => Single<byte[], int>(registry, ArcadeEnvs.BreakoutPixelsId, pixelKwargs, pixelSteps, seed)),
+            (KartEnvs.DiscretePixelsId, $"{size}x{size}x3 bytes", $"sync vector of {numEnvs}, atlases of {batchSize}", () => Batched(registry, KartDiscreteEnv.Id, numEnvs, batchSize, size, pixelSteps, seed)),
+            (ArcadeEnvs.BreakoutPixelsId, $"{size}x{size}x3 bytes", $"sync vector of {numEnvs}, atlases of {batchSize}", () => Batched(registry, BreakoutEnv.Id, numEnvs, batchSize, size, pixelSteps, seed)),
+            (KartEnvs.DiscretePixelsId, $"{size}x{size}x3 bytes", $"threaded vector of {numEnvs}, a renderer per thread", () => Threaded(registry, KartEnvs.DiscretePixelsId, pixelKwargs, numEnvs, pixelSteps, seed)),
+            (ArcadeEnvs.BreakoutPixelsId, $"{size}x{size}x3 bytes", $"threaded vector of {numEnvs}, a renderer per thread", () => Threaded(registry, ArcadeEnvs.BreakoutPixelsId, pixelKwargs, numEnvs, pixelSteps, seed)),
+        };
+        foreach (var (env, obs, how, run) in rows)
+        {
+            run(); // warm-up: JIT, renderer and contexts
+            var best = Enumerable.Range(0, repeats).Select(_ => run()).MaxBy(m => m.StepsPerSecond)!;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {env} | {obs} | {how} | {best.StepsPerSecond:N0} | {best.StepsPerCpuSecond:N0} | {best.BytesPerStep:0.#} |"));
+        }
+        return 0;
+    }
+
+    private sealed record Measurement(double StepsPerSecond, double StepsPerCpuSecond, double BytesPerStep);
+
+    private sealed class Clock
+    {
+        private readonly Stopwatch _wall = Stopwatch.StartNew();
+        private readonly TimeSpan _cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        private readonly long _bytes;
+        private readonly bool _allThreads;
+
+        public Clock(bool allThreads)
+        {
+            _allThreads = allThreads;
+            _bytes = allThreads ? GC.GetTotalAllocatedBytes(true) : GC.GetAllocatedBytesForCurrentThread();
+        }
+
+        public Measurement Stop(long steps)
+        {
+            double wall = _wall.Elapsed.TotalSeconds;
+            double cpu = (Process.GetCurrentProcess().TotalProcessorTime - _cpu).TotalSeconds;
+            long bytes = (_allThreads ? GC.GetTotalAllocatedBytes(true) : GC.GetAllocatedBytesForCurrentThread()) - _bytes;
+            return new Measurement(steps / wall, steps / Math.Max(cpu, 1e-9), bytes / (double)steps);
+        }
+    }
+
+    private static Measurement Single<TObs, TAct>(EnvRegistry registry, string id, OptionSet kwargs, int steps, int seed)
+    {
+        using var env = registry.Make<TObs, TAct>(id, new MakeOptions { Kwargs = kwargs });
+        env.ActionSpace.Seed(seed);
+        var actions = Enumerable.Range(0, 1024).Select(_ => env.ActionSpace.Sample()).ToArray();
+        TObs obs = env.Reset(seed).Observation;
+        var clock = new Clock(allThreads: false);
+        for (int t = 0; t < steps; t++)
+        {
+            var r = env.Step(actions[t & 1023], obs);
+            if (r.Done) env.Reset(into: obs);
+        }
+        return clock.Stop(steps);
+    }
+
+    // A synchronous vector environment of the state ids; after each step its frames are rendered by BatchPixelRenderers of
+    // `batchSize` sub-environments each (one atlas and one readback per renderer).
+    private static Measurement Batched(EnvRegistry registry, string stateId, int numEnvs, int batchSize, int size, int steps, int seed)
+    {
+        using var vec = registry.MakeVector<float[], int>(stateId, numEnvs);
+        var options = new PixelObservationOptions { Width = size, Height = size };
+        var batches = vec.Envs.Chunk(batchSize).Select(group => BatchPixelRenderer.ForEnvs(group, options)).ToList();
+        var frames = new byte[numEnvs * size * size * 3];
+        void RenderAll()
+        {
+            int offset = 0;
+            foreach (var batch in batches)
+            {
+                int bytes = batch.Count * batch.FrameBytes;
+                batch.Render(frames.AsSpan(offset, bytes));
+                offset += bytes;
+            }
+        }
+        var rng = new Rng(seed);
+        int actionCount = ((Rl.Core.Spaces.Discrete)vec.SingleActionSpace).N;
+        var actions = new int[numEnvs];
+        vec.Reset(seed);
+        RenderAll();
+        int iterations = Math.Max(1, steps / numEnvs);
+        var clock = new Clock(allThreads: false);
+        for (int t = 0; t < iterations; t++)
+        {
+            for (int i = 0; i < numEnvs; i++) actions[i] = rng.NextInt(actionCount);
+            vec.Step(actions);
+            RenderAll();
+        }
+        return clock.Stop((long)iterations * numEnvs);
+    }
+
+    // A threaded vector environment of the pixel ids: each worker thread renders its sub-environments' frames itself.
+    private static Measurement Threaded(EnvRegistry registry, string pixelId, OptionSet kwargs, int numEnvs, int steps, int seed)
+    {
+        using var vec = registry.MakeVector<byte[], int>(pixelId, numEnvs, new VectorEnvOptions
+        {
+            Mode = VectorizationMode.Threaded,
+            Make = new MakeOptions { Kwargs = kwargs },
+        });
+        var rng = new Rng(seed);
+        int actionCount = ((Rl.Core.Spaces.Discrete)vec.SingleActionSpace).N;
+        var actions = new int[numEnvs];
+        vec.Reset(seed);
+        int iterations = Math.Max(1, steps / numEnvs);
+        var clock = new Clock(allThreads: true);
+        for (int t = 0; t < iterations; t++)
+        {
+            for (int i = 0; i < numEnvs; i++) actions[i] = rng.NextInt(actionCount);
+            vec.Step(actions);
+        }
+        return clock.Stop((long)iterations * numEnvs);
+    }
+}

@@ -1,0 +1,212 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Rl.Core;
+using Rl.Environments.MuJoCo;
+using Rl.Experiments.Cli;
+
+namespace Rl.Experiments.Benchmarks;
+
+/// <summary>
+/// <c>rl bench mujoco</c>: environment steps per second of the MuJoCo locomotion environments on one core, against raw
+/// <c>mj_step</c> calls doing exactly the same simulation work in the same run, so the difference is the environment's own
+/// overhead (action checks, control cost, health checks, observation writing, info). Target: at most 20%.
+/// </summary>
+/// <remarks>
+/// For each environment a fixed sequence of random actions is played through the environment (resetting when an episode ends
+/// or reaches 1000 steps) and, separately, replayed on a bare <see cref="MjData"/>: the same resets (the recorded noisy start
+/// states, then <c>mj_forward</c>), the same controls and <c>frame_skip</c> <c>mj_step</c> calls per environment step. MuJoCo is
+/// deterministic, so both runs visit the same states (the benchmark checks that the final states agree bit for bit) and do the same
+/// contact work. Time is the benchmark thread's own CPU time (<c>CLOCK_THREAD_CPUTIME_ID</c>), so the rates are per core even on a
+/// busy machine; each measurement is repeated and the fastest kept.
+/// </remarks>
+public static class MuJoCoBenchmark
+{
+    private const string Usage = "rl bench mujoco [--steps N] [--repeats N] [--env ID]... [--seed N]";
+    private const int EpisodeCap = 1000;
+
+    /// <summary>Runs the benchmark and prints a Markdown table.</summary>
+    /// <param name="args">Options: <c>--steps</c> environment steps per measurement (default 40000), <c>--repeats</c> (default 3),
+    /// <c>--env</c> (repeatable; default all four locomotion environments), <c>--seed</c> (default 0).</param>
+    /// <returns>0 on success.</returns>
+    /// <exception cref="UsageException">For unknown arguments or values out of range.</exception>
+    public static int Run(IReadOnlyList<string> args)
+    {
+        var reader = new ArgReader(args, "bench mujoco");
+        int steps = reader.Int("--steps", 100, 100_000_000) ?? 40_000;
+        int repeats = reader.Int("--repeats", 1, 100) ?? 3;
+        int seed = reader.Int("--seed") ?? 0;
+        var ids = reader.Multi("--env");
+        reader.EnsureAllConsumed();
+        string[] known = [HopperEnv.Id, Walker2dEnv.Id, HalfCheetahEnv.Id, SwimmerEnv.Id];
+        if (ids.Count == 0) ids = [.. known];
+        foreach (var id in ids)
+            if (!known.Contains(id)) throw new UsageException($"bench mujoco: unknown environment '{id}'; choose from {string.Join(", ", known)}. Usage: {Usage}");
+
+        Console.WriteLine($"MuJoCo {MuJoCoLibrary.Version} locomotion environments vs raw mj_step, one thread, {steps} env steps per run, best of {repeats} (seed {seed}); rates per second of thread CPU time.");
+        Console.WriteLine($"Machine: {Environment.ProcessorCount} logical cores, .NET {Environment.Version}.");
+        Console.WriteLine();
+        Console.WriteLine("| Env | frame skip | raw mj_step/s | raw steps/s (mj_step/s ÷ skip) | env steps/s (step_info=false) | overhead | bytes/step | env steps/s (default info) | overhead | bytes/step |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var id in ids)
+        {
+            var row = Measure(id, steps, repeats, seed);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {id} | {row.FrameSkip} | {row.RawMjStepsPerSecond:N0} | {row.RawEnvStepsPerSecond:N0} | {row.LeanStepsPerSecond:N0} | " +
+                $"{Overhead(row.RawEnvStepsPerSecond, row.LeanStepsPerSecond)} | {row.LeanBytesPerStep:0.#} | {row.InfoStepsPerSecond:N0} | " +
+                $"{Overhead(row.RawEnvStepsPerSecond, row.InfoStepsPerSecond)} | {row.InfoBytesPerStep:0.#} |"));
+        }
+        Console.WriteLine();
+        Console.WriteLine("overhead = raw steps/s ÷ env steps/s − 1 (time the environment adds per step). Target: ≤ 20%.");
+        return 0;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
+
+    /// <summary>CPU seconds used by the calling thread: unlike wall time, not inflated when other processes share the cores.</summary>
+    private static double ThreadCpuSeconds()
+    {
+        const int clockThreadCpuTimeId = 3;
+        if (ClockGetTime(clockThreadCpuTimeId, out var t) != 0) throw new InvalidOperationException("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
+        return t.Seconds + t.Nanoseconds * 1e-9;
+    }
+
+    private static string Overhead(double raw, double env) => string.Create(CultureInfo.InvariantCulture, $"{(raw / env - 1) * 100:0.0}%");
+
+
+    private sealed record Row(int FrameSkip, double RawMjStepsPerSecond, double RawEnvStepsPerSecond, double LeanStepsPerSecond,
+        double LeanBytesPerStep, double InfoStepsPerSecond, double InfoBytesPerStep);
+
+    /// <summary>The work to replay: actions, and the start state of each episode with the step it begins at.</summary>
+    private sealed record Script(float[][] Actions, List<(int Step, double[] Qpos, double[] Qvel)> Starts, double[] FinalQpos);
+
+    private static LocomotionEnv Create(string id, bool stepInfo)
+    {
+        var options = new LocomotionOptions { StepInfo = stepInfo };
+        return id switch
+        {
+            HopperEnv.Id => new HopperEnv(options),
+            Walker2dEnv.Id => new Walker2dEnv(options),
+            HalfCheetahEnv.Id => new HalfCheetahEnv(options),
+            _ => new SwimmerEnv(options),
+        };
+    }
+
+    private static Row Measure(string id, int steps, int repeats, int seed)
+    {
+        using var probe = Create(id, stepInfo: false);
+        var rng = new Rng(seed);
+        var actions = new float[steps][];
+        for (int i = 0; i < steps; i++)
+        {
+            actions[i] = new float[probe.Model.Nu];
+            for (int j = 0; j < actions[i].Length; j++) actions[i][j] = (float)rng.Uniform(-1, 1);
+        }
+        var script = Record(probe, actions, seed);
+
+        double raw = double.MaxValue, lean = double.MaxValue, info = double.MaxValue;
+        long leanBytes = 0, infoBytes = 0;
+        for (int r = 0; r < repeats; r++)
+        {
+            raw = Math.Min(raw, Replay(id, probe.FrameSkip, script));
+            using (var env = Create(id, stepInfo: false))
+            {
+                var (seconds, bytes) = RunEnv(env, script, seed);
+                (lean, leanBytes) = (Math.Min(lean, seconds), bytes);
+            }
+            using (var env = Create(id, stepInfo: true))
+            {
+                var (seconds, bytes) = RunEnv(env, script, seed);
+                (info, infoBytes) = (Math.Min(info, seconds), bytes);
+            }
+        }
+        return new Row(probe.FrameSkip, (double)steps * probe.FrameSkip / raw, steps / raw, steps / lean, (double)leanBytes / steps,
+            steps / info, (double)infoBytes / steps);
+    }
+
+    private static Script Record(LocomotionEnv env, float[][] actions, int seed)
+    {
+        var starts = new List<(int, double[], double[])>();
+        var obs = new double[env.ObservationSpace.Shape[0]];
+        env.Reset(seed, into: obs);
+        starts.Add((0, env.Data.Qpos.ToArray(), env.Data.Qvel.ToArray()));
+        int length = 0;
+        for (int i = 0; i < actions.Length; i++)
+        {
+            var r = env.Step(actions[i], obs);
+            if ((r.Done || ++length == EpisodeCap) && i + 1 < actions.Length)
+            {
+                env.Reset(into: obs);
+                starts.Add((i + 1, env.Data.Qpos.ToArray(), env.Data.Qvel.ToArray()));
+                length = 0;
+            }
+        }
+        return new Script(actions, starts, env.Data.Qpos.ToArray());
+    }
+
+    private static (double Seconds, long Bytes) RunEnv(LocomotionEnv env, Script script, int seed)
+    {
+        var obs = new double[env.ObservationSpace.Shape[0]];
+        var actions = script.Actions;
+        long bytes = GC.GetAllocatedBytesForCurrentThread();
+        double start = ThreadCpuSeconds();
+        env.Reset(seed, into: obs);
+        int length = 0;
+        for (int i = 0; i < actions.Length; i++)
+        {
+            var r = env.Step(actions[i], obs);
+            if ((r.Done || ++length == EpisodeCap) && i + 1 < actions.Length)
+            {
+                env.Reset(into: obs);
+                length = 0;
+            }
+        }
+        double seconds = ThreadCpuSeconds() - start;
+        bytes = GC.GetAllocatedBytesForCurrentThread() - bytes;
+        if (!env.Data.Qpos.SequenceEqual(script.FinalQpos))
+            throw new InvalidOperationException($"bench mujoco: {env.Name} did not reproduce the recorded trajectory; the comparison would be unfair");
+        return (seconds, bytes);
+    }
+
+    private static double Replay(string id, int frameSkip, Script script)
+    {
+        string modelName = id switch
+        {
+            HopperEnv.Id => MuJoCoModels.Hopper,
+            Walker2dEnv.Id => MuJoCoModels.Walker2d,
+            HalfCheetahEnv.Id => MuJoCoModels.HalfCheetah,
+            _ => MuJoCoModels.Swimmer,
+        };
+        using var model = MuJoCoModels.Load(modelName);
+        using var data = model.MakeData();
+        var actions = script.Actions;
+        int next = 0;
+        double start = ThreadCpuSeconds();
+        for (int i = 0; i < actions.Length; i++)
+        {
+            if (next < script.Starts.Count && script.Starts[next].Step == i)
+            {
+                data.Reset();
+                script.Starts[next].Qpos.CopyTo(data.Qpos);
+                script.Starts[next].Qvel.CopyTo(data.Qvel);
+                data.Forward();
+                next++;
+            }
+            var ctrl = data.Ctrl;
+            var a = actions[i];
+            for (int j = 0; j < ctrl.Length; j++) ctrl[j] = a[j];
+            data.Step(frameSkip);
+        }
+        double seconds = ThreadCpuSeconds() - start;
+        if (!data.Qpos.SequenceEqual(script.FinalQpos))
+            throw new InvalidOperationException($"bench mujoco: the raw replay of {id} diverged from the environment's trajectory");
+        return seconds;
+    }
+}

@@ -1,0 +1,85 @@
+using Rl.Core;
+using K = Rl.Environments.MuJoCo.LocomotionOptions.Keys;
+
+namespace Rl.Environments.MuJoCo;
+
+/// <summary>
+/// A planar one-legged hopper (torso, thigh, shin, foot) that should hop forward without falling, defined as Gymnasium
+/// defines <c>Hopper</c> (v5) but on this toolkit's own MJCF model (<see cref="MuJoCoModels.Hopper"/>), so returns are not
+/// numerically comparable with Gymnasium's.
+/// </summary>
+/// <remarks>
+/// <list type="table">
+/// <listheader><term>Item</term><description>Definition</description></listheader>
+/// <item><term>Action space</term><description><c>Box(-1, 1, (3,), float32)</c>: torques of the hip, knee and ankle motors (gear 200).</description></item>
+/// <item><term>Observation space</term><description><c>Box(-inf, inf, (11,), float64)</c>: qpos[1:] = torso height z, torso pitch,
+/// hip, knee and ankle angles (5), then qvel = x, z, pitch and joint velocities (6), each clipped to [-10, 10].
+/// The absolute x is left out (kwarg <c>exclude_current_positions_from_observation=false</c> puts it first: 12 values).</description></item>
+/// <item><term>Start state</term><description>Default pose (torso at z = 1.25, legs straight) plus uniform noise in
+/// ±<c>reset_noise_scale</c> (5e-3) on every qpos and qvel, drawn from the environment's seeded generator.</description></item>
+/// <item><term>Dynamics</term><description>MuJoCo 2.2.2, timestep 0.002 s, Euler; <c>frame_skip</c> = 4 steps per action, so dt = 0.008 s.</description></item>
+/// <item><term>Reward</term><description><c>forward_reward_weight</c> (1) · (x after − x before) / dt + <c>healthy_reward</c> (1, only
+/// while healthy) − <c>ctrl_cost_weight</c> (1e-3) · Σ action². The components are in the step info
+/// (<c>x_position, x_velocity, reward_forward, reward_ctrl, reward_survive</c>) and <see cref="LocomotionEnv.LastStep"/>.</description></item>
+/// <item><term>Healthy</term><description>Torso height z in (0.7, inf), pitch in (−0.2, 0.2) rad and every element of qpos[2:]
+/// and qvel in (−100, 100) (kwargs <c>healthy_z_range</c>, <c>healthy_angle_range</c>, <c>healthy_state_range</c>).</description></item>
+/// <item><term>Termination</term><description>When unhealthy (unless <c>terminate_when_unhealthy=false</c>).</description></item>
+/// <item><term>Truncation</term><description>1000 steps (a TimeLimit added by the registry for <c>Hopper-v1</c>).</description></item>
+/// </list>
+/// </remarks>
+public sealed class HopperEnv : LocomotionEnv
+{
+    /// <summary>The registered id.</summary>
+    public const string Id = "Hopper-v1";
+
+    /// <summary>The defaults (Gymnasium's for Hopper-v5).</summary>
+    public static readonly LocomotionOptions Defaults = new()
+    {
+        ForwardRewardWeight = 1.0,
+        CtrlCostWeight = 1e-3,
+        HealthyReward = 1.0,
+        TerminateWhenUnhealthy = true,
+        HealthyStateRange = (-100.0, 100.0),
+        HealthyZRange = (0.7, double.PositiveInfinity),
+        HealthyAngleRange = (-0.2, 0.2),
+        ResetNoiseScale = 5e-3,
+        ExcludeCurrentPositionsFromObservation = true,
+        FrameSkip = 4,
+        StepInfo = true,
+    };
+
+    private static readonly string[] AcceptedKeys =
+    [
+        K.ForwardRewardWeight, K.CtrlCostWeight, K.HealthyReward, K.TerminateWhenUnhealthy, K.HealthyStateRange, K.HealthyZRange,
+        K.HealthyAngleRange, K.ResetNoiseScale, K.ExcludeCurrentPositions, K.FrameSkip, K.StepInfo,
+    ];
+
+    /// <summary>The keyword options <see cref="FromKwargs"/> accepts, with their defaults.</summary>
+    public static readonly IReadOnlyDictionary<string, string> KwargDocs = LocomotionOptions.Describe(Defaults, AcceptedKeys);
+
+    private readonly (double Low, double High) _stateRange, _zRange, _angleRange;
+
+    /// <summary>Creates the environment.</summary>
+    /// <param name="options">Settings; unset ones take <see cref="Defaults"/>.</param>
+    /// <exception cref="DllNotFoundException">If libmujoco 2.2.2 is not installed (the message gives the apt-get command).</exception>
+    public HopperEnv(LocomotionOptions? options = null) : base(Id, MuJoCoModels.Hopper, options, Defaults, absolutePositions: 1)
+    {
+        _stateRange = Options.HealthyStateRange!.Value;
+        _zRange = Options.HealthyZRange!.Value;
+        _angleRange = Options.HealthyAngleRange!.Value;
+    }
+
+    /// <summary>Creates the environment from keyword options (see <see cref="KwargDocs"/>); unknown keys are rejected.</summary>
+    public static HopperEnv FromKwargs(OptionSet kwargs) => new(LocomotionOptions.FromKwargs(kwargs, AcceptedKeys, Id));
+
+    /// <inheritdoc />
+    protected override double ObservationVelocityClip => 10.0;
+
+    /// <inheritdoc />
+    protected override bool IsHealthy()
+    {
+        ReadOnlySpan<double> qpos = Data.Qpos;
+        return Inside(qpos[1], _zRange) && Inside(qpos[2], _angleRange)
+            && AllInside(qpos[2..], _stateRange) && AllInside(Data.Qvel, _stateRange);
+    }
+}

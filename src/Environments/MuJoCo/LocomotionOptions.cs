@@ -1,0 +1,186 @@
+using System.Globalization;
+using Rl.Core;
+
+namespace Rl.Environments.MuJoCo;
+
+/// <summary>
+/// Settings of a planar locomotion environment, named after Gymnasium's keyword arguments for Hopper, Walker2d, HalfCheetah and
+/// Swimmer. Every property is optional: null means the environment's own default (see each environment's <c>Defaults</c>), so
+/// <c>new HopperEnv(new() { CtrlCostWeight = 0.01 })</c> changes one thing only. Settings an environment does not use (e.g. the
+/// healthy ranges for the cheetah) are ignored by it; through the registry they are rejected as unknown keyword options.
+/// </summary>
+public sealed record LocomotionOptions
+{
+    /// <summary>Weight of the forward velocity term (kwarg <c>forward_reward_weight</c>).</summary>
+    public double? ForwardRewardWeight { get; init; }
+
+    /// <summary>Weight of the control cost, times the sum of squared actions (kwarg <c>ctrl_cost_weight</c>).</summary>
+    public double? CtrlCostWeight { get; init; }
+
+    /// <summary>Bonus per step while healthy (kwarg <c>healthy_reward</c>).</summary>
+    public double? HealthyReward { get; init; }
+
+    /// <summary>Whether leaving the healthy ranges terminates the episode (kwarg <c>terminate_when_unhealthy</c>).</summary>
+    public bool? TerminateWhenUnhealthy { get; init; }
+
+    /// <summary>Open range every element of qpos[2:] and qvel must stay in to be healthy (kwarg <c>healthy_state_range</c>).</summary>
+    public (double Low, double High)? HealthyStateRange { get; init; }
+
+    /// <summary>Open range of the torso height qpos[1] to be healthy (kwarg <c>healthy_z_range</c>).</summary>
+    public (double Low, double High)? HealthyZRange { get; init; }
+
+    /// <summary>Open range of the torso pitch qpos[2] (radians) to be healthy (kwarg <c>healthy_angle_range</c>).</summary>
+    public (double Low, double High)? HealthyAngleRange { get; init; }
+
+    /// <summary>Scale of the noise added to the default pose and to zero velocity at reset (kwarg <c>reset_noise_scale</c>).</summary>
+    public double? ResetNoiseScale { get; init; }
+
+    /// <summary>Whether the observation leaves out the absolute position(s) (kwarg <c>exclude_current_positions_from_observation</c>).</summary>
+    public bool? ExcludeCurrentPositionsFromObservation { get; init; }
+
+    /// <summary>MuJoCo steps per environment step, with the action held (kwarg <c>frame_skip</c>).</summary>
+    public int? FrameSkip { get; init; }
+
+    /// <summary>
+    /// Whether each step's info carries the reward components (kwarg <c>step_info</c>; default true as in Gymnasium). Building
+    /// the info allocates; with false every step returns <see cref="Info.Empty"/> and, with an <c>into</c> buffer, allocates
+    /// nothing. The components stay readable through the environment's <c>LastStep</c> either way.
+    /// </summary>
+    public bool? StepInfo { get; init; }
+
+    /// <summary>Keyword option names, as accepted by the registry.</summary>
+    public static class Keys
+    {
+        /// <summary><c>forward_reward_weight</c>.</summary>
+        public const string ForwardRewardWeight = "forward_reward_weight";
+        /// <summary><c>ctrl_cost_weight</c>.</summary>
+        public const string CtrlCostWeight = "ctrl_cost_weight";
+        /// <summary><c>healthy_reward</c>.</summary>
+        public const string HealthyReward = "healthy_reward";
+        /// <summary><c>terminate_when_unhealthy</c>.</summary>
+        public const string TerminateWhenUnhealthy = "terminate_when_unhealthy";
+        /// <summary><c>healthy_state_range</c>.</summary>
+        public const string HealthyStateRange = "healthy_state_range";
+        /// <summary><c>healthy_z_range</c>.</summary>
+        public const string HealthyZRange = "healthy_z_range";
+        /// <summary><c>healthy_angle_range</c>.</summary>
+        public const string HealthyAngleRange = "healthy_angle_range";
+        /// <summary><c>reset_noise_scale</c>.</summary>
+        public const string ResetNoiseScale = "reset_noise_scale";
+        /// <summary><c>exclude_current_positions_from_observation</c>.</summary>
+        public const string ExcludeCurrentPositions = "exclude_current_positions_from_observation";
+        /// <summary><c>frame_skip</c>.</summary>
+        public const string FrameSkip = "frame_skip";
+        /// <summary><c>step_info</c>.</summary>
+        public const string StepInfo = "step_info";
+    }
+
+    /// <summary>
+    /// Reads keyword options. Ranges may be given as a <c>double[2]</c>, a <c>(double, double)</c> tuple or a string
+    /// <c>"low,high"</c> (brackets allowed, <c>inf</c> for infinity).
+    /// </summary>
+    /// <param name="kwargs">The options.</param>
+    /// <param name="accepted">The keys this environment accepts.</param>
+    /// <param name="envId">The environment id, for messages.</param>
+    /// <exception cref="ArgumentException">If a key is unknown or a value has the wrong type; the message names both.</exception>
+    public static LocomotionOptions FromKwargs(OptionSet kwargs, IReadOnlyCollection<string> accepted, string envId)
+    {
+        ArgumentNullException.ThrowIfNull(kwargs);
+        kwargs.EnsureOnly(accepted, envId);
+        try
+        {
+            return new LocomotionOptions
+            {
+                ForwardRewardWeight = Number(kwargs, Keys.ForwardRewardWeight),
+                CtrlCostWeight = Number(kwargs, Keys.CtrlCostWeight),
+                HealthyReward = Number(kwargs, Keys.HealthyReward),
+                TerminateWhenUnhealthy = kwargs.ContainsKey(Keys.TerminateWhenUnhealthy) ? kwargs.GetBool(Keys.TerminateWhenUnhealthy, true) : null,
+                HealthyStateRange = Range(kwargs, Keys.HealthyStateRange),
+                HealthyZRange = Range(kwargs, Keys.HealthyZRange),
+                HealthyAngleRange = Range(kwargs, Keys.HealthyAngleRange),
+                ResetNoiseScale = Number(kwargs, Keys.ResetNoiseScale),
+                ExcludeCurrentPositionsFromObservation = kwargs.ContainsKey(Keys.ExcludeCurrentPositions) ? kwargs.GetBool(Keys.ExcludeCurrentPositions, true) : null,
+                FrameSkip = kwargs.ContainsKey(Keys.FrameSkip) ? kwargs.GetInt(Keys.FrameSkip, 1) : null,
+                StepInfo = kwargs.ContainsKey(Keys.StepInfo) ? kwargs.GetBool(Keys.StepInfo, true) : null,
+            };
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{envId}: {e.Message}", e);
+        }
+    }
+
+    private static double? Number(OptionSet kwargs, string key) => kwargs.ContainsKey(key) ? kwargs.GetDouble(key, 0) : null;
+
+    private static (double, double)? Range(OptionSet kwargs, string key)
+    {
+        if (!kwargs.TryGetValue(key, out var value)) return null;
+        switch (value)
+        {
+            case ValueTuple<double, double> t: return t;
+            case double[] { Length: 2 } a: return (a[0], a[1]);
+            case float[] { Length: 2 } f: return (f[0], f[1]);
+            case string s:
+                var parts = s.Trim().TrimStart('(', '[').TrimEnd(')', ']').Split(',');
+                if (parts.Length == 2 && TryParse(parts[0], out double lo) && TryParse(parts[1], out double hi)) return (lo, hi);
+                break;
+        }
+        throw new ArgumentException($"option '{key}' = {Rl.Core.Spaces.Space.FormatValue(value)} is not a range; give \"low,high\" or two numbers");
+    }
+
+    private static bool TryParse(string s, out double value)
+    {
+        s = s.Trim();
+        switch (s.ToLowerInvariant())
+        {
+            case "inf" or "+inf" or "infinity": value = double.PositiveInfinity; return true;
+            case "-inf" or "-infinity": value = double.NegativeInfinity; return true;
+        }
+        return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary>These options with every unset property taken from <paramref name="defaults"/>.</summary>
+    public LocomotionOptions WithDefaults(LocomotionOptions defaults) => new()
+    {
+        ForwardRewardWeight = ForwardRewardWeight ?? defaults.ForwardRewardWeight,
+        CtrlCostWeight = CtrlCostWeight ?? defaults.CtrlCostWeight,
+        HealthyReward = HealthyReward ?? defaults.HealthyReward,
+        TerminateWhenUnhealthy = TerminateWhenUnhealthy ?? defaults.TerminateWhenUnhealthy,
+        HealthyStateRange = HealthyStateRange ?? defaults.HealthyStateRange,
+        HealthyZRange = HealthyZRange ?? defaults.HealthyZRange,
+        HealthyAngleRange = HealthyAngleRange ?? defaults.HealthyAngleRange,
+        ResetNoiseScale = ResetNoiseScale ?? defaults.ResetNoiseScale,
+        ExcludeCurrentPositionsFromObservation = ExcludeCurrentPositionsFromObservation ?? defaults.ExcludeCurrentPositionsFromObservation,
+        FrameSkip = FrameSkip ?? defaults.FrameSkip,
+        StepInfo = StepInfo ?? defaults.StepInfo,
+    };
+
+    /// <summary>Descriptions of the given keyword options with the defaults filled in, for <see cref="EnvSpec.KwargDocs"/>.</summary>
+    public static IReadOnlyDictionary<string, string> Describe(LocomotionOptions defaults, IEnumerable<string> keys)
+    {
+        static string R((double Low, double High)? r) => r is { } v ? $"({Fmt(v.Low)}, {Fmt(v.High)})" : "none";
+        var all = new Dictionary<string, string>
+        {
+            [Keys.ForwardRewardWeight] = $"double, default {Fmt(defaults.ForwardRewardWeight)}: weight of the forward velocity reward",
+            [Keys.CtrlCostWeight] = $"double, default {Fmt(defaults.CtrlCostWeight)}: weight of the control cost (sum of squared actions)",
+            [Keys.HealthyReward] = $"double, default {Fmt(defaults.HealthyReward)}: bonus per step while healthy",
+            [Keys.TerminateWhenUnhealthy] = $"bool, default {defaults.TerminateWhenUnhealthy}: end the episode when unhealthy",
+            [Keys.HealthyStateRange] = $"\"low,high\", default {R(defaults.HealthyStateRange)}: open range of qpos[2:] and qvel while healthy",
+            [Keys.HealthyZRange] = $"\"low,high\", default {R(defaults.HealthyZRange)}: open range of the torso height while healthy",
+            [Keys.HealthyAngleRange] = $"\"low,high\", default {R(defaults.HealthyAngleRange)}: open range of the torso pitch (rad) while healthy",
+            [Keys.ResetNoiseScale] = $"double, default {Fmt(defaults.ResetNoiseScale)}: scale of the reset noise on qpos and qvel",
+            [Keys.ExcludeCurrentPositions] = $"bool, default {defaults.ExcludeCurrentPositionsFromObservation}: leave the absolute position out of the observation",
+            [Keys.FrameSkip] = $"int, default {defaults.FrameSkip}: MuJoCo steps per environment step",
+            [Keys.StepInfo] = $"bool, default {defaults.StepInfo}: put the reward components in each step's info (false: no allocation per step)",
+        };
+        return keys.ToDictionary(k => k, k => all[k]);
+    }
+
+    private static string Fmt(double? x) => x switch
+    {
+        null => "none",
+        double.PositiveInfinity => "inf",
+        double.NegativeInfinity => "-inf",
+        double d => d.ToString("G", CultureInfo.InvariantCulture),
+    };
+}
