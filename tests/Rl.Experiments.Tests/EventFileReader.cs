@@ -48,7 +48,7 @@ public static class EventFileReader
         var summaries = new List<byte[]>();
         foreach (var (field, wire, value, bytes) in Fields(msg))
         {
-            if (field == 2 && wire == 0) step = (long)value;
+            if (field == 2 && wire == 0) step = unchecked((long)value);
             else if (field == 3 && wire == 2) version = Encoding.UTF8.GetString(bytes!);
             else if (field == 5 && wire == 2) summaries.Add(bytes!);
         }
@@ -64,7 +64,7 @@ public static class EventFileReader
                 foreach (var (vf, vw, vv, vb) in Fields(valueMsg!))
                 {
                     if (vf == 1 && vw == 2) tag = Encoding.UTF8.GetString(vb!);
-                    else if (vf == 2 && vw == 5) simple = BitConverter.Int32BitsToSingle((int)vv);
+                    else if (vf == 2 && vw == 5) simple = BitConverter.Int32BitsToSingle(unchecked((int)vv));
                     else if (vf == 5 && vw == 2) histo = vb;
                 }
                 if (simple is float s) scalars.Add(new Scalar(tag, step, s));
@@ -75,7 +75,7 @@ public static class EventFileReader
                     foreach (var (hf, hw, hv, _) in Fields(histo))
                     {
                         if (hw != 1) continue;
-                        double d = BitConverter.Int64BitsToDouble((long)hv);
+                        double d = BitConverter.Int64BitsToDouble(unchecked((long)hv));
                         switch (hf) { case 1: min = d; break; case 2: max = d; break; case 3: num = d; break; case 4: sum = d; break; }
                     }
                     histograms.Add(new Histogram(tag, step, num, min, max, sum));
