@@ -1,4 +1,5 @@
 using Rl.Agents.GradientFree;
+using Rl.Agents.PolicyGradient;
 using Rl.Agents.Training;
 
 namespace Rl.Agents;
@@ -18,5 +19,7 @@ public static class BuiltInAlgorithms
         AlgorithmRegistry.Register<CemConfig>(Cem.AlgorithmId, (c, ctx) => new Cem(c, ctx), "Cross-entropy method: refit a Gaussian to the top p% of samples, with extra noise (gradient-free).");
         AlgorithmRegistry.Register<EvolutionStrategiesConfig>(EvolutionStrategies.AlgorithmId, (c, ctx) => new EvolutionStrategies(c, ctx), "Evolution strategies (Salimans et al. 2017): mirrored sampling, rank shaping, Adam (gradient-free).");
         AlgorithmRegistry.Register<ArsConfig>(Ars.AlgorithmId, (c, ctx) => new Ars(c, ctx), "Augmented random search (Mania et al. 2018), V1/V2, top-b directions (gradient-free).");
+        AlgorithmRegistry.Register<ReinforceConfig>("reinforce", (c, ctx) => new Reinforce(c, ctx), "REINFORCE with reward-to-go, baselines (none/mean/value) and entropy bonus (TorchSharp)");
+        AlgorithmRegistry.Register<OffPolicyPgConfig>("offpolicy-pg", (c, ctx) => new OffPolicyPg(c, ctx), "Off-policy policy gradient: replay buffer, per-decision importance weights truncated at c (TorchSharp)");
     }
 }

@@ -1,0 +1,149 @@
+using System.ComponentModel;
+using Rl.Agents.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Rl.Agents.PolicyGradient;
+
+/// <summary>
+/// Off-policy policy gradient's hyperparameters (plus the shared ones of <see cref="PolicyGradientConfig"/>). The defaults
+/// collect as much per iteration as REINFORCE's and reuse it: 16 minibatch steps over a buffer holding two iterations.
+/// </summary>
+public sealed record OffPolicyPgConfig : PolicyGradientConfig
+{
+    /// <summary>Creates the defaults; the learning rate is lower than REINFORCE's because each iteration takes many steps.</summary>
+    public OffPolicyPgConfig() => LearningRate = 0.001;
+
+    /// <summary>Environment steps collected per iteration, in complete episodes. Default 2000.</summary>
+    [Description("Environment steps collected per iteration (complete episodes).")]
+    public int StepsPerIteration { get; init; } = 2000;
+
+    /// <summary>Replay buffer capacity in steps (FIFO). Default 4000.</summary>
+    [Description("Replay buffer capacity in steps; the oldest are overwritten first.")]
+    public int BufferCapacity { get; init; } = 4000;
+
+    /// <summary>j: gradient steps on minibatches from the buffer per iteration. Default 16.</summary>
+    [Description("Gradient steps (minibatches from the replay buffer) per iteration: j.")]
+    public int Minibatches { get; init; } = 16;
+
+    /// <summary>Steps per minibatch. Default 1024.</summary>
+    [Description("Steps per minibatch, drawn uniformly from the buffer.")]
+    public int MinibatchSize { get; init; } = 1024;
+
+    /// <summary>c: per-decision importance weights π/μ are truncated at this value. Default 1.</summary>
+    [Description("c: per-decision importance weights pi/mu are truncated at this value (> 0).")]
+    public double ImportanceTruncation { get; init; } = 1.0;
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        Check(StepsPerIteration is >= 1 and <= 10_000_000, "steps_per_iteration", StepsPerIteration, "must be in [1, 10000000]");
+        Check(BufferCapacity >= 1, "buffer_capacity", BufferCapacity, "must be >= 1");
+        Check(Minibatches >= 1, "minibatches", Minibatches, "must be >= 1");
+        Check(MinibatchSize >= 1, "minibatch_size", MinibatchSize, "must be >= 1");
+        Check(ImportanceTruncation > 0 && double.IsFinite(ImportanceTruncation), "importance_truncation", ImportanceTruncation, "must be a positive number");
+    }
+}
+
+/// <summary>
+/// Off-policy policy gradient: rollouts are reused from a replay buffer, and because the policy μ that collected them
+/// is no longer the current π_θ, every decision is weighted by its own importance ratio π(a|s)/μ(a|s), truncated at c
+/// (<see cref="ImportanceWeights"/>) — in the gradient estimate (1/B) Σ_i min(c, π/μ) Â_i ∇ log π_θ(a_i|s_i), and in the
+/// returns behind Â and the baseline's targets, which are recomputed for the current policy with per-decision weights
+/// (<see cref="VTrace"/>) instead of being the stale returns of μ. Reuse is the point: each environment step feeds many
+/// gradient steps.
+/// <code>
+/// for i iterations:
+///     collect rollouts
+///     add them to a replay buffer
+///     update the baseline network
+///     for j batches:
+///         estimate the sample gradient on the replay buffer
+///         take a gradient step
+/// </code>
+/// </summary>
+public sealed class OffPolicyPg : PolicyGradientAgent
+{
+    private readonly OffPolicyPgConfig _config;
+
+    /// <summary>Builds the agent; the config is validated first.</summary>
+    public OffPolicyPg(OffPolicyPgConfig config, TrainingContext context) : base("offpolicy-pg", config, context)
+    {
+        _config = config;
+        Buffer = new ReplayBuffer(config.BufferCapacity, Collector.ObservationSize, Learner.ActionWidth);
+    }
+
+    /// <summary>The replay buffer.</summary>
+    public ReplayBuffer Buffer { get; }
+
+    /// <inheritdoc />
+    public override IterationResult RunIteration()
+    {
+        using var scope = torch.NewDisposeScope();
+
+        // Collect rollouts with the current policy, which is the behaviour policy μ of this data (log μ(a|s) is kept).
+        var batch = Collector.Collect(Learner.Actor(SampleRng), _config.StepsPerIteration);
+
+        // Add them to the replay buffer.
+        Buffer.Add(batch);
+        var all = Buffer.All(Device);
+        var normalized = Normalizer.Normalize(all.Observations);
+
+        // Update the baseline network: fit V(s) to the returns of the current policy, estimated from the buffer with
+        // per-decision importance weights.
+        var fit = Baseline.Fit(normalized, ToDevice(ImportanceWeightedReturns(all, normalized).Targets));
+        var advantages = ToDevice(ImportanceWeightedReturns(all, normalized).Advantages);
+
+        // For j batches: estimate the sample gradient on the replay buffer, weighting each decision by min(c, π/μ),
+        // and take a gradient step.
+        PolicyStepReport step = default;
+        double meanWeight = 0, truncated = 0, kl = 0;
+        for (int j = 0; j < _config.Minibatches; j++)
+        {
+            using var minibatchScope = torch.NewDisposeScope();
+            var mb = Buffer.Gather(Buffer.SampleIndices(_config.MinibatchSize, MinibatchRng), Device);
+            step = Learner.GradientStep(mb.Observations, mb.Actions, advantages.index_select(0, mb.Index), mb.BehaviourLogProbs,
+                _config.ImportanceTruncation, _config.EntropyCoef, _config.NormalizeAdvantages, diagnose: j == _config.Minibatches - 1);
+            meanWeight += step.MeanWeight / _config.Minibatches;
+            truncated += step.TruncatedFraction / _config.Minibatches;
+            kl += step.ApproxKl / _config.Minibatches;
+        }
+        return EndIteration(batch, step, fit, new Dictionary<string, double>
+        {
+            ["importance/mean_weight"] = meanWeight,
+            ["importance/truncated_fraction"] = truncated,
+            ["importance/approx_kl"] = kl,
+            ["buffer/size"] = Buffer.Count,
+        });
+    }
+
+    // V-trace targets and advantages of every buffered step for the current π and baseline.
+    private (float[] Targets, float[] Advantages) ImportanceWeightedReturns(ReplayMinibatch all, Tensor normalized)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var _ = torch.no_grad();
+        int n = Buffer.Count;
+        var values = Baseline.Values(normalized).cpu().data<float>().ToArray();
+        var logPi = Learner.Distribution(all.Observations).LogProb(all.Actions);
+        var ratios = (logPi - all.BehaviourLogProbs).exp().cpu().data<float>().ToArray();
+        var finalValues = new float[n];
+        var finals = Buffer.FinalObservations().ToArray();
+        if (finals.Length > 0)
+        {
+            var rows = Learner.ToDevice(finals.SelectMany(f => f.Observation).ToArray(), finals.Length);
+            var v = Baseline.Values(Normalizer.Normalize(rows)).cpu().data<float>().ToArray();
+            for (int i = 0; i < finals.Length; i++) finalValues[finals[i].Position] = v[i];
+        }
+        var targets = new float[n];
+        var advantages = new float[n];
+        VTrace.Compute(Buffer.Rewards(), values, ratios, Buffer.Ends(), finalValues, _config.Gamma, _config.ImportanceTruncation, targets, advantages);
+        return (targets, advantages);
+    }
+
+    /// <inheritdoc />
+    protected override void SaveState(Checkpoint checkpoint) => Buffer.Save(checkpoint, "buffer");
+
+    /// <inheritdoc />
+    protected override void LoadState(Checkpoint checkpoint) => Buffer.Load(checkpoint, "buffer");
+}

@@ -1,0 +1,197 @@
+using Rl.Agents.Networks;
+using Rl.Agents.Training;
+using Rl.Core;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Rl.Agents.PolicyGradient;
+
+/// <summary>
+/// What REINFORCE and off-policy policy gradient share: seeding, the lockstep episode collector, observation
+/// normalization, the policy learner, the baseline, checkpoints and reports. Each algorithm's file holds only its
+/// iteration, written to match the course's pseudo-code.
+/// </summary>
+public abstract class PolicyGradientAgent : IAlgorithm
+{
+    private readonly PolicyGradientConfig _config;
+    private readonly TorchPolicy _policy;
+
+    /// <summary>Builds everything from the config and the runner's context.</summary>
+    /// <exception cref="ArgumentException">For an invalid config value or device (the message names it).</exception>
+    protected PolicyGradientAgent(string id, PolicyGradientConfig config, TrainingContext context)
+    {
+        config.Validate();
+        Id = id;
+        _config = config;
+        Device = TorchDevice.Resolve(context.Device);
+        torch.set_num_threads(config.TorchThreads > 0 ? config.TorchThreads : Math.Max(1, context.Threads));
+        // Every random source derives from the seed, in a fixed order: network init, episodes, action sampling, minibatches.
+        var root = new Rng(context.Seed);
+        var initRng = root.Spawn();
+        Collector = new EpisodeCollector(context.MakeEnv, config.NumEnvs, root.Spawn());
+        SampleRng = root.Spawn();
+        MinibatchRng = root.Spawn();
+        torch.manual_seed(context.Seed);
+
+        var spec = config.NetworkSpec();
+        var observationSpace = Collector.ObservationSpace;
+        Normalizer = InputNormalizer.ForSpace(observationSpace, config.NormalizeObservations, Device);
+        var network = new PolicyNetwork(observationSpace, Collector.ActionSpace, spec, initRng, config.InitLogStd);
+        Learner = new PolicyLearner(network, Normalizer, config.PolicyOptimizer(), config.Schedule(), Device);
+        Baseline = PolicyGradientConfig.ParseBaseline(config.Baseline) switch
+        {
+            BaselineKind.None => new NoBaseline(),
+            BaselineKind.RunningMean => new RunningMeanBaseline(config.BaselineDecay),
+            _ => new ValueBaseline(new ValueNetwork(observationSpace, spec, initRng), config.ValueOptimizer(),
+                config.ValueUpdates, config.ValueMinibatchSize, MinibatchRng, Device),
+        };
+        _policy = new TorchPolicy(Learner, observationSpace);
+    }
+
+    /// <inheritdoc />
+    public string Id { get; }
+
+    /// <inheritdoc />
+    public long EnvSteps { get; private set; }
+
+    /// <inheritdoc />
+    public int Iteration { get; private set; }
+
+    /// <inheritdoc />
+    public IPolicy Policy => _policy;
+
+    /// <summary>The torch device every tensor lives on.</summary>
+    public Device Device { get; }
+
+    /// <summary>Collects complete episodes from the environments in lockstep.</summary>
+    public EpisodeCollector Collector { get; }
+
+    /// <summary>Observation normalization shared by the policy and the baseline.</summary>
+    public InputNormalizer Normalizer { get; }
+
+    /// <summary>The policy π_θ and its optimizer.</summary>
+    public PolicyLearner Learner { get; }
+
+    /// <summary>The baseline b(s).</summary>
+    public Baseline Baseline { get; }
+
+    /// <summary>Samples actions during rollouts.</summary>
+    protected Rng SampleRng { get; }
+
+    /// <summary>Draws minibatches (and shuffles the baseline's).</summary>
+    protected Rng MinibatchRng { get; }
+
+    /// <inheritdoc />
+    public abstract IterationResult RunIteration();
+
+    /// <summary>The batch's observation rows as a [Steps, obs] tensor on the device.</summary>
+    protected Tensor ObservationsOf(RolloutBatch batch) => Learner.ToDevice(batch.Observations, batch.Steps);
+
+    /// <summary>The batch's action rows as a [Steps, width] tensor on the device.</summary>
+    protected Tensor ActionsOf(RolloutBatch batch) => Learner.ToDevice(batch.Actions, batch.Steps);
+
+    /// <summary>A float vector as a tensor on the device.</summary>
+    protected Tensor ToDevice(float[] values) => torch.tensor(values, device: Device);
+
+    /// <summary>b(s_T) of each episode's final observation where it was truncated, 0 where it terminated.</summary>
+    public float[] BootstrapValues(RolloutBatch batch)
+    {
+        var values = new float[batch.Episodes.Count];
+        var truncated = Enumerable.Range(0, values.Length).Where(e => batch.Episodes[e].Truncated).ToArray();
+        if (truncated.Length == 0) return values;
+        using var scope = torch.NewDisposeScope();
+        var rows = truncated.SelectMany(e => batch.Episodes[e].FinalObservation!).ToArray();
+        var v = Baseline.Values(Normalizer.Normalize(Learner.ToDevice(rows, truncated.Length))).cpu();
+        var data = v.data<float>();
+        for (int i = 0; i < truncated.Length; i++) values[truncated[i]] = data[i];
+        return values;
+    }
+
+    /// <summary>
+    /// Ends an iteration: counts the steps, folds the batch into the observation statistics (after the update, so the
+    /// policy was fixed while it acted and learned), and builds the report with diagnostics.
+    /// </summary>
+    protected IterationResult EndIteration(RolloutBatch batch, PolicyStepReport step, BaselineFit fit, Dictionary<string, double>? extra = null)
+    {
+        EnvSteps += batch.Steps;
+        Iteration++;
+        Normalizer.Update(batch.Observations, batch.Steps);
+        var scalars = extra ?? new Dictionary<string, double>();
+        scalars["loss/policy"] = step.Step.Loss;
+        scalars["policy/entropy"] = step.Entropy;
+        scalars["policy/grad_norm"] = step.Step.GradNorm;
+        scalars["policy/learning_rate"] = step.Step.LearningRate;
+        scalars["loss/value"] = fit.Loss;
+        scalars["baseline/explained_variance"] = fit.ExplainedVariance;
+        scalars["rollout/steps"] = batch.Steps;
+        scalars["rollout/episodes"] = batch.Episodes.Count;
+        var histograms = new Dictionary<string, float[]>();
+        Learner.Optimizer.ReportDiagnostics(scalars, histograms);
+        Baseline.Report(scalars, histograms);
+        return new IterationResult
+        {
+            EpisodeReturns = batch.Episodes.Select(e => e.Return).ToArray(),
+            EpisodeLengths = batch.Episodes.Select(e => e.Length).ToArray(),
+            Scalars = scalars,
+            Histograms = histograms,
+        };
+    }
+
+    /// <inheritdoc />
+    public void Save(Checkpoint checkpoint)
+    {
+        checkpoint.PutJson("algorithm", new CheckpointHeader(Id, _config.GetType().Name));
+        checkpoint.PutArray("counters", [EnvSteps, Iteration]);
+        checkpoint.PutRng("rng/collector", Collector.Rng);
+        checkpoint.PutRng("rng/sample", SampleRng);
+        checkpoint.PutRng("rng/minibatch", MinibatchRng);
+        using (var state = torch.get_rng_state()) checkpoint.PutArray("rng/torch", state.data<byte>().ToArray());
+        Normalizer.Save(checkpoint, "normalizer");
+        Learner.Save(checkpoint, "policy");
+        Baseline.Save(checkpoint, "baseline");
+        SaveState(checkpoint);
+    }
+
+    /// <inheritdoc />
+    public void Load(Checkpoint checkpoint)
+    {
+        var header = checkpoint.GetJson<CheckpointHeader>("algorithm");
+        if (header.Id != Id) throw new CheckpointException($"checkpoint was written by algorithm '{header.Id}', not '{Id}'");
+        var counters = checkpoint.GetArray<long>("counters", 2);
+        (EnvSteps, Iteration) = (counters[0], (int)counters[1]);
+        checkpoint.GetRng("rng/collector", Collector.Rng);
+        checkpoint.GetRng("rng/sample", SampleRng);
+        checkpoint.GetRng("rng/minibatch", MinibatchRng);
+        var torchState = checkpoint.GetArray<byte>("rng/torch");
+        using (var state = torch.tensor(torchState, ScalarType.Byte)) torch.set_rng_state(state);
+        Normalizer.Load(checkpoint, "normalizer");
+        Learner.Load(checkpoint, "policy");
+        Baseline.Load(checkpoint, "baseline");
+        LoadState(checkpoint);
+    }
+
+    /// <summary>Writes the algorithm's own state (e.g. a replay buffer).</summary>
+    protected virtual void SaveState(Checkpoint checkpoint) { }
+
+    /// <summary>Restores what <see cref="SaveState"/> wrote.</summary>
+    protected virtual void LoadState(Checkpoint checkpoint) { }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the environments, networks and tensors.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (!disposing) return;
+        Baseline.Dispose();
+        Learner.Dispose();
+        Normalizer.Dispose();
+        Collector.Dispose();
+    }
+
+    private sealed record CheckpointHeader(string Id, string Config);
+}

@@ -1,0 +1,67 @@
+using System.ComponentModel;
+using Rl.Agents.Training;
+using TorchSharp;
+
+namespace Rl.Agents.PolicyGradient;
+
+/// <summary>REINFORCE's hyperparameters (plus the shared ones of <see cref="PolicyGradientConfig"/>).</summary>
+public sealed record ReinforceConfig : PolicyGradientConfig
+{
+    /// <summary>Environment steps collected per iteration, in complete episodes: the batch of one gradient estimate. Default 2000.</summary>
+    [Description("Environment steps per iteration (complete episodes): the batch of one gradient estimate.")]
+    public int StepsPerIteration { get; init; } = 2000;
+
+    /// <summary>Credit each action with the reward-to-go G_t instead of the whole return R(τ). Default true.</summary>
+    [Description("Use the reward-to-go G_t instead of the whole-episode return R(tau).")]
+    public bool RewardToGo { get; init; } = true;
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        Check(StepsPerIteration is >= 1 and <= 10_000_000, "steps_per_iteration", StepsPerIteration, "must be in [1, 10000000]");
+    }
+}
+
+/// <summary>
+/// REINFORCE (Williams 1992) with the course's tricks: reward-to-go, a baseline, advantage normalization and an entropy
+/// bonus. The Monte-Carlo estimate of ∇E[R(τ)] is (1/N) Σ_τ Σ_t (G_t − b(s_t)) ∇ log π_θ(a_t|s_t).
+/// <code>
+/// for i iterations:
+///     collect rollouts with π_θ
+///     estimate the sample gradient
+///     take a gradient step
+/// </code>
+/// </summary>
+public sealed class Reinforce : PolicyGradientAgent
+{
+    private readonly ReinforceConfig _config;
+
+    /// <summary>Builds the agent; the config is validated first.</summary>
+    public Reinforce(ReinforceConfig config, TrainingContext context) : base("reinforce", config, context) => _config = config;
+
+    /// <inheritdoc />
+    public override IterationResult RunIteration()
+    {
+        using var scope = torch.NewDisposeScope();
+
+        // Collect rollouts: complete episodes with the current policy π_θ.
+        var batch = Collector.Collect(Learner.Actor(SampleRng), _config.StepsPerIteration);
+        var observations = ObservationsOf(batch);
+        var normalized = Normalizer.Normalize(observations);
+
+        // Monte-Carlo returns: the reward-to-go G_t (or R(τ)); a truncated episode bootstraps from b(s_T).
+        var returns = ToDevice(Returns.ForBatch(batch, _config.Gamma, _config.RewardToGo, BootstrapValues(batch)));
+
+        // Advantages G_t − b(s_t), with the baseline as it stood before this batch (so the estimate stays unbiased).
+        var advantages = returns - Baseline.Values(normalized);
+
+        // Estimate the sample gradient and take a gradient step (on-policy: no importance weights).
+        var step = Learner.GradientStep(observations, ActionsOf(batch), advantages, behaviourLogProbs: null, truncation: 1.0,
+            _config.EntropyCoef, _config.NormalizeAdvantages, diagnose: true);
+
+        // Fit the baseline to these returns for the next iteration.
+        var fit = Baseline.Fit(normalized, returns);
+        return EndIteration(batch, step, fit);
+    }
+}
