@@ -10,7 +10,18 @@ cd "$root"
 
 # Debian packages the build and the tests need, in one place (add yours here, one per line, with the reason).
 REQUIRED_PACKAGES=(
-  libstdc++6   # libtorch and TorchSharp's native libraries
+  libstdc++6         # libtorch and TorchSharp's native libraries
+  fonts-dejavu-core  # text in the learning-curve plots (ScottPlot through SkiaSharp)
+  libmujoco2.2.2     # MuJoCo locomotion environments (P/Invoke into libmujoco.so.2.2.2)
+  python3            # the Python Gymnasium bridge and its tests (a pure-Python test env; numpy optional)
+  libegl1            # headless OpenGL rendering through EGL
+  libgl1             # libglvnd OpenGL dispatch
+  libglx-mesa0       # Mesa GLX for windows under Xvfb
+  libegl-mesa0       # Mesa's EGL (surfaceless platform, llvmpipe on machines without a GPU)
+  libgl1-mesa-dri    # Mesa's OpenGL drivers (llvmpipe)
+  libglfw3           # windows for rl watch / rl play (GLFW through P/Invoke)
+  xvfb               # a virtual X display for the window tests in CI
+  ffmpeg             # MP4 video recording (GIF is the fallback without it)
 )
 
 missing=()

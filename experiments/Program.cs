@@ -14,16 +14,21 @@ public sealed record Command(Func<IReadOnlyList<string>, int> Run, string Usage)
 
 /// <summary>
 /// The <c>rl</c> console runner: dispatches <c>rl &lt;command&gt; [args]</c> through <see cref="Commands"/>.
-/// Exit codes: 0 success, 1 error (one line, or the full exception with <c>RL_DEBUG=1</c>), 2 usage error, 130 interrupted.
+/// Exit codes: 0 success, 1 error (one line, or the full exception with <c>RL_DEBUG=1</c>), 2 usage or config error,
+/// 130 interrupted.
 /// </summary>
 public static class Program
 {
     /// <summary>Every command by name. Adding a command is one file in Commands/ plus one line here.</summary>
     public static readonly IReadOnlyDictionary<string, Command> Commands = new SortedDictionary<string, Command>(StringComparer.Ordinal)
     {
+        ["algos"] = new(AlgosCommand.Run, AlgosCommand.Usage),
         ["bench"] = new(BenchCommand.Run, BenchCommand.Usage),
         ["envs"] = new(EnvsCommand.Run, EnvsCommand.Usage),
+        ["eval"] = new(EvalCommand.Run, EvalCommand.Usage),
         ["rollout"] = new(RolloutCommand.Run, RolloutCommand.Usage),
+        ["train"] = new(TrainCommand.Run, TrainCommand.Usage),
+        ["watch"] = new(WatchCommand.Run, WatchCommand.Usage),
     };
 
     /// <summary>Runs the command named by the first argument.</summary>
@@ -44,6 +49,8 @@ public static class Program
             Console.Error.WriteLine($"rl: unknown command '{args[0]}'; commands: {string.Join(", ", Commands.Keys)} (rl --help)");
             return 2;
         }
+        // Environments defined over the renderer (pixel observations) join the registry for every command.
+        Rl.Rendering.RenderingEnvs.EnsureRegistered(Rl.Environments.Envs.Registry);
         var rest = args.Skip(1).ToList();
         if (rest.Contains("--help") || rest.Contains("-h"))
         {
@@ -59,6 +66,11 @@ public static class Program
         try
         {
             return command.Run(args);
+        }
+        catch (Training.ConfigException e)
+        {
+            Console.Error.WriteLine($"rl {name}: {e.Message}");
+            return 2;
         }
         catch (UsageException e)
         {

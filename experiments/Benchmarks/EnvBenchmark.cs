@@ -28,14 +28,15 @@ public static class EnvBenchmark
     public const double GymnasiumStepsPerSecond = 1e5;
 
     /// <summary>
-    /// The measured cases. Each takes the number of steps and returns (steps, seconds, allocated bytes).
-    /// A vector-environment case goes here too: build the vector env from <c>Envs.Make</c> factories and count steps per
-    /// sub-environment.
+    /// The measured cases. Each takes the number of steps and returns (steps, seconds, allocated bytes); vector cases count
+    /// steps per sub-environment.
     /// </summary>
     public static readonly IReadOnlyList<(string Name, Func<long, (long Steps, double Seconds, long Bytes)> Measure)> Cases =
     [
         ("CartPole-v1, 1 env, Step(action, into) (observation buffer reused)", n => SingleEnv(n, reuseBuffer: true)),
         ("CartPole-v1, 1 env, Step(action) (new observation array per step)", n => SingleEnv(n, reuseBuffer: false)),
+        ("CartPole-v1, SyncVectorEnv of 8 (next-step autoreset)", n => Vector(n, 8)),
+        ("CartPole-v1, SyncVectorEnv of 64 (next-step autoreset)", n => Vector(n, 64)),
     ];
 
     /// <summary>Runs every case: a warm-up run (JIT tiering), then <paramref name="repeats"/> timed runs, keeping the fastest.</summary>
@@ -68,6 +69,23 @@ public static class EnvBenchmark
             sb.AppendLine(string.Create(inv, $"| {r.Case} | {r.StepsPerSecond:0.00e0} | {r.BytesPerStep:0.#} | {r.StepsPerSecond / GymnasiumStepsPerSecond:0}x |"));
         sb.AppendLine(string.Create(inv, $"| Gymnasium CartPole-v1 via gym.make (Python, for scale) | ~{GymnasiumStepsPerSecond:0e0} | - | 1x |"));
         return sb.ToString();
+    }
+
+    private static (long, double, long) Vector(long steps, int numEnvs)
+    {
+        using var env = Envs.MakeVector<float[], int>("CartPole-v1", numEnvs);
+        var rng = new Rng(0);
+        var actions = new int[4096 + numEnvs];
+        for (int i = 0; i < actions.Length; i++) actions[i] = rng.NextInt(2);
+        env.Reset(seed: 0);
+        long calls = Math.Max(1, steps / numEnvs);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var sw = Stopwatch.StartNew();
+        for (long i = 0; i < calls; i++)
+            env.Step(actions.AsSpan((int)(i & 4095), numEnvs));
+        sw.Stop();
+        long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        return (calls * numEnvs, sw.Elapsed.TotalSeconds, bytes);
     }
 
     private static (long, double, long) SingleEnv(long steps, bool reuseBuffer)

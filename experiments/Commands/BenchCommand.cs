@@ -10,32 +10,50 @@ public static class BenchCommand
 {
     /// <summary>Usage text.</summary>
     public const string Usage = """
-        rl bench env [--steps N] [--repeats N]
-          Measure environment throughput and print a Markdown table (for the README).
-          env           CartPole-v1 steps/s through the public API and bytes allocated per step, with Gymnasium's figure
-          --steps N     steps per timed run (default 20000000)
-          --repeats N   timed runs per case after a warm-up; the fastest is reported (default 3)
+        rl bench <benchmark> [options]
+          Run a benchmark and print a Markdown table (for the README). Benchmarks:
+          env [--steps N] [--repeats N]
+                        CartPole-v1 steps/s through the public API (single env, vector env) and bytes allocated per step,
+                        with Gymnasium's figure for scale (default 20000000 steps, fastest of 3 runs)
+          solve [--algos a,b] [--seeds N] [--threads N] [--eval-every N] [--eval-episodes N] [--max-steps N]
+                        wall-clock time and env steps for the gradient-free agents to solve CartPole-v1 (median over seeds)
+          mujoco [--steps N] [--repeats N] [--env ID]... [--seed N]
+                        locomotion env steps/s per core against raw mj_step in the same run
+          render [options]      pixel observations per second at 64x64 (single env, batched atlas for a vector)
+          python [options]      Python bridge steps/s (one worker, several) against the native C# cart-pole
         """;
+
+    /// <summary>The benchmarks by name: each takes the arguments after its name.</summary>
+    private static readonly Dictionary<string, Func<IReadOnlyList<string>, int>> Benchmarks = new(StringComparer.Ordinal)
+    {
+        ["env"] = RunEnv,
+        ["solve"] = GradientFreeSolveBenchmark.Run,
+        ["mujoco"] = MuJoCoBenchmark.Run,
+        ["python"] = PythonBridgeBenchmark.Run,
+        ["render"] = RenderBenchmark.Run,
+    };
 
     /// <summary>Runs the command.</summary>
     public static int Run(IReadOnlyList<string> args)
     {
-        var a = new ArgReader(args, "rl bench");
-        string what = a.RequirePositional("what to benchmark (env)");
+        if (args.Count == 0 || args[0].StartsWith("--", StringComparison.Ordinal))
+            throw new UsageException($"rl bench: name a benchmark first; available: {string.Join(", ", Benchmarks.Keys)}");
+        if (!Benchmarks.TryGetValue(args[0], out var run))
+            throw new UsageException($"rl bench: unknown benchmark '{args[0]}'; available: {string.Join(", ", Benchmarks.Keys)}");
+        return run(args.Skip(1).ToList());
+    }
+
+    private static int RunEnv(IReadOnlyList<string> args)
+    {
+        var a = new ArgReader(args, "rl bench env");
         long steps = a.Long("--steps") ?? 20_000_000;
         int repeats = a.Int("--repeats", 1, 100) ?? 3;
         a.EnsureAllConsumed();
-        if (steps < 1) throw new UsageException($"rl bench: --steps {steps} must be positive");
-        switch (what)
-        {
-            case "env":
-                var results = EnvBenchmark.Run(steps, repeats, name => Console.Error.WriteLine($"measuring: {name}"));
-                Console.Out.WriteLine(EnvBenchmark.ToMarkdown(results));
-                Console.Out.WriteLine(Machine() + $"; `rl bench env --steps {steps.ToString(CultureInfo.InvariantCulture)} --repeats {repeats}`");
-                return 0;
-            default:
-                throw new UsageException($"rl bench: unknown benchmark '{what}'; available: env");
-        }
+        if (steps < 1) throw new UsageException($"rl bench env: --steps {steps} must be positive");
+        var results = EnvBenchmark.Run(steps, repeats, name => Console.Error.WriteLine($"measuring: {name}"));
+        Console.Out.WriteLine(EnvBenchmark.ToMarkdown(results));
+        Console.Out.WriteLine(Machine() + $"; `rl bench env --steps {steps.ToString(CultureInfo.InvariantCulture)} --repeats {repeats}`");
+        return 0;
     }
 
     /// <summary>A one-line description of the machine and runtime, printed under benchmark tables.</summary>

@@ -32,7 +32,6 @@ public static class RolloutCommand
     public static int Run(IReadOnlyList<string> args)
     {
         var a = new ArgReader(args, "rl rollout");
-        string id = a.RequirePositional("<env-id>");
         int? seed = a.Int("--seed");
         var resetOptions = ParseOptions(a.Multi("--reset-option"), "--reset-option");
         var kwargs = ParseOptions(a.Multi("--kwarg"), "--kwarg");
@@ -40,6 +39,7 @@ public static class RolloutCommand
         string? policy = a.Option("--policy");
         int? episodes = a.Int("--episodes", 1);
         int? maxSteps = a.Int("--max-steps", 1);
+        string id = a.RequirePositional("<env-id>"); // after the options, whose values are not positionals
         a.EnsureAllConsumed();
         if (policy is not null && policy != "random")
             throw new UsageException($"rl rollout: --policy '{policy}' is not supported (only 'random'; trained policies: rl eval)");

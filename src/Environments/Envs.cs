@@ -54,5 +54,6 @@ public static class Envs
         KartEnvs.Register(registry);
         ArcadeEnvs.Register(registry);
         MuJoCoEnvs.Register(registry);
+        registry.RegisterNamespace(Python.PythonEnv.Namespace, Python.PythonEnv.Make);
     }
 }

@@ -2,8 +2,8 @@ namespace Rl.Rendering;
 
 /// <summary>
 /// A built-in 5 x 7 pixel font for HUD text (no font files or libraries needed): digits, upper-case letters (lower case is
-/// drawn upper-case) and common punctuation; other characters draw as a hollow box. The glyphs sit in one RGBA texture
-/// together with a white block that untextured shapes sample, so text and shapes share a draw call.
+/// drawn upper-case) and common punctuation; other characters draw as a hollow box. The glyphs sit in one RGBA texture: white,
+/// with the glyph mask as alpha, so text takes its colour from the vertices.
 /// </summary>
 internal static class BitmapFont
 {
@@ -11,7 +11,7 @@ internal static class BitmapFont
     /// <summary>Horizontal advance per character in glyph pixels (one column of spacing).</summary>
     public const int Advance = 6;
     private const int Cell = 8, Columns = 16, FirstChar = 32, CharCount = 96;
-    public const int TextureWidth = Cell * Columns, TextureHeight = Cell * (CharCount / Columns + 1);
+    public const int TextureWidth = Cell * Columns, TextureHeight = Cell * (CharCount / Columns);
 
     private static readonly Dictionary<char, string[]> Glyphs = new()
     {
@@ -80,10 +80,6 @@ internal static class BitmapFont
 
     private static readonly string[] Unknown = ["#####", "#   #", "#   #", "#   #", "#   #", "#   #", "#####"];
 
-    /// <summary>Texture coordinates (u, v) of the centre of the white block that untextured shapes sample.</summary>
-    public static (float U, float V) WhiteTexel =>
-        (((Columns - 1) * Cell + Cell / 2f) / TextureWidth, (CharCount / Columns * Cell + Cell / 2f) / TextureHeight);
-
     /// <summary>The font texture: RGBA, white with the glyph mask as alpha; rows from the top.</summary>
     public static byte[] BuildTexture()
     {
@@ -97,10 +93,6 @@ internal static class BitmapFont
                     if (rows[y][x] == '#') Set(rgba, x0 + x, y0 + y, 255);
                     else Set(rgba, x0 + x, y0 + y, 0);
         }
-        // The white block sits in the last cell of the extra row.
-        int wx = (Columns - 1) * Cell, wy = CharCount / Columns * Cell;
-        for (int y = 0; y < Cell; y++)
-            for (int x = 0; x < Cell; x++) Set(rgba, wx + x, wy + y, 255);
         return rgba;
     }
 

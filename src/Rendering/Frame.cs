@@ -10,7 +10,8 @@ public enum ColorMode
     Rgb,
     /// <summary>
     /// One byte per pixel: luminance with the weights of Gymnasium's <c>GrayscaleObservation</c> (0.2125 R + 0.7154 G +
-    /// 0.0721 B), rounded.
+    /// 0.0721 B), rounded. Rendered directly in gray: exactly the conversion of the RGB frame for opaque shapes; where
+    /// translucent shapes blend, one level off at most.
     /// </summary>
     Grayscale,
 }

@@ -142,6 +142,23 @@ public sealed unsafe class GlfwWindow : IGlContext
         }
     }
 
+    /// <summary>
+    /// Closes GLFW's connection to the display once no window is open (before stopping an X server the process started,
+    /// so Xlib never sees its server vanish). Windows can be opened again afterwards.
+    /// </summary>
+    /// <returns>False when windows are still open (nothing is done).</returns>
+    public static bool Shutdown()
+    {
+        lock (InitGate)
+        {
+            if (!_initialized) return true;
+            if (!Windows.IsEmpty) return false;
+            Glfw.Functions.Terminate();
+            _initialized = false;
+            return true;
+        }
+    }
+
     private static void EnsureDisplay()
     {
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DISPLAY")) || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("WAYLAND_DISPLAY")))
@@ -185,6 +202,9 @@ public sealed unsafe class GlfwWindow : IGlContext
 
     /// <summary>Takes the oldest key press (or auto-repeat) since the last call, if any.</summary>
     public bool TryReadKey(out Key key) => _pressed.TryDequeue(out key);
+
+    /// <summary>Queues a key press as if it had been typed (for scripted sessions and tests); <see cref="TryReadKey"/> returns it in order.</summary>
+    public void PostKey(Key key) => _pressed.Enqueue(key);
 
     /// <summary>Whether a key is held down now.</summary>
     public bool IsKeyDown(Key key) => Glfw.Functions.GetKey(Handle, (int)key) == Glfw.Press;

@@ -26,7 +26,7 @@ public sealed unsafe class HeadlessRenderer : IDisposable
     private readonly Scene[] _one = new Scene[1];
     private uint _fbo, _colorBuffer;
     private int _fboWidth, _fboHeight;
-    private byte[] _rgba = [];
+    private byte[] _readback = [];
     private bool _disposed;
 
     /// <summary>Creates a headless context and renderer bound to the calling thread.</summary>
@@ -115,18 +115,25 @@ public sealed unsafe class HeadlessRenderer : IDisposable
             int atlasHeight = n * height;
             EnsureFramebuffer(width, atlasHeight);
             batch.Begin(width, atlasHeight);
-            for (int i = 0; i < n; i++) batch.AddScene(scenes[start + i], 0, i * height, width, height);
+            // One clear when every scene has the same background (the usual case); otherwise each tile gets a background quad.
+            var background = scenes[start].Background;
+            bool shared = true;
+            for (int i = 1; i < n && shared; i++) shared = scenes[start + i].Background.WithAlpha(255) == background.WithAlpha(255);
+            for (int i = 0; i < n; i++) batch.AddScene(scenes[start + i], 0, i * height, width, height, background: !shared);
             batch.End();
-            var gl = _context.Gl;
-            gl.BindFramebuffer(FramebufferTarget.Framebuffer, _fbo);
-            gl.ClearColor(0, 0, 0, 1);
-            gl.Clear(ClearBufferMask.ColorBufferBit);
-            _renderer.Draw(batch, width, atlasHeight);
-            int rgbaBytes = width * atlasHeight * 4;
-            if (_rgba.Length < rgbaBytes) _rgba = GC.AllocateUninitializedArray<byte>(rgbaBytes, pinned: true);
-            _renderer.ReadRgba(0, 0, width, atlasHeight, _rgba);
+            _context.Gl.BindFramebuffer(FramebufferTarget.Framebuffer, _fbo);
+            // Grayscale is computed by the fragment shader and read back as one channel; RGB as RGB (Mesa's conversion
+            // measured faster here than reading RGBA and converting per pixel). Either way only the rows need reordering.
+            bool gray = mode == ColorMode.Grayscale;
+            if (shared) _renderer.Clear(background, width, atlasHeight, gray);
+            _renderer.Draw(batch, width, atlasHeight, gray);
+            int readChannels = channels;
+            int readBytes = width * atlasHeight * readChannels;
+            if (_readback.Length < readBytes) _readback = GC.AllocateUninitializedArray<byte>(readBytes, pinned: true);
+            _renderer.Read(0, 0, width, atlasHeight, readChannels, _readback);
+            int tileBytes = width * height * readChannels;
             for (int i = 0; i < n; i++)
-                PixelConvert.FromGl(_rgba.AsSpan(i * height * width * 4, height * width * 4), width, height, mode,
+                PixelConvert.FromGl(_readback.AsSpan(i * tileBytes, tileBytes), width, height, readChannels, mode,
                     destination.Slice((start + i) * frameBytes, frameBytes));
         }
     }
@@ -179,20 +186,31 @@ public sealed unsafe class HeadlessRenderer : IDisposable
 /// <summary>Converts OpenGL readbacks (RGBA, bottom row first) to frames (RGB or grayscale, top row first).</summary>
 internal static unsafe class PixelConvert
 {
-    /// <summary>Converts one frame of <paramref name="width"/> x <paramref name="height"/> RGBA pixels.</summary>
-    public static void FromGl(ReadOnlySpan<byte> rgba, int width, int height, ColorMode mode, Span<byte> destination)
+    /// <summary>
+    /// Converts one frame of <paramref name="width"/> x <paramref name="height"/> pixels read back with
+    /// <paramref name="sourceChannels"/> (3: RGB, 4: RGBA) channels.
+    /// </summary>
+    public static void FromGl(ReadOnlySpan<byte> source, int width, int height, int sourceChannels, ColorMode mode, Span<byte> destination)
     {
         int channels = mode.Channels();
-        fixed (byte* src0 = rgba)
+        if (sourceChannels == channels)
+        {
+            int stride = width * channels;
+            for (int row = 0; row < height; row++)
+                source.Slice((height - 1 - row) * stride, stride).CopyTo(destination.Slice(row * stride, stride));
+            return;
+        }
+        if (sourceChannels is not (3 or 4)) throw new ArgumentException($"cannot convert {sourceChannels}-channel pixels to {mode}", nameof(sourceChannels));
+        fixed (byte* src0 = source)
         fixed (byte* dst0 = destination)
         {
             for (int row = 0; row < height; row++)
             {
-                byte* s = src0 + (height - 1 - row) * width * 4;
+                byte* s = src0 + (height - 1 - row) * width * sourceChannels;
                 byte* d = dst0 + row * width * channels;
                 if (mode == ColorMode.Rgb)
                 {
-                    for (int x = 0; x < width; x++, s += 4, d += 3)
+                    for (int x = 0; x < width; x++, s += sourceChannels, d += 3)
                     {
                         d[0] = s[0];
                         d[1] = s[1];
@@ -201,7 +219,7 @@ internal static unsafe class PixelConvert
                 }
                 else
                 {
-                    for (int x = 0; x < width; x++, s += 4)
+                    for (int x = 0; x < width; x++, s += sourceChannels)
                         d[x] = Gray(s[0], s[1], s[2]);
                 }
             }

@@ -4,8 +4,8 @@ using Silk.NET.OpenGL;
 namespace Rl.Rendering;
 
 /// <summary>
-/// Draws <see cref="Scene"/>s with OpenGL 3.3 core into whatever framebuffer is bound: one shader, one vertex buffer, the
-/// built-in font texture (which also serves untextured shapes) and a texture per <see cref="Image"/> the scenes use.
+/// Draws <see cref="Scene"/>s with OpenGL 3.3 core into whatever framebuffer is bound: a flat-colour and a textured shader, one
+/// vertex buffer, the built-in font texture and a texture per <see cref="Image"/> the scenes use.
 /// Geometry is built on the CPU (<see cref="VertexBatch"/>) so that many scenes go to the GPU in one upload and, usually,
 /// one draw call. Use it on the thread where its context is current.
 /// </summary>
@@ -21,19 +21,36 @@ public sealed unsafe class SceneRenderer : IDisposable
         void main() { gl_Position = vec4(aPos, 0.0, 1.0); vUv = aUv; vColor = aColor; }
         """;
 
+    // With GRAY defined, the colour becomes Gymnasium's luminance in the same 16-bit fixed point as PixelConvert.Gray, so
+    // opaque shapes come out exactly as converting the RGB frame would (translucent ones may differ by one level).
     private const string FragmentShader = """
-        #version 330 core
         in vec2 vUv;
         in vec4 vColor;
+        #ifdef TEXTURED
         uniform sampler2D uTex;
+        #endif
         out vec4 fragColor;
-        void main() { fragColor = vColor * texture(uTex, vUv); }
+        void main()
+        {
+        #ifdef TEXTURED
+            vec4 c = vColor * texture(uTex, vUv);
+        #else
+            vec4 c = vColor;
+        #endif
+        #ifdef GRAY
+            ivec3 v = ivec3(round(clamp(c.rgb, 0.0, 1.0) * 255.0));
+            int g = (v.r * 13926 + v.g * 46884 + v.b * 4725 + 32768) >> 16;
+            c = vec4(vec3(float(g) / 255.0), c.a);
+        #endif
+            fragColor = c;
+        }
         """;
 
     private const int MaxCachedImages = 64;
 
     private readonly GL _gl;
-    private readonly uint _program, _vao, _vbo, _fontTexture;
+    private readonly uint[] _programs = new uint[4]; // [textured * 2 + gray]
+    private readonly uint _vao, _vbo, _fontTexture;
     private readonly Dictionary<Image, (uint Texture, int Version, long LastUsed)> _images = new(ReferenceEqualityComparer.Instance);
     private long _frame;
     private nuint _vboCapacity;
@@ -47,7 +64,8 @@ public sealed unsafe class SceneRenderer : IDisposable
         Context = context;
         context.MakeCurrent();
         _gl = context.Gl;
-        _program = LinkProgram();
+        for (int i = 0; i < 4; i++)
+            _programs[i] = LinkProgram((i >= 2 ? "#define TEXTURED\n" : "") + ((i & 1) != 0 ? "#define GRAY\n" : ""));
         _vao = _gl.GenVertexArray();
         _vbo = _gl.GenBuffer();
         _gl.BindVertexArray(_vao);
@@ -60,8 +78,11 @@ public sealed unsafe class SceneRenderer : IDisposable
         _gl.EnableVertexAttribArray(2);
         _gl.VertexAttribPointer(2, 4, VertexAttribPointerType.UnsignedByte, true, stride, (void*)16);
         _fontTexture = UploadTexture(0, BitmapFont.TextureWidth, BitmapFont.TextureHeight, BitmapFont.BuildTexture());
-        _gl.UseProgram(_program);
-        _gl.Uniform1(_gl.GetUniformLocation(_program, "uTex"), 0);
+        foreach (uint textured in _programs.AsSpan(2))
+        {
+            _gl.UseProgram(textured);
+            _gl.Uniform1(_gl.GetUniformLocation(textured, "uTex"), 0);
+        }
         _gl.PixelStore(PixelStoreParameter.PackAlignment, 1);
         _gl.PixelStore(PixelStoreParameter.UnpackAlignment, 1);
     }
@@ -74,18 +95,42 @@ public sealed unsafe class SceneRenderer : IDisposable
 
     /// <summary>
     /// Draws one scene into the currently bound framebuffer, filling the rectangle from (0, 0) to (<paramref name="width"/>,
-    /// <paramref name="height"/>) pixels.
+    /// <paramref name="height"/>) pixels (cleared to the scene's background first).
     /// </summary>
     public void Draw(Scene scene, int width, int height)
     {
         Batch.Begin(width, height);
-        Batch.AddScene(scene, 0, 0, width, height);
+        Batch.AddScene(scene, 0, 0, width, height, background: false);
         Batch.End();
+        Clear(scene.Background, width, height);
         Draw(Batch, width, height);
     }
 
-    /// <summary>Draws a prepared batch into the currently bound framebuffer of <paramref name="targetWidth"/> x <paramref name="targetHeight"/> pixels.</summary>
-    internal void Draw(VertexBatch batch, int targetWidth, int targetHeight)
+    /// <summary>
+    /// Clears the rectangle from (0, 0) to (<paramref name="width"/>, <paramref name="height"/>) of the bound framebuffer to
+    /// an opaque colour (its luminance when <paramref name="gray"/>).
+    /// </summary>
+    internal void Clear(Color color, int width, int height, bool gray = false)
+    {
+        if (gray)
+        {
+            byte g = PixelConvert.Gray(color.R, color.G, color.B);
+            color = new Color(g, g, g);
+        }
+        Context.MakeCurrent();
+        // A clear ignores the viewport; the scissor keeps it to the rectangle when the framebuffer is larger.
+        _gl.Enable(EnableCap.ScissorTest);
+        _gl.Scissor(0, 0, (uint)width, (uint)height);
+        _gl.ClearColor(color.R / 255f, color.G / 255f, color.B / 255f, 1f);
+        _gl.Clear(ClearBufferMask.ColorBufferBit);
+        _gl.Disable(EnableCap.ScissorTest);
+    }
+
+    /// <summary>
+    /// Draws a prepared batch into the currently bound framebuffer of <paramref name="targetWidth"/> x
+    /// <paramref name="targetHeight"/> pixels; with <paramref name="gray"/> every colour is written as its luminance.
+    /// </summary>
+    internal void Draw(VertexBatch batch, int targetWidth, int targetHeight, bool gray = false)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         Context.MakeCurrent();
@@ -94,9 +139,7 @@ public sealed unsafe class SceneRenderer : IDisposable
         gl.Viewport(0, 0, (uint)targetWidth, (uint)targetHeight);
         gl.Disable(EnableCap.DepthTest);
         gl.Disable(EnableCap.CullFace);
-        gl.Enable(EnableCap.Blend);
         gl.BlendFunc(BlendingFactor.SrcAlpha, BlendingFactor.OneMinusSrcAlpha);
-        gl.UseProgram(_program);
         gl.BindVertexArray(_vao);
         gl.BindBuffer(BufferTargetARB.ArrayBuffer, _vbo);
         var vertices = batch.Vertices;
@@ -111,10 +154,21 @@ public sealed unsafe class SceneRenderer : IDisposable
             gl.BufferSubData(BufferTargetARB.ArrayBuffer, 0, bytes, p);
         }
         gl.ActiveTexture(TextureUnit.Texture0);
+        uint program = 0;
+        bool? blend = null;
         foreach (var call in batch.Calls)
         {
             if (call.Count == 0) continue;
-            gl.BindTexture(TextureTarget.Texture2D, call.Texture is null ? _fontTexture : ImageTexture(call.Texture));
+            uint wanted = _programs[(call.Source == DrawSource.Solid ? 0 : 2) + (gray ? 1 : 0)];
+            if (wanted != program) gl.UseProgram(program = wanted);
+            if (blend != call.Blend)
+            {
+                if (call.Blend) gl.Enable(EnableCap.Blend);
+                else gl.Disable(EnableCap.Blend);
+                blend = call.Blend;
+            }
+            if (call.Source != DrawSource.Solid)
+                gl.BindTexture(TextureTarget.Texture2D, call.Source == DrawSource.Font ? _fontTexture : ImageTexture(call.Image!));
             gl.DrawArrays(PrimitiveType.Triangles, call.First, (uint)call.Count);
         }
         EvictImages();
@@ -163,21 +217,23 @@ public sealed unsafe class SceneRenderer : IDisposable
     }
 
     /// <summary>
-    /// Reads RGBA pixels of the bound framebuffer's rectangle into <paramref name="rgba"/>, rows in OpenGL's order (bottom
-    /// row first).
+    /// Reads pixels of the bound framebuffer's rectangle into <paramref name="pixels"/>, rows in OpenGL's order (bottom
+    /// row first), as the red channel only (<paramref name="channels"/> = 1), RGB (3) or RGBA (4).
     /// </summary>
-    public void ReadRgba(int x, int y, int width, int height, Span<byte> rgba)
+    public void Read(int x, int y, int width, int height, int channels, Span<byte> pixels)
     {
-        if (rgba.Length < width * height * 4)
-            throw new ArgumentException($"the buffer has {rgba.Length} bytes but {width}x{height} RGBA needs {width * height * 4}", nameof(rgba));
-        fixed (byte* p = rgba)
-            _gl.ReadPixels(x, y, (uint)width, (uint)height, PixelFormat.Rgba, PixelType.UnsignedByte, p);
+        if (channels is not (1 or 3 or 4)) throw new ArgumentOutOfRangeException(nameof(channels), channels, "1 (red), 3 (RGB) or 4 (RGBA)");
+        if (pixels.Length < width * height * channels)
+            throw new ArgumentException($"the buffer has {pixels.Length} bytes but {width}x{height}x{channels} needs {width * height * channels}", nameof(pixels));
+        Context.MakeCurrent();
+        fixed (byte* p = pixels)
+            _gl.ReadPixels(x, y, (uint)width, (uint)height, channels switch { 1 => PixelFormat.Red, 3 => PixelFormat.Rgb, _ => PixelFormat.Rgba }, PixelType.UnsignedByte, p);
     }
 
-    private uint LinkProgram()
+    private uint LinkProgram(string defines)
     {
         uint vs = Compile(ShaderType.VertexShader, VertexShader);
-        uint fs = Compile(ShaderType.FragmentShader, FragmentShader);
+        uint fs = Compile(ShaderType.FragmentShader, "#version 330 core\n" + defines + FragmentShader);
         uint program = _gl.CreateProgram();
         _gl.AttachShader(program, vs);
         _gl.AttachShader(program, fs);
@@ -210,6 +266,6 @@ public sealed unsafe class SceneRenderer : IDisposable
         _gl.DeleteTexture(_fontTexture);
         _gl.DeleteBuffer(_vbo);
         _gl.DeleteVertexArray(_vao);
-        _gl.DeleteProgram(_program);
+        foreach (uint program in _programs) _gl.DeleteProgram(program);
     }
 }

@@ -12,8 +12,14 @@ internal struct Vertex
     public uint Color;
 }
 
-/// <summary>A run of vertices drawn with one texture (null: the font texture, whose white block serves untextured shapes).</summary>
-internal readonly record struct DrawCall(Image? Texture, int First, int Count);
+/// <summary>What a draw call samples: nothing (flat colour), the built-in font, or an image.</summary>
+internal enum DrawSource : byte { Solid, Font, Image }
+
+/// <summary>
+/// A run of vertices drawn with one state: flat colour or a texture, with or without alpha blending. Opaque flat shapes,
+/// the bulk of every scene, are drawn without texture sampling or blending, which llvmpipe pays for per pixel.
+/// </summary>
+internal readonly record struct DrawCall(DrawSource Source, Image? Image, bool Blend, int First, int Count);
 
 /// <summary>
 /// Turns scenes into triangles, on the CPU, for one draw pass into a target of a given pixel size. Several scenes can go into
@@ -29,9 +35,6 @@ internal sealed class VertexBatch
     private Vector2[] _pointScratch = new Vector2[64];
 
     private float _ndcX, _ndcY; // 2 / target size
-    private float _whiteU, _whiteV;
-
-    public VertexBatch() => (_whiteU, _whiteV) = BitmapFont.WhiteTexel;
 
     public ReadOnlySpan<Vertex> Vertices => _vertices.AsSpan(0, _count);
     public IReadOnlyList<DrawCall> Calls => _calls;
@@ -47,9 +50,10 @@ internal sealed class VertexBatch
 
     /// <summary>
     /// Adds a scene drawn into the tile whose bottom-left pixel corner is (<paramref name="tileX"/>, <paramref name="tileY"/>)
-    /// in OpenGL's window coordinates (y up).
+    /// in OpenGL's window coordinates (y up). With <paramref name="background"/> false the caller clears the target to the
+    /// scene's background instead (a clear is much cheaper than a full-tile quad in a software rasterizer).
     /// </summary>
-    public void AddScene(Scene scene, float tileX, float tileY, float tileWidth, float tileHeight)
+    public void AddScene(Scene scene, float tileX, float tileY, float tileWidth, float tileHeight, bool background = true)
     {
         var cam = scene.Camera;
         var world = new Transform(tileWidth / (cam.Right - cam.Left), tileHeight / (cam.Top - cam.Bottom),
@@ -57,7 +61,8 @@ internal sealed class VertexBatch
         // Screen (HUD) coordinates: scene pixels, origin top-left, y down.
         var screen = new Transform(tileWidth / scene.Width, -tileHeight / scene.Height, tileX, tileY + tileHeight);
 
-        Quad(new Vector2(tileX, tileY), new Vector2(tileX + tileWidth, tileY + tileHeight), scene.Background.Packed);
+        // The background is drawn opaque, so every pixel of the tile is written and the target needs no clearing.
+        if (background) Quad(new Vector2(tileX, tileY), new Vector2(tileX + tileWidth, tileY + tileHeight), scene.Background.WithAlpha(255).Packed);
         var points = scene.Points;
         foreach (ref readonly var shape in scene.Shapes)
         {
@@ -190,7 +195,8 @@ internal sealed class VertexBatch
     /// <summary>A filled ellipse, or an annulus when <paramref name="inner"/> &gt; 0 (inner radius scaled with the outer).</summary>
     private void Ellipse(Vector2 c, float rx, float ry, float inner, uint color)
     {
-        int n = Math.Clamp((int)MathF.Ceiling(MathF.Max(rx, ry) * 1.5f), 8, 96);
+        float r = MathF.Max(rx, ry);
+        int n = float.IsFinite(r) ? Math.Clamp((int)MathF.Ceiling(MathF.Min(r, 1000f) * 1.5f), 8, 96) : 8;
         float step = 2 * MathF.PI / n;
         float innerScale = inner > 0 ? inner / MathF.Max(rx, ry) : 0;
         var prev = c + new Vector2(rx, 0);
@@ -214,7 +220,7 @@ internal sealed class VertexBatch
     {
         // Texture row 0 is the image's top row: v = 0 goes to the upper of the two corners.
         float x0 = MathF.Min(a.X, b.X), x1 = MathF.Max(a.X, b.X), y0 = MathF.Min(a.Y, b.Y), y1 = MathF.Max(a.Y, b.Y);
-        UseTexture(image);
+        Use(DrawSource.Image, image, blend: true);
         Emit(x0, y0, 0, 1, tint); Emit(x1, y0, 1, 1, tint); Emit(x1, y1, 1, 0, tint);
         Emit(x0, y0, 0, 1, tint); Emit(x1, y1, 1, 0, tint); Emit(x0, y1, 0, 0, tint);
     }
@@ -223,7 +229,7 @@ internal sealed class VertexBatch
     {
         float px = height / BitmapFont.GlyphHeight; // glyph pixel in scene pixels
         float gx = px * t.Sx, gy = px * t.Sy;      // glyph pixel in target pixels (gy < 0: screen y runs down)
-        UseTexture(null);
+        Use(DrawSource.Font, null, blend: true);
         float x = topLeft.X, y = topLeft.Y;
         foreach (char ch in text)
         {
@@ -249,18 +255,22 @@ internal sealed class VertexBatch
 
     private void Triangle(Vector2 a, Vector2 b, Vector2 c, uint color)
     {
-        UseTexture(null);
-        Emit(a.X, a.Y, _whiteU, _whiteV, color);
-        Emit(b.X, b.Y, _whiteU, _whiteV, color);
-        Emit(c.X, c.Y, _whiteU, _whiteV, color);
+        Use(DrawSource.Solid, null, blend: color >> 24 != 255);
+        Emit(a.X, a.Y, 0, 0, color);
+        Emit(b.X, b.Y, 0, 0, color);
+        Emit(c.X, c.Y, 0, 0, color);
     }
 
-    private void UseTexture(Image? texture)
+    private void Use(DrawSource source, Image? image, bool blend)
     {
-        if (_calls.Count > 0 && ReferenceEquals(_calls[^1].Texture, texture)) return;
+        if (_calls.Count > 0)
+        {
+            var last = _calls[^1];
+            if (last.Source == source && ReferenceEquals(last.Image, image) && last.Blend == blend) return;
+        }
         CloseCall();
         if (_calls.Count > 0 && _calls[^1].Count == 0) _calls.RemoveAt(_calls.Count - 1);
-        _calls.Add(new DrawCall(texture, _count, 0));
+        _calls.Add(new DrawCall(source, image, blend, _count, 0));
     }
 
     private void CloseCall()

@@ -13,7 +13,7 @@ public sealed class Viewer : IDisposable
     private readonly SceneRenderer _renderer;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private long _nextFrameTicks;
-    private byte[] _rgba = [];
+    private byte[] _rgb = [];
 
     /// <summary>Opens a window of <paramref name="width"/> x <paramref name="height"/> pixels.</summary>
     /// <exception cref="Native.RenderingUnavailableException">If no window can be opened; the message says what to install or set.</exception>
@@ -43,8 +43,6 @@ public sealed class Viewer : IDisposable
         Window.MakeCurrent();
         var (w, h) = Window.FramebufferSize;
         Window.Gl.BindFramebuffer(FramebufferTarget.Framebuffer, 0);
-        Window.Gl.ClearColor(0, 0, 0, 1);
-        Window.Gl.Clear(ClearBufferMask.ColorBufferBit);
         _renderer.Draw(scene, w, h);
     }
 
@@ -53,11 +51,11 @@ public sealed class Viewer : IDisposable
     {
         Window.MakeCurrent();
         var (w, h) = Window.FramebufferSize;
-        if (_rgba.Length < w * h * 4) _rgba = new byte[w * h * 4];
+        if (_rgb.Length < w * h * 3) _rgb = new byte[w * h * 3];
         Window.Gl.ReadBuffer(ReadBufferMode.Back);
-        _renderer.ReadRgba(0, 0, w, h, _rgba);
+        _renderer.Read(0, 0, w, h, 3, _rgb);
         var pixels = new byte[w * h * 3];
-        PixelConvert.FromGl(_rgba.AsSpan(0, w * h * 4), w, h, ColorMode.Rgb, pixels);
+        PixelConvert.FromGl(_rgb.AsSpan(0, w * h * 3), w, h, 3, ColorMode.Rgb, pixels);
         return new Frame(w, h, 3, pixels);
     }
 

@@ -210,3 +210,14 @@ public class ReadmeExampleTests
         Assert.InRange(episodeReturn, 100, 500); // the simple controller balances far longer than random play (~20)
     }
 }
+
+public class ArgumentOrderTests : ConsoleTest
+{
+    [Fact]
+    public void OptionsMayComeBeforeThePositional()
+    {
+        string a = RunCommand(RolloutCommand.Run, "--seed", "4", "--actions", "1,1", "CartPole-v1");
+        string b = RunCommand(RolloutCommand.Run, "CartPole-v1", "--seed", "4", "--actions", "1,1");
+        Assert.Equal(b, a);
+    }
+}

@@ -53,6 +53,7 @@ public sealed class XvfbDisplay : IDisposable
     public void Dispose()
     {
         if (_xvfb is null) return;
+        Assert.True(GlfwWindow.Shutdown(), "a test left a window open");
         SetDisplay(null);
         _xvfb.Kill();
         _xvfb.WaitForExit();

@@ -104,6 +104,21 @@ public sealed class Checkpoint
         File.Move(tmp, full, overwrite: true);
     }
 
+    private static readonly uint[] CrcTable = Enumerable.Range(0, 256).Select(i =>
+    {
+        uint c = (uint)i;
+        for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        return c;
+    }).ToArray();
+
+    /// <summary>The CRC-32 (IEEE, as zip stores it) of <paramref name="data"/>.</summary>
+    private static uint Crc32(ReadOnlySpan<byte> data)
+    {
+        uint crc = 0xFFFFFFFFu;
+        foreach (byte b in data) crc = CrcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
+        return ~crc;
+    }
+
     /// <summary>Reads a checkpoint written by <see cref="WriteAtomic"/>.</summary>
     /// <exception cref="CheckpointException">If the file is missing, truncated or corrupted; the message names the file.</exception>
     public static Checkpoint Read(string path)
@@ -117,8 +132,12 @@ public sealed class Checkpoint
             {
                 using var s = entry.Open();
                 using var ms = new MemoryStream();
-                s.CopyTo(ms); // the zip reader verifies each entry's CRC-32 while reading
-                cp._entries[entry.FullName] = ms.ToArray();
+                s.CopyTo(ms);
+                byte[] data = ms.ToArray();
+                // ZipArchive does not check the stored CRC-32 itself; a flipped bit would otherwise load silently.
+                if (Crc32(data) != entry.Crc32)
+                    throw new InvalidDataException($"entry '{entry.FullName}' fails its CRC-32 check");
+                cp._entries[entry.FullName] = data;
             }
         }
         catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException)

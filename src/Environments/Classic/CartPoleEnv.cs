@@ -134,8 +134,9 @@ public sealed partial class CartPoleEnv : Env<float[], int>
     {
         double force = action == 1 ? ForceMag : -ForceMag;
         double cosTheta = Math.Cos(_theta), sinTheta = Math.Sin(_theta);
-        double temp = (force + PoleMassLength * _thetaDot * _thetaDot * sinTheta) / TotalMass;
-        double thetaAcc = (Gravity * sinTheta - cosTheta * temp) / (Length * (4.0 / 3.0 - MassPole * cosTheta * cosTheta / TotalMass));
+        // Squares first, as Gymnasium's np.square, so float64 rounding matches it bit for bit.
+        double temp = (force + PoleMassLength * (_thetaDot * _thetaDot) * sinTheta) / TotalMass;
+        double thetaAcc = (Gravity * sinTheta - cosTheta * temp) / (Length * (4.0 / 3.0 - MassPole * (cosTheta * cosTheta) / TotalMass));
         double xAcc = temp - PoleMassLength * thetaAcc * cosTheta / TotalMass;
         if (_semiImplicit)
         {

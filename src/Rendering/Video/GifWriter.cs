@@ -1,3 +1,5 @@
+using static Rl.Rendering.Video.GifBytes;
+
 namespace Rl.Rendering.Video;
 
 /// <summary>
@@ -33,15 +35,15 @@ public sealed class GifWriter : VideoWriterBase
         int bits = Math.Max(1, (int)Math.Ceiling(Math.Log2(Math.Max(2, palette.Length / 3))));
 
         // Graphic control extension: delay, no transparency, disposal "do not dispose".
-        _stream.Write([0x21, 0xF9, 0x04, 0x04, (byte)_delayCentiseconds, (byte)(_delayCentiseconds >> 8), 0x00, 0x00]);
+        _stream.Write([0x21, 0xF9, 0x04, 0x04, Lo(_delayCentiseconds), Lo(_delayCentiseconds >> 8), 0x00, 0x00]);
         // Image descriptor with a local colour table of 2^bits entries.
-        _stream.Write([0x2C, 0, 0, 0, 0, (byte)width, (byte)(width >> 8), (byte)height, (byte)(height >> 8), (byte)(0x80 | (bits - 1))]);
+        _stream.Write([0x2C, 0, 0, 0, 0, Lo(width), Lo(width >> 8), Lo(height), Lo(height >> 8), Lo(0x80 | (bits - 1))]);
         Span<byte> table = stackalloc byte[3 << bits];
         table.Clear();
         palette.CopyTo(table);
         _stream.Write(table);
         int minCodeSize = Math.Max(2, bits);
-        _stream.WriteByte((byte)minCodeSize);
+        _stream.WriteByte(Lo(minCodeSize));
         _lzw.Encode(_indices.AsSpan(0, n), minCodeSize, _stream);
     }
 
@@ -49,7 +51,7 @@ public sealed class GifWriter : VideoWriterBase
     {
         _stream.Write("GIF89a"u8);
         // Logical screen: size, no global colour table.
-        _stream.Write([(byte)Width, (byte)(Width >> 8), (byte)Height, (byte)(Height >> 8), 0x00, 0x00, 0x00]);
+        _stream.Write([Lo(Width), Lo(Width >> 8), Lo(Height), Lo(Height >> 8), 0x00, 0x00, 0x00]);
         // NETSCAPE2.0 application extension: loop forever.
         _stream.Write([0x21, 0xFF, 0x0B, .. "NETSCAPE2.0"u8, 0x03, 0x01, 0x00, 0x00, 0x00]);
     }
@@ -90,9 +92,9 @@ internal static class GifPalette
             var palette = new byte[exact.Count * 3];
             foreach (var (c, index) in exact)
             {
-                palette[3 * index] = (byte)(c >> 16);
-                palette[3 * index + 1] = (byte)(c >> 8);
-                palette[3 * index + 2] = (byte)c;
+                palette[3 * index] = Lo(c >> 16);
+                palette[3 * index + 1] = Lo(c >> 8);
+                palette[3 * index + 2] = Lo(c);
             }
             return palette;
         }
@@ -234,7 +236,7 @@ internal sealed class LzwEncoder
         // The decoder adds one more entry after reading the last code; follow its width before the end code.
         if (next <= MaxCode && next >= 1 << codeSize && codeSize < 12) codeSize++;
         Emit(end, codeSize, output);
-        if (_bitCount > 0) PutByte((byte)_bitBuffer, output);
+        if (_bitCount > 0) PutByte(Lo(_bitBuffer), output);
         if (_blockLength > 0) FlushBlock(output);
         output.WriteByte(0); // block terminator
     }
@@ -245,7 +247,7 @@ internal sealed class LzwEncoder
         _bitCount += size;
         while (_bitCount >= 8)
         {
-            PutByte((byte)_bitBuffer, output);
+            PutByte(Lo(_bitBuffer), output);
             _bitBuffer >>= 8;
             _bitCount -= 8;
         }
@@ -263,4 +265,11 @@ internal sealed class LzwEncoder
         output.Write(_block, 0, _blockLength + 1);
         _blockLength = 0;
     }
+}
+
+/// <summary>Byte extraction for the little-endian GIF fields (the project builds with overflow checks on).</summary>
+internal static class GifBytes
+{
+    /// <summary>The low byte of <paramref name="value"/>.</summary>
+    public static byte Lo(int value) => unchecked((byte)value);
 }

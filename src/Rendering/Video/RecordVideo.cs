@@ -55,6 +55,13 @@ public static class RecordVideoTriggers
     }
 }
 
+/// <summary>The untyped view of <see cref="RecordVideo{TObs, TAct}"/>, for code that holds it as an <see cref="IEnv"/>.</summary>
+public interface IVideoRecorder
+{
+    /// <summary>The video files finished so far.</summary>
+    IReadOnlyList<string> VideosWritten { get; }
+}
+
 /// <summary>
 /// Records chosen episodes to video files (Gymnasium's <c>RecordVideo</c>): the first frame at reset, one per step, and
 /// the file is closed when the episode ends (or when a new reset or disposal cuts it short). Frames are rendered headless
@@ -62,7 +69,7 @@ public static class RecordVideoTriggers
 /// </summary>
 /// <typeparam name="TObs">The observation type.</typeparam>
 /// <typeparam name="TAct">The action type.</typeparam>
-public sealed class RecordVideo<TObs, TAct> : Wrapper<TObs, TAct>
+public sealed class RecordVideo<TObs, TAct> : Wrapper<TObs, TAct>, IVideoRecorder
 {
     private readonly IRenderable _source;
     private readonly Scene _scene = new();

@@ -36,8 +36,13 @@ public static class VideoWriters
 {
     private static readonly Lazy<string?> Ffmpeg = new(() => FindExecutable("ffmpeg"));
 
-    /// <summary>The ffmpeg executable: <c>RL_FFMPEG</c> if set, else <c>ffmpeg</c> on PATH; null when not found.</summary>
-    public static string? FfmpegPath => Environment.GetEnvironmentVariable("RL_FFMPEG") is { Length: > 0 } p ? p : Ffmpeg.Value;
+    /// <summary>
+    /// The ffmpeg executable: <c>RL_FFMPEG</c> if set (a path that does not exist, e.g. <c>none</c>, means "no ffmpeg": GIF),
+    /// else <c>ffmpeg</c> on PATH; null when not found.
+    /// </summary>
+    public static string? FfmpegPath => Environment.GetEnvironmentVariable("RL_FFMPEG") is { Length: > 0 } p
+        ? (File.Exists(p) ? p : null)
+        : Ffmpeg.Value;
 
     /// <summary>Where warnings go (e.g. "ffmpeg not found, writing GIF"); defaults to standard error.</summary>
     public static Action<string> Warn { get; set; } = m => Console.Error.WriteLine(m);

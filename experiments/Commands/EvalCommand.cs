@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Rl.Agents.Training;
+using Rl.Experiments.Cli;
+using Rl.Experiments.Training;
+
+namespace Rl.Experiments.Commands;
+
+/// <summary><c>rl eval</c>: evaluates a trained policy from a run directory or a checkpoint file.</summary>
+public static class EvalCommand
+{
+    /// <summary>Usage text.</summary>
+    public const string Usage = """
+        rl eval <run-dir | checkpoint> [--episodes N] [--seed N] [--device auto|cpu|cuda] [--json]
+          Evaluate the deterministic policy: mean ± std return, mean length, and whether the reward threshold is met.
+          <run-dir>      a run directory: its newest usable checkpoint (older ones are tried when it is damaged)
+          <checkpoint>   a checkpoint file (runs/.../checkpoints/step-*.ckpt)
+          --episodes N   episodes (default 100)
+          --seed N       seed of the first reset; later resets continue the stream (default 0)
+          --json         one JSON object: mean_return, std_return, episodes, mean_length, reward_threshold, solved
+        """;
+
+    /// <summary>Runs the command.</summary>
+    public static int Run(IReadOnlyList<string> args)
+    {
+        var a = new ArgReader(args, "rl eval");
+        int episodes = a.Int("--episodes", 1, 10_000_000) ?? 100;
+        int seed = a.Int("--seed") ?? 0;
+        string? device = a.Option("--device");
+        bool json = a.Flag("--json");
+        string path = a.RequirePositional("<run-dir | checkpoint>");
+        a.EnsureAllConsumed();
+
+        var (config, algorithm, file) = Load(path, device, line => Console.Error.WriteLine(line));
+        using (algorithm)
+        {
+            var result = Evaluator.Evaluate(algorithm.Policy, config.MakeEnv, episodes, seed, config.RewardThreshold);
+            if (json)
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(TrainingSession.EvalJson(result)));
+                return 0;
+            }
+            Console.Out.WriteLine($"{config.Algo} on {config.Env} from {file} (iteration {algorithm.Iteration}, step {algorithm.EnvSteps:N0})");
+            Console.Out.WriteLine($"mean return {result.MeanReturn:0.00} ± {result.StdReturn:0.00} over {result.Episodes} episodes, mean length {result.MeanLength:0.0}");
+            Console.Out.WriteLine(result.RewardThreshold is double t
+                ? $"reward threshold {t}: {(result.Solved == true ? "met" : "not met")}"
+                : "no reward threshold for this environment");
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// Rebuilds the trained algorithm from a checkpoint file, or from the newest usable checkpoint of a run directory
+    /// (the checkpoint carries its resolved config).
+    /// </summary>
+    /// <exception cref="CheckpointException">If the file is damaged, or the directory has no usable checkpoint.</exception>
+    public static (ExperimentConfig Config, IAlgorithm Algorithm, string File) Load(string path, string? device, Action<string> warn)
+    {
+        (ExperimentConfig, IAlgorithm, string) Use(Checkpoint cp, string file)
+        {
+            var (config, algorithm) = TrainingSession.LoadAlgorithm(cp, file, null, device);
+            return (config, algorithm, file);
+        }
+
+        if (File.Exists(path)) return Use(Checkpoint.Read(path), path);
+        if (!Directory.Exists(path)) throw new FileNotFoundException($"'{path}' is neither a run directory nor a checkpoint file");
+        return CheckpointStore.LoadNewestUsable(CheckpointStore.FolderOf(path), Use, warn);
+    }
+}

@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Rl.Agents;
+using Rl.Experiments.Cli;
+using Rl.Experiments.Training;
+using Spectre.Console;
+
+namespace Rl.Experiments.Commands;
+
+/// <summary><c>rl train</c>: trains an algorithm on an environment from a config, with progress, logs and checkpoints.</summary>
+public static class TrainCommand
+{
+    /// <summary>Usage text.</summary>
+    public const string Usage = """
+        rl train <config.toml> | <algo> <env-id>  [--set key=value]... [--seed N] [--device auto|cpu|cuda]
+                 [--out DIR] [--resume DIR] [--plain]
+          Train an algorithm; logs, checkpoints and plots go to runs/<algo>-<env>-<timestamp>/ (or --out DIR).
+          <config.toml>     a config file, or the name of one shipped in experiments/configs/ (rl algos lists them)
+          <algo> <env-id>   the shipped config for the pair when there is one, else the algorithm's defaults
+          --set key=value   override a key: seed=3, run.total_steps=50000, config.step_size=0.02, env_kwargs.k=v
+          --seed N          the master seed (default: the config's, else a random one, recorded in config.toml)
+          --device D        torch device: auto (CUDA when available), cpu, cuda (run.device)
+          --out DIR         the run directory
+          --resume DIR      continue the run in DIR from its newest usable checkpoint (only --set run.* may change)
+          --plain           plain progress lines even on a terminal (they are the default when output is redirected)
+          Ctrl-C writes a checkpoint and the learning curve, then exits (code 130); Ctrl-C twice aborts at once.
+        """;
+
+    /// <summary>Runs the command.</summary>
+    public static int Run(IReadOnlyList<string> args)
+    {
+        var a = new ArgReader(args, "rl train");
+        // Options first: a positional read before them could take an option's value.
+        var overrides = a.Multi("--set");
+        long? seed = a.Long("--seed");
+        string? device = a.Option("--device");
+        string? outDir = a.Option("--out");
+        string? resume = a.Option("--resume");
+        bool plain = a.Flag("--plain");
+        string? first = a.Positional();
+        string? second = a.Positional();
+        a.EnsureAllConsumed();
+
+        BuiltInAlgorithms.EnsureRegistered();
+        TrainingSession session;
+        if (resume is not null)
+        {
+            if (first is not null || seed is not null || outDir is not null)
+                throw new UsageException("rl train: --resume DIR continues a run as it was configured; give no config, --seed or --out with it");
+            session = TrainingSession.Resume(resume, overrides, device, line => Console.Error.WriteLine(line));
+            Console.Out.WriteLine($"resuming {session.RunDirectory} at iteration {session.Algorithm.Iteration}, step {session.Algorithm.EnvSteps:N0}");
+        }
+        else
+        {
+            if (first is null) throw new UsageException("rl train: missing <config.toml> or <algo> <env-id>");
+            var (text, source) = LoadConfigText(first, second);
+            var config = ExperimentConfig.Parse(text, source, overrides, seed, device);
+            string dir = outDir ?? DefaultRunDirectory(config);
+            session = TrainingSession.Create(config, dir);
+            Console.Out.WriteLine($"run directory: {session.RunDirectory}");
+        }
+
+        using (session)
+        {
+            var c = session.Config;
+            Console.Out.WriteLine($"training {c.Algo} on {c.Env}, seed {c.Seed}, budget {c.Run.TotalSteps:N0} steps" +
+                                  (session.RewardThreshold is double t ? $", solved at mean return {t}" : ""));
+            var outcome = RunWithInterrupts(session, plain);
+            return Report(session, outcome);
+        }
+    }
+
+    /// <summary>The config text and its name for messages, from a file, a shipped config, or an algorithm and environment pair.</summary>
+    private static (string Text, string Source) LoadConfigText(string first, string? second)
+    {
+        if (second is not null)
+        {
+            if (ShippedConfigs.For(first, second) is { } shipped)
+            {
+                Console.Out.WriteLine($"using the shipped config configs/{shipped.Name}");
+                return (shipped.Text, "configs/" + shipped.Name);
+            }
+            return ($"algo = {TomlText.Value(first)}\nenv = {TomlText.Value(second)}\n", $"defaults of {first} on {second}");
+        }
+        if (File.Exists(first)) return (File.ReadAllText(first), first);
+        if (ShippedConfigs.Find(first) is { } named) return (named.Text, "configs/" + named.Name);
+        if (first.EndsWith(".toml", StringComparison.OrdinalIgnoreCase))
+            throw new UsageException($"rl train: config file '{first}' not found (shipped configs: {string.Join(", ", ShippedConfigs.All().Select(x => x.Name).DefaultIfEmpty("none"))})");
+        throw new UsageException($"rl train: '{first}' is neither a config file nor followed by an environment id (rl train <algo> <env-id>)");
+    }
+
+    /// <summary><c>runs/&lt;algo&gt;-&lt;env&gt;-&lt;yyyyMMdd-HHmmss&gt;</c>, with a suffix when that exists.</summary>
+    public static string DefaultRunDirectory(ExperimentConfig config)
+    {
+        string Safe(string s) => string.Concat(s.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.' ? ch : '_'));
+        string stamp = DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        string baseName = Path.Combine("runs", $"{Safe(config.Algo)}-{Safe(config.Env)}-{stamp}");
+        string dir = baseName;
+        for (int i = 2; Directory.Exists(dir); i++) dir = $"{baseName}-{i}";
+        return dir;
+    }
+
+    /// <summary>
+    /// Runs the session with Ctrl-C and SIGTERM turned into a graceful stop (finish the iteration, checkpoint, plot); a
+    /// second Ctrl-C ends the process at once.
+    /// </summary>
+    private static TrainingOutcome RunWithInterrupts(TrainingSession session, bool plain)
+    {
+        using var stop = new CancellationTokenSource();
+        void Interrupt(string what)
+        {
+            Console.Error.WriteLine($"{what}: finishing the current iteration, then writing a checkpoint (Ctrl-C again to abort)");
+            stop.Cancel();
+        }
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            if (stop.IsCancellationRequested) return; // second Ctrl-C: let the process end
+            e.Cancel = true;
+            Interrupt("interrupted");
+        };
+        Console.CancelKeyPress += onCancel;
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
+        {
+            ctx.Cancel = true;
+            if (!stop.IsCancellationRequested) Interrupt("SIGTERM");
+        });
+        try
+        {
+            if (plain || !Interactive())
+                return session.Run(new PlainProgress(Console.Out, session.Config.Run.ProgressSeconds), stop.Token);
+            TrainingOutcome? outcome = null;
+            AnsiConsole.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 20 }, new PercentageColumn(),
+                    new RemainingTimeColumn())
+                .Start(ctx =>
+                {
+                    var task = ctx.AddTask("starting", maxValue: session.Config.Run.TotalSteps);
+                    outcome = session.Run(new LiveProgress(AnsiConsole.Console, task), stop.Token);
+                });
+            return outcome!;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>Whether to draw a live progress bar: standard output is a terminal that can redraw.</summary>
+    public static bool Interactive() =>
+        !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") is not (null or "" or "dumb")
+        && AnsiConsole.Profile.Capabilities.Interactive && AnsiConsole.Profile.Capabilities.Ansi;
+
+    private static int Report(TrainingSession session, TrainingOutcome o)
+    {
+        var w = Console.Out;
+        string how = o.Status switch
+        {
+            TrainingStatus.Solved => "solved",
+            TrainingStatus.BudgetReached => "step budget reached",
+            TrainingStatus.IterationLimit => "iteration limit reached",
+            TrainingStatus.Interrupted => "interrupted",
+            _ => "stopped: not finite",
+        };
+        w.WriteLine($"{how} after {o.Iteration} iterations, {o.EnvSteps:N0} steps, {o.Episodes:N0} episodes, {o.WallSeconds:0.0} s");
+        if (o.FinalEval is { } e)
+            w.WriteLine($"final evaluation: mean return {e.MeanReturn:0.00} ± {e.StdReturn:0.00} over {e.Episodes} episodes, mean length {e.MeanLength:0.0}" +
+                        (e.Solved is bool s ? (s ? $" (threshold {e.RewardThreshold} reached)" : $" (threshold {e.RewardThreshold} not reached)") : ""));
+        w.WriteLine($"logs: {session.RunDirectory} (metrics.csv, tensorboard/, {TrainingSession.PlotFile})");
+        switch (o.Status)
+        {
+            case TrainingStatus.Interrupted:
+                w.WriteLine($"continue with: rl train --resume {session.RunDirectory}");
+                return 130;
+            case TrainingStatus.Diverged:
+                Console.Error.WriteLine($"rl train: {o.Problem}");
+                return 1;
+            default:
+                w.WriteLine($"evaluate with: rl eval {session.RunDirectory}");
+                return 0;
+        }
+    }
+}

@@ -1,0 +1,266 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
+using Rl.Agents;
+using Rl.Agents.Training;
+using Rl.Core;
+using Rl.Environments;
+using Tomlyn.Model;
+
+namespace Rl.Experiments.Training;
+
+/// <summary>
+/// A complete, validated experiment: which algorithm on which environment, the seed, the runner's settings and the
+/// algorithm's hyperparameters. Read from a TOML file of this shape (keys snake_case):
+/// <code>
+/// algo = "ars"              # an id of AlgorithmRegistry (rl algos)
+/// env = "CartPole-v1"       # an environment id (rl envs)
+/// seed = 0                  # optional; a random seed is drawn (and recorded) when absent
+/// [run]                     # RunConfig: budget, evaluation, checkpoints, device, ...
+/// total_steps = 100000
+/// [config]                  # the algorithm's config record (rl algos lists the keys)
+/// step_size = 0.02
+/// [env_kwargs]              # keyword options for Make (rl envs --kwargs)
+/// sutton_barto_reward = false
+/// </code>
+/// A <c>[versions]</c> table (written into resolved configs) is informational and ignored.
+/// </summary>
+public sealed record ExperimentConfig
+{
+    /// <summary>The top-level keys a config file may have.</summary>
+    public static readonly IReadOnlyList<string> TopLevelKeys = ["algo", "env", "seed", "run", "config", "env_kwargs", "versions"];
+
+    /// <summary>The algorithm id.</summary>
+    public required string Algo { get; init; }
+
+    /// <summary>The environment id.</summary>
+    public required string Env { get; init; }
+
+    /// <summary>The master seed: every random source of the run derives from it.</summary>
+    public required long Seed { get; init; }
+
+    /// <summary>The runner's settings.</summary>
+    public required RunConfig Run { get; init; }
+
+    /// <summary>The algorithm's config record (an instance of <see cref="AlgorithmInfo.ConfigType"/>).</summary>
+    public required object Config { get; init; }
+
+    /// <summary>Keyword options for the environment's factory.</summary>
+    public required OptionSet EnvKwargs { get; init; }
+
+    /// <summary>The registered algorithm.</summary>
+    public AlgorithmInfo Algorithm => AlgorithmRegistry.Get(Algo);
+
+    /// <summary>
+    /// Parses and validates a config document, after applying <c>--set key=value</c> overrides and the command line's
+    /// seed and device. Nothing is built or run; every problem found is reported at once.
+    /// </summary>
+    /// <param name="text">The TOML document.</param>
+    /// <param name="source">Its file or resource name, for messages.</param>
+    /// <param name="overrides"><c>key=value</c> items with dotted keys: <c>seed=3</c>, <c>run.total_steps=1000</c>, <c>config.step_size=0.02</c>.</param>
+    /// <param name="seed">Replaces the document's seed (<c>--seed</c>).</param>
+    /// <param name="device">Replaces <c>run.device</c> (<c>--device</c>).</param>
+    /// <exception cref="ConfigException">Listing every problem, with the valid keys for unknown ones.</exception>
+    public static ExperimentConfig Parse(string text, string source, IReadOnlyList<string>? overrides = null, long? seed = null, string? device = null)
+    {
+        BuiltInAlgorithms.EnsureRegistered();
+        var doc = TomlText.Parse(text, source);
+        foreach (var item in overrides ?? []) ApplyOverride(doc, item);
+        if (seed is long s) doc["seed"] = s;
+        if (device is not null) SubTable(doc, "run", "--device")["device"] = device;
+
+        var errors = new List<string>();
+        foreach (var key in doc.Keys.Where(k => !TopLevelKeys.Contains(k)))
+            errors.Add($"unknown top-level key '{key}'; valid keys: {string.Join(", ", TopLevelKeys)}");
+
+        string? algo = RequiredString(doc, "algo", errors);
+        string? env = RequiredString(doc, "env", errors);
+        AlgorithmInfo? info = null;
+        if (algo is not null)
+        {
+            info = AlgorithmRegistry.All.FirstOrDefault(a => a.Id == algo);
+            if (info is null)
+            {
+                var ids = AlgorithmRegistry.All.Select(a => a.Id).ToList();
+                errors.Add($"unknown algorithm '{algo}'; registered: {(ids.Count == 0 ? "(none)" : string.Join(", ", ids))}");
+            }
+        }
+        if (env is not null && !env.Contains(':') && !Envs.Registry.Contains(env))
+            errors.Add($"unknown environment '{env}'; registered: {string.Join(", ", Envs.List().Select(e => e.Id))}");
+
+        long seedValue = 0;
+        if (!doc.TryGetValue("seed", out var rawSeed)) seedValue = Rng.FromEntropy().NextSeed();
+        else if (rawSeed is long l) seedValue = l;
+        else errors.Add($"'seed' = {TomlText.Value(rawSeed)} has the wrong type: expected int");
+
+        var run = (RunConfig)ConfigBinder.Bind(typeof(RunConfig), Table(doc, "run", errors), "run", errors);
+        object? config = info is null ? null : ConfigBinder.Bind(info.ConfigType, Table(doc, "config", errors), "config", errors);
+        var kwargs = new List<KeyValuePair<string, object>>();
+        if (Table(doc, "env_kwargs", errors) is { } kw)
+        {
+            foreach (var (k, v) in kw)
+            {
+                if (v is long or double or bool or string) kwargs.Add(KeyValuePair.Create(k, v));
+                else errors.Add($"'env_kwargs.{k}' = {TomlText.Value(v)} must be a number, bool or string");
+            }
+        }
+        Table(doc, "versions", errors);
+
+        if (errors.Count > 0)
+            throw new ConfigException($"{source}: invalid configuration:\n  - {string.Join("\n  - ", errors)}");
+        return new ExperimentConfig
+        {
+            Algo = algo!, Env = env!, Seed = seedValue, Run = run, Config = config!, EnvKwargs = new OptionSet(kwargs),
+        };
+    }
+
+    /// <summary>Applies one <c>key=value</c> override to a parsed document (sub-tables are created as needed).</summary>
+    /// <exception cref="ConfigException">If the item is malformed or its key runs through a non-table value.</exception>
+    public static void ApplyOverride(TomlTable doc, string item)
+    {
+        int eq = item.IndexOf('=');
+        if (eq <= 0) throw new ConfigException($"--set '{item}' is not of the form key=value (e.g. run.total_steps=10000)");
+        string key = item[..eq].Trim();
+        var parts = key.Split('.');
+        if (parts.Any(p => p.Length == 0)) throw new ConfigException($"--set '{item}': key '{key}' is malformed");
+        var table = doc;
+        for (int i = 0; i < parts.Length - 1; i++) table = SubTable(table, parts[i], $"--set {key}");
+        table[parts[^1]] = TomlText.ParseValue(item[(eq + 1)..].Trim());
+    }
+
+    private static TomlTable SubTable(TomlTable parent, string name, string context)
+    {
+        if (!parent.TryGetValue(name, out var v))
+        {
+            var t = new TomlTable();
+            parent[name] = t;
+            return t;
+        }
+        return v as TomlTable ?? throw new ConfigException($"{context}: '{name}' is a value, not a table");
+    }
+
+    private static TomlTable? Table(TomlTable doc, string key, List<string> errors)
+    {
+        if (!doc.TryGetValue(key, out var v)) return null;
+        if (v is TomlTable t) return t;
+        errors.Add($"'{key}' must be a table ([{key}])");
+        return null;
+    }
+
+    private static string? RequiredString(TomlTable doc, string key, List<string> errors)
+    {
+        if (!doc.TryGetValue(key, out var v))
+        {
+            errors.Add($"missing '{key}' (a string)");
+            return null;
+        }
+        if (v is string s && s.Length > 0) return s;
+        errors.Add($"'{key}' = {TomlText.Value(v)} must be a non-empty string");
+        return null;
+    }
+
+    /// <summary>The environment as the algorithm gets it: registered defaults, <c>[env_kwargs]</c> and the run's time limit.</summary>
+    public IEnv MakeEnv() => Envs.Make(Env, new MakeOptions { Kwargs = EnvKwargs, MaxEpisodeSteps = Run.MaxEpisodeSteps });
+
+    /// <summary>The reward threshold in force: <c>run.reward_threshold</c>, else the environment's registered one.</summary>
+    public double? RewardThreshold =>
+        Run.RewardThreshold ?? (Env.Contains(':') || !Envs.Registry.Contains(Env) ? null : Envs.Registry.GetSpec(Env).RewardThreshold);
+
+    /// <summary>Builds the environment once, so bad <c>[env_kwargs]</c> are reported before anything runs.</summary>
+    /// <exception cref="ConfigException">Naming the environment and the option.</exception>
+    public void CheckEnvironment()
+    {
+        try
+        {
+            using var env = MakeEnv();
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException)
+        {
+            throw new ConfigException($"env_kwargs for '{Env}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>The resolved document: every key with its value (defaults included), the seed, and the versions that ran it.</summary>
+    public string ToToml(bool withVersions = true)
+    {
+        var sb = new StringBuilder();
+        sb.Append("# Resolved configuration of a run (all keys, defaults included). Rerun it with: rl train <this file>\n");
+        sb.Append("algo = ").Append(TomlText.Value(Algo)).Append('\n');
+        sb.Append("env = ").Append(TomlText.Value(Env)).Append('\n');
+        sb.Append("seed = ").Append(TomlText.Value(Seed)).Append("\n\n");
+        TomlText.AppendTable(sb, "run", Run);
+        sb.Append('\n');
+        TomlText.AppendTable(sb, "config", Config);
+        sb.Append("\n[env_kwargs]\n");
+        foreach (var (k, v) in EnvKwargs.OrderBy(p => p.Key, StringComparer.Ordinal))
+            sb.Append(TomlText.Key(k)).Append(" = ").Append(TomlText.Value(v)).Append('\n');
+        if (withVersions)
+        {
+            sb.Append("\n[versions]\n");
+            foreach (var (k, v) in Versions()) sb.Append(k).Append(" = ").Append(TomlText.Value(v)).Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The versions of the toolkit, the runtime and TorchSharp, for the record.</summary>
+    public static IReadOnlyList<(string Key, string Value)> Versions()
+    {
+        static string Info(Assembly a) =>
+            a.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? a.GetName().Version?.ToString() ?? "?";
+        return
+        [
+            ("rl", Info(typeof(ExperimentConfig).Assembly)),
+            ("dotnet", Environment.Version.ToString()),
+            ("torchsharp", Info(typeof(TorchSharp.torch).Assembly)),
+            ("os", RuntimeInformation.OSDescription),
+        ];
+    }
+}
+
+/// <summary>The configs shipped in <c>experiments/configs/</c>, embedded in the runner so they work from any folder.</summary>
+public static class ShippedConfigs
+{
+    private const string Prefix = "configs/";
+
+    /// <summary>Every shipped config: file name and text.</summary>
+    public static IReadOnlyList<(string Name, string Text)> All()
+    {
+        var asm = typeof(ShippedConfigs).Assembly;
+        return asm.GetManifestResourceNames()
+            .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal) && n.EndsWith(".toml", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .Select(n =>
+            {
+                using var s = asm.GetManifestResourceStream(n)!;
+                using var r = new StreamReader(s, Encoding.UTF8);
+                return (n[Prefix.Length..], r.ReadToEnd());
+            })
+            .ToList();
+    }
+
+    /// <summary>The shipped config whose file name is <paramref name="name"/> (with or without a folder), or null.</summary>
+    public static (string Name, string Text)? Find(string name)
+    {
+        string file = Path.GetFileName(name);
+        return All().Where(c => c.Name == file).Select(c => ((string, string)?)c).FirstOrDefault();
+    }
+
+    /// <summary>The shipped config for <paramref name="algo"/> on <paramref name="env"/>, or null.</summary>
+    public static (string Name, string Text)? For(string algo, string env)
+    {
+        foreach (var c in All())
+        {
+            TomlTable doc;
+            try
+            {
+                doc = TomlText.Parse(c.Text, c.Name);
+            }
+            catch (ConfigException)
+            {
+                continue; // reported when that config itself is used (and by the shipped-config test)
+            }
+            if (doc.TryGetValue("algo", out var a) && Equals(a, algo) && doc.TryGetValue("env", out var e) && Equals(e, env)) return c;
+        }
+        return null;
+    }
+}
