@@ -133,6 +133,9 @@ public sealed class KartRace
     /// <exception cref="InvalidOperationException">Before the first reset.</exception>
     public KartTrack Track => _track ?? throw new InvalidOperationException("KartRace: no track before the first Reset");
 
+    /// <summary>Whether a track exists (after the first reset).</summary>
+    public bool HasTrack => _track is not null;
+
     /// <summary>The kart's centre in world coordinates, m.</summary>
     public Vector2 Position { get; private set; }
 
