@@ -33,22 +33,28 @@ public static class ArcadeEnvs
     /// Registers <c>Breakout-v0</c>: <c>BreakoutState-v0</c> observed as frames rendered by <paramref name="makePixels"/>
     /// (called as <c>makePixels(registry, "BreakoutState-v0", kwargs)</c>; Rl.Rendering's <c>RenderingEnvs.MakePixels</c>
     /// fits, taking the <c>width</c>, <c>height</c> and <c>grayscale</c> options, default 64 x 64 RGB, and passing the
-    /// rest on).
+    /// rest on). Does nothing when <c>Breakout-v0</c> is already registered, so several entry points may call it.
     /// </summary>
     public static void RegisterPixels(EnvRegistry registry, Func<EnvRegistry, string, OptionSet, IEnv> makePixels)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(makePixels);
-        if (!registry.Contains(BreakoutEnv.Id)) Register(registry);
-        registry.Register(new EnvSpec
+        lock (RegistrationGate)
         {
-            Id = BreakoutPixelsId,
-            Factory = kwargs => makePixels(registry, BreakoutEnv.Id, kwargs),
-            MaxEpisodeSteps = BreakoutMaxSteps,
-            KwargDocs = WithPixelDocs(BreakoutEnv.KwargDocs),
-            Description = "A small Breakout seen as 64x64 RGB frames (the ball's trail shows its direction).",
-        });
+            if (!registry.Contains(BreakoutEnv.Id)) Register(registry);
+            if (registry.Contains(BreakoutPixelsId)) return;
+            registry.Register(new EnvSpec
+            {
+                Id = BreakoutPixelsId,
+                Factory = kwargs => makePixels(registry, BreakoutEnv.Id, kwargs),
+                MaxEpisodeSteps = BreakoutMaxSteps,
+                KwargDocs = WithPixelDocs(BreakoutEnv.KwargDocs),
+                Description = "A small Breakout seen as 64x64 RGB frames (the ball's trail shows its direction).",
+            });
+        }
     }
+
+    private static readonly Lock RegistrationGate = new();
 
     /// <summary>The pixel wrapper's keyword options added to an environment's own.</summary>
     public static IReadOnlyDictionary<string, string> WithPixelDocs(IReadOnlyDictionary<string, string> docs)

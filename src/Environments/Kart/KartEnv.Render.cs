@@ -9,8 +9,8 @@ public abstract partial class KartEnvBase<TAct> : IRenderable
     /// <summary>
     /// Describes the picture <see cref="Camera"/> selects: the egocentric view (<see cref="KartView.DescribeEgocentric"/>,
     /// native 256 x 256, what the pixel observations show) or the whole track (<see cref="KartView.DescribeTrack"/>, 600 x 600).
+    /// Before the first reset (no track yet) the frame is empty.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Before the first reset (there is no track yet).</exception>
     public void DescribeScene(Scene scene)
     {
         if (Camera == KartCamera.Track) KartView.DescribeTrack(Race, scene);

@@ -25,7 +25,7 @@ public abstract partial class KartEnvBase<TAct> : Env<float[], TAct>, IKartEnv
         ["laps"] = "int in [1, 100], default 1: laps to finish (raise the time limit, max_episode_steps, for more than 2)",
         ["track_seed"] = "int, default none: always race on the track generated from this seed (none: a new track every reset)",
         ["normalize_reward"] = "bool, default false: reward in hundredths of the race (a race is worth 100) instead of metres",
-        ["off_track_penalty"] = "number >= 0, default 1: reward subtracted per step off the road (metres, or hundredths with normalize_reward)",
+        ["off_track_penalty"] = "number >= 0, default 0.1: reward subtracted per step off the road, in metres of progress (scaled alike with normalize_reward)",
         ["aim_distance"] = "number > 0, default 12: metres ahead along the centreline of the info's aim point",
         ["max_speed"] = "number > 0, default 20: top speed on the road, m/s",
         ["time_step"] = "number in (0, 1], default 0.1: seconds per step",
@@ -140,11 +140,11 @@ public abstract partial class KartEnvBase<TAct> : Env<float[], TAct>, IKartEnv
 /// <item><term>Track</term><description>A closed spline through 8-14 perturbed points on a circle of radius 35-75 m: length
 /// 200-550 m, road width 7-11 m, 4 m of grass to the walls on each side, never self-intersecting (<see cref="KartTrack"/>).</description></item>
 /// <item><term>Dynamics</term><description>A kinematic bicycle model at 10 steps/s: top speed 20 m/s on the road and 8 m/s on
-/// the grass, acceleration 8 m/s², brake 16 m/s², lateral grip 12 m/s² (faster corners understeer); walls stop the kart
-/// leaving the grass (<see cref="KartRace"/>).</description></item>
+/// the grass, acceleration 8 m/s², brake 16 m/s², lateral grip 12 m/s² (faster corners understeer); the kart slides
+/// along the walls at the grass's outer edge (<see cref="KartRace"/>).</description></item>
 /// <item><term>Start state</term><description>At rest on the start line, on the centreline, facing the driving direction.</description></item>
 /// <item><term>Reward</term><description>Progress along the centreline in metres (negative when driving backwards), capped
-/// at the finish, minus 1 per step with the kart's centre off the road. A clean race sums to laps × track length.
+/// at the finish, minus 0.1 per step with the kart's centre off the road (option <c>off_track_penalty</c>). A clean race sums to laps × track length.
 /// With <c>normalize_reward</c>, both are in hundredths of the race (a clean race sums to 100).</description></item>
 /// <item><term>Termination</term><description>The laps (option <c>laps</c>, default 1) are done.</description></item>
 /// <item><term>Truncation</term><description>1,000 steps (100 s; a TimeLimit added by the registry).</description></item>

@@ -54,13 +54,25 @@ public static class KartEnvs
     /// Registers <c>Kart-v0</c> and <c>KartDiscrete-v0</c>: the state ids observed as egocentric frames rendered by
     /// <paramref name="makePixels"/> (called as <c>makePixels(registry, "KartState-v0", kwargs)</c>; Rl.Rendering's
     /// <c>RenderingEnvs.MakePixels</c> fits: options <c>width</c>, <c>height</c>, <c>grayscale</c>, default 64 x 64 RGB), and
-    /// shown to people as the whole track (<see cref="KartTrackView{TObs, TAct}"/> outermost).
+    /// shown to people as the whole track (<see cref="KartTrackView{TObs, TAct}"/> outermost). Does nothing when they are
+    /// already registered, so several entry points may call it.
     /// </summary>
     public static void RegisterPixels(EnvRegistry registry, Func<EnvRegistry, string, OptionSet, IEnv> makePixels)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(makePixels);
-        if (!registry.Contains(KartEnv.Id)) Register(registry);
+        lock (RegistrationGate)
+        {
+            if (!registry.Contains(KartEnv.Id)) Register(registry);
+            if (registry.Contains(PixelsId)) return;
+            RegisterPixelIds(registry, makePixels);
+        }
+    }
+
+    private static readonly Lock RegistrationGate = new();
+
+    private static void RegisterPixelIds(EnvRegistry registry, Func<EnvRegistry, string, OptionSet, IEnv> makePixels)
+    {
         registry.Register(new EnvSpec
         {
             Id = PixelsId,

@@ -36,8 +36,12 @@ public sealed record KartOptions
     /// <summary>The largest lateral acceleration the tyres hold, m/s²: faster cornering understeers. Default 12.</summary>
     public double LateralGrip { get; init; } = 12;
 
-    /// <summary>Reward subtracted per step while the kart's centre is off the road (in reward units). Default 1.</summary>
-    public double OffTrackPenalty { get; init; } = 1;
+    /// <summary>
+    /// Reward subtracted per step while the kart's centre is off the road, in metres of progress. Default 0.1: small, so that
+    /// driving on along the grass (at most 0.8 m per step) still beats standing still, while the grass's lower top speed
+    /// already makes the road pay more.
+    /// </summary>
+    public double OffTrackPenalty { get; init; } = 0.1;
 
     /// <summary>
     /// False (default): the reward is the progress in metres. True: it is the progress in hundredths of the race, so a
@@ -94,7 +98,7 @@ public sealed record KartOptions
 /// speed += dt (A·throttle − (A / v_top)·speed − B·brake), at least 0, where v_top is the road's or, off the road, the grass's
 /// top speed; path curvature = −tan(steer·δ_max) / wheelbase, limited to ±grip / speed² (understeer); heading and position
 /// advance along that arc at the mean speed. A kart pushed into a wall (further than the grass from the road) is put back
-/// on the wall and loses half its speed. Progress is the unwrapped arc length of the kart's closest centreline point.
+/// on the wall, turned parallel to it (the way it was going) and keeps only its speed along it: it slides, never sticks. Progress is the unwrapped arc length of the kart's closest centreline point.
 /// </remarks>
 public sealed class KartRace
 {
@@ -128,6 +132,9 @@ public sealed class KartRace
     /// <summary>The current track.</summary>
     /// <exception cref="InvalidOperationException">Before the first reset.</exception>
     public KartTrack Track => _track ?? throw new InvalidOperationException("KartRace: no track before the first Reset");
+
+    /// <summary>Whether a track exists (after the first reset).</summary>
+    public bool HasTrack => _track is not null;
 
     /// <summary>The kart's centre in world coordinates, m.</summary>
     public Vector2 Position { get; private set; }
@@ -239,12 +246,16 @@ public sealed class KartRace
         double wall = track.HalfCorridor - o.KartWidth / 2;
         if (Math.Abs(tp.Offset) > wall)
         {
-            // Into the wall: back onto it, along the centreline's normal, and lose half the speed.
+            // Into the wall: back onto it along the centreline's normal, turned to slide along it, keeping only the speed
+            // along the wall (a head-on hit stops the kart, a glancing one barely slows it), so a kart never sticks to a wall.
             var (seg, f) = track.Locate(tp.S);
             var center = Vector2.Lerp(track.Centerline[seg], track.Centerline[(seg + 1) % track.Count], (float)f);
-            var normal = new Vector2(-track.Tangents[seg].Y, track.Tangents[seg].X);
+            var tangent = track.Tangents[seg];
+            var normal = new Vector2(-tangent.Y, tangent.X);
             position = center + (float)(Math.Sign(tp.Offset) * wall) * normal;
-            Speed *= 0.5;
+            double along = Math.Cos(Heading) * tangent.X + Math.Sin(Heading) * tangent.Y;
+            Heading = along >= 0 ? Math.Atan2(tangent.Y, tangent.X) : Math.Atan2(-tangent.Y, -tangent.X);
+            Speed *= Math.Abs(along);
             tp = track.Project(position, tp.Segment);
         }
         Position = position;

@@ -48,6 +48,7 @@ public static partial class KartView
         ArgumentNullException.ThrowIfNull(race);
         ArgumentNullException.ThrowIfNull(scene);
         scene.Begin(EgocentricSize, EgocentricSize, OutsideColor, new Camera2D(-HalfWidth, HalfWidth, -Behind, Ahead));
+        if (!race.HasTrack) return; // before the first reset: an empty frame of the right size
         var track = race.Track;
         var view = new ViewTransform(race.Position, race.Forward);
         var clip = new ClipRect(-HalfWidth, HalfWidth, -Behind, Ahead);
@@ -70,6 +71,11 @@ public static partial class KartView
     {
         ArgumentNullException.ThrowIfNull(race);
         ArgumentNullException.ThrowIfNull(scene);
+        if (!race.HasTrack)
+        {
+            scene.Begin(TrackSize, TrackSize, OutsideColor, new Camera2D(-50, 50, -50, 50)); // before the first reset
+            return;
+        }
         var track = race.Track;
         var centre = (track.BoundsMin + track.BoundsMax) / 2;
         var size = track.BoundsMax - track.BoundsMin;

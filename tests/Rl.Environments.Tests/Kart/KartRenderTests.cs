@@ -112,6 +112,20 @@ public class KartRenderTests
     }
 
     [Fact]
+    public void BeforeTheFirstResetThePicturesAreEmptyFramesOfTheNativeSize()
+    {
+        var scene = new Scene();
+        using var ego = new KartEnv();
+        ego.DescribeScene(scene);
+        Assert.Equal(KartView.EgocentricSize, scene.Width);
+        Assert.Equal(0, scene.Shapes.Length);
+        using var track = new KartDiscreteEnv(camera: KartCamera.Track);
+        track.DescribeScene(scene);
+        Assert.Equal(KartView.TrackSize, scene.Width);
+        Assert.Equal(0, scene.Shapes.Length);
+    }
+
+    [Fact]
     public void BatchedRenderingOfManyKartsEqualsRenderingEachAlone()
     {
         var envs = Enumerable.Range(0, 5).Select(_ => new KartEnv()).ToList();
