@@ -41,14 +41,14 @@ public static class PolicyGradientBenchmark
                 Solve(seeds, maxSteps, algo);
                 break;
             case "conv":
-                ConvThroughput(iterations);
+                foreach (int threads in ThreadCounts()) ConvThroughput(iterations, threads);
                 break;
             case "memory":
                 Memory(memorySteps);
                 break;
             case "all":
                 Solve(seeds, maxSteps, algo);
-                ConvThroughput(iterations);
+                foreach (int threads in ThreadCounts()) ConvThroughput(iterations, threads);
                 Memory(memorySteps);
                 break;
             default:
@@ -95,10 +95,12 @@ public static class PolicyGradientBenchmark
     // iteration, first on 10 episodes and, when those reach the threshold, on 100; evaluation steps are not training steps.
     private static (bool Solved, long Steps, double Seconds, int Iterations) TrainToSolve(IAlgorithm agent, PolicyLearner learner, long maxSteps, long seed)
     {
-        var sw = Stopwatch.StartNew();
+        var sw = new Stopwatch(); // training time only: evaluations are not timed
         while (agent.EnvSteps < maxSteps)
         {
+            sw.Start();
             var r = agent.RunIteration();
+            sw.Stop();
             if (Verbose)
                 Console.Error.WriteLine($"  it {agent.Iteration} steps {agent.EnvSteps} mean {(r.EpisodeReturns.Count > 0 ? r.EpisodeReturns.Average() : double.NaN):F1} " +
                     string.Join(" ", r.Scalars.Where(p => !p.Key.StartsWith("diag/", StringComparison.Ordinal)).Select(p => $"{p.Key}={p.Value:G3}")));
@@ -114,7 +116,7 @@ public static class PolicyGradientBenchmark
     {
         Console.WriteLine($"## Solving CartPole-v1 (mean return >= {Threshold} over 100 deterministic evaluation episodes), {seeds} seeds, default configs");
         Console.WriteLine();
-        Console.WriteLine("| algorithm | solved | median env steps | median wall time (s) | per-seed steps |");
+        Console.WriteLine("| algorithm | solved | median env steps | median training wall time (s) | per-seed steps |");
         Console.WriteLine("|---|---|---|---|---|");
         foreach (var algo in new[] { "reinforce", "offpolicy-pg" })
         {
@@ -132,10 +134,12 @@ public static class PolicyGradientBenchmark
         Console.WriteLine();
     }
 
-    private static void ConvThroughput(int iterations)
+    private static int[] ThreadCounts() => Environment.ProcessorCount > 1 ? [1, Environment.ProcessorCount] : [1];
+
+    private static void ConvThroughput(int iterations, int threads)
     {
         const int batch = 256;
-        torch.set_num_threads(Environment.ProcessorCount);
+        torch.set_num_threads(threads);
         var observationSpace = new Box<byte>(0, 255, 64, 64, 3);
         var actionSpace = new Discrete(6);
         var rng = new Rng(0);
@@ -153,46 +157,84 @@ public static class PolicyGradientBenchmark
             actions[i] = rng.NextInt(6);
             advantages[i] = (float)rng.NextGaussian();
         }
-        double Step()
+        // Wall time and process CPU time of one step: with other processes competing for the cores, CPU time is the
+        // steadier measure of the work each implementation does.
+        (double Wall, double Cpu) Step()
         {
             using var scope = torch.NewDisposeScope();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var sw = Stopwatch.StartNew();
-            var obs = torch.tensor(pixels, [batch, 64 * 64 * 3]);
+            var obs = TensorRows.FromSpan(pixels, [batch, 64 * 64 * 3], torch.CPU);
             learner.GradientStep(obs, torch.tensor(actions, [batch, 1]), torch.tensor(advantages), null, 1.0, 0.01, true);
-            return sw.Elapsed.TotalSeconds;
+            return (sw.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
         }
         for (int i = 0; i < 3; i++) Step();
-        var times = Enumerable.Range(0, iterations).Select(_ => Step()).ToList();
-        double median = Median(times);
-        Console.WriteLine($"## Conv-policy training step (64x64x3 uint8 input, batch {batch}, forward + backward + Adam, {parameters:N0} parameters, {torch.get_num_threads()} torch threads)");
-        Console.WriteLine();
-        Console.WriteLine("| implementation | median step (ms) | samples/s |");
-        Console.WriteLine("|---|---|---|");
-        Console.WriteLine($"| TorchSharp (PolicyLearner.GradientStep) | {median * 1e3:F1} | {batch / median:F0} |");
-        var py = PyTorchReference(iterations);
-        if (py is double pyMedian)
+        // Rounds alternate between the two implementations so that load from other processes hits both alike.
+        var ours = new List<(double Wall, double Cpu)>();
+        var theirs = new List<(double Wall, double Cpu)>();
+        for (int round = 0; round < 3; round++)
         {
-            Console.WriteLine($"| PyTorch (/usr/bin/python3, same network and step) | {pyMedian * 1e3:F1} | {batch / pyMedian:F0} |");
+            var steps = Enumerable.Range(0, iterations).Select(_ => Step()).ToList();
+            ours.Add((Median(steps.Select(t => t.Wall)), Median(steps.Select(t => t.Cpu))));
+            if (PyTorchReference(iterations, threads) is { } py) theirs.Add(py);
+        }
+        Console.WriteLine($"## Conv-policy training step (64x64x3 uint8 input, batch {batch}, forward + backward + Adam, {parameters:N0} parameters, {torch.get_num_threads()} threads each)");
+        Console.WriteLine();
+        Console.WriteLine($"Load average before: {LoadAverage()}");
+        Console.WriteLine();
+        Console.WriteLine("| implementation | median wall (ms) | samples/s (wall) | median CPU (ms) | samples per CPU-second | per-round wall medians (ms) |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        Row($"TorchSharp {typeof(torch).Assembly.GetName().Version} (PolicyLearner.GradientStep)", ours);
+        if (theirs.Count > 0)
+        {
+            Row($"PyTorch {PyTorchVersion()} (/usr/bin/python3, same network and step)", theirs);
             Console.WriteLine();
-            Console.WriteLine($"Ratio TorchSharp / PyTorch samples/s: {pyMedian / median:F2}x");
+            Console.WriteLine($"Ratio TorchSharp / PyTorch: {Median(theirs.Select(t => t.Wall)) / Median(ours.Select(t => t.Wall)):F2}x samples/s (wall), " +
+                $"{Median(theirs.Select(t => t.Cpu)) / Median(ours.Select(t => t.Cpu)):F2}x samples per CPU-second");
         }
         else
         {
             Console.WriteLine();
             Console.WriteLine("PyTorch reference skipped: /usr/bin/python3 with the torch module (Debian's python3-torch) is not available.");
         }
+        Console.WriteLine($"Load average after: {LoadAverage()}");
         Console.WriteLine();
+
+        void Row(string name, List<(double Wall, double Cpu)> rounds)
+        {
+            double wall = Median(rounds.Select(t => t.Wall)), cpu = Median(rounds.Select(t => t.Cpu));
+            Console.WriteLine($"| {name} | {wall * 1e3:F1} | {batch / wall:F0} | {cpu * 1e3:F1} | {batch / cpu:F0} | " +
+                $"{string.Join(", ", rounds.Select(t => (t.Wall * 1e3).ToString("F0", CultureInfo.InvariantCulture)))} |");
+        }
+    }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
+
+    private static string PyTorchVersion()
+    {
+        try
+        {
+            var psi = new ProcessStartInfo("/usr/bin/python3", ["-c", "import torch; print(torch.__version__)"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var p = Process.Start(psi)!;
+            string v = p.StandardOutput.ReadToEnd().Trim();
+            p.WaitForExit();
+            return v;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "?";
+        }
     }
 
     // The same conv net, loss and Adam step in PyTorch, timed the same way; null when Debian's python3-torch is missing.
-    private static double? PyTorchReference(int iterations)
+    private static (double Wall, double Cpu)? PyTorchReference(int iterations, int threads)
     {
         if (!File.Exists("/usr/bin/python3")) return null;
         string script = Path.Combine(Path.GetTempPath(), $"rl-pg-bench-{Environment.ProcessId}.py");
         File.WriteAllText(script, PyTorchScript);
         try
         {
-            var psi = new ProcessStartInfo("/usr/bin/python3", [script, iterations.ToString(CultureInfo.InvariantCulture), Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)])
+            var psi = new ProcessStartInfo("/usr/bin/python3", [script, iterations.ToString(CultureInfo.InvariantCulture), threads.ToString(CultureInfo.InvariantCulture)])
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -206,7 +248,8 @@ public static class PolicyGradientBenchmark
                 Console.Error.WriteLine($"PyTorch reference failed: {error.Trim()}");
                 return null;
             }
-            return double.Parse(output.Trim(), CultureInfo.InvariantCulture);
+            var parts = output.Trim().Split(' ');
+            return (double.Parse(parts[0], CultureInfo.InvariantCulture), double.Parse(parts[1], CultureInfo.InvariantCulture));
         }
         finally
         {
@@ -236,7 +279,7 @@ public static class PolicyGradientBenchmark
         actions = torch.randint(0, 6, (256,))
         adv = torch.randn(256)
         def step():
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             obs = pixels.clone()
             logp = torch.log_softmax(net(obs), -1)
             lp = logp.gather(1, actions.unsqueeze(1)).squeeze(1)
@@ -247,9 +290,10 @@ public static class PolicyGradientBenchmark
             loss.backward()
             torch.nn.utils.clip_grad_norm_(net.parameters(), float('inf'))
             opt.step()
-            return time.perf_counter() - t
+            return time.perf_counter() - t, time.process_time() - c
         for _ in range(3): step()
-        print(statistics.median([step() for _ in range(iters)]))
+        times = [step() for _ in range(iters)]
+        print(statistics.median([w for w, _ in times]), statistics.median([c for _, c in times]))
         """;
 
     private static void Memory(long steps)

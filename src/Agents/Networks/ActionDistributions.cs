@@ -29,7 +29,7 @@ public abstract class ActionDistribution
     {
         var u = new float[shape.Aggregate(1L, (a, b) => a * b)];
         for (int i = 0; i < u.Length; i++) u[i] = rng.NextFloat();
-        return torch.tensor(u, shape, device: device);
+        return TensorRows.FromSpan(u, shape, device);
     }
 
     /// <summary>Standard normal noise of <paramref name="shape"/> from <paramref name="rng"/>, on <paramref name="device"/>.</summary>
@@ -37,7 +37,7 @@ public abstract class ActionDistribution
     {
         var e = new float[shape.Aggregate(1L, (a, b) => a * b)];
         rng.FillGaussian(e);
-        return torch.tensor(e, shape, device: device);
+        return TensorRows.FromSpan(e, shape, device);
     }
 }
 
@@ -179,7 +179,7 @@ public static class GumbelSoftmax
             do u = rng.NextDouble(); while (u == 0.0); // u in (0, 1) keeps both logarithms finite
             g[i] = (float)-Math.Log(-Math.Log(u));
         }
-        using var gumbel = torch.tensor(g, logits.shape, device: logits.device);
+        using var gumbel = TensorRows.FromSpan(g, logits.shape, logits.device);
         var y = ((logits + gumbel) / temperature).softmax(-1);
         if (!hard) return y;
         using var index = y.argmax(-1);

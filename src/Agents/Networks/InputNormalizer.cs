@@ -52,7 +52,8 @@ public sealed class InputNormalizer : IDisposable
     public Tensor Normalize(Tensor x)
     {
         if (_mean is not null && _invStd is not null) return ((x - _mean) * _invStd).clamp_(-Clip, Clip);
-        return _divisor == 1.0 ? x.alias() : x / _divisor;
+        // Multiplying by the reciprocal: out-of-place division by a scalar is many times slower in libtorch here.
+        return _divisor == 1.0 ? x.alias() : x * (1.0 / _divisor);
     }
 
     /// <summary>Adds <paramref name="count"/> rows of raw inputs to the running statistics (no-op without them).</summary>
@@ -113,8 +114,8 @@ public sealed class InputNormalizer : IDisposable
         }
         _mean?.Dispose();
         _invStd?.Dispose();
-        _mean = torch.tensor(mean, device: _device).DetachFromDisposeScope();
-        _invStd = torch.tensor(invStd, device: _device).DetachFromDisposeScope();
+        _mean = TensorRows.FromSpan(mean, [Size], _device).DetachFromDisposeScope();
+        _invStd = TensorRows.FromSpan(invStd, [Size], _device).DetachFromDisposeScope();
     }
 
     /// <inheritdoc />

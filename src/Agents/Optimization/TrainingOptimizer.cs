@@ -110,8 +110,7 @@ public sealed class TrainingOptimizer : IDisposable
         foreach (var (key, value) in _diagnostics) scalars[$"diag/{_name}/{key}"] = value;
         foreach (var (n, p) in _parameters)
         {
-            using var cpu = p.detach().cpu().to(ScalarType.Float32).flatten();
-            histograms[$"weights/{_name}/{n}"] = cpu.data<float>().ToArray();
+            histograms[$"weights/{_name}/{n}"] = Networks.TensorRows.ToArray(p.detach());
         }
     }
 
@@ -133,6 +132,8 @@ public sealed class TrainingOptimizer : IDisposable
         {
             using var r = new BinaryReader(new MemoryStream(bytes));
             _optimizer.load_state_dict(r);
+            // The state is read onto the CPU; keep it beside the parameters (CUDA included).
+            _optimizer.to(_parameters[0].Param.device);
         }
         catch (Exception e) when (e is not CheckpointException)
         {

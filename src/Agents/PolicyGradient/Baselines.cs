@@ -188,7 +188,7 @@ public sealed class ValueBaseline : Baseline
                 _rng.Shuffle(order.AsSpan());
                 next = 0;
             }
-            var index = torch.tensor(order.AsSpan(next, size).ToArray(), device: returns.device);
+            var index = TensorRows.FromSpan(order.AsSpan(next, size), returns.device);
             next += size;
             var v = Network.forward(normalizedObservations.index_select(0, index));
             var mse = (v - returns.index_select(0, index)).pow(2).mean();

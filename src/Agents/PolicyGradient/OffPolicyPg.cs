@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Rl.Agents.Networks;
 using Rl.Agents.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -124,15 +125,15 @@ public sealed class OffPolicyPg : PolicyGradientAgent
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         int n = Buffer.Count;
-        var values = Baseline.Values(normalized).cpu().data<float>().ToArray();
+        var values = TensorRows.ToArray(Baseline.Values(normalized));
         var logPi = Learner.Distribution(all.Observations).LogProb(all.Actions);
-        var ratios = (logPi - all.BehaviourLogProbs).exp().cpu().data<float>().ToArray();
+        var ratios = TensorRows.ToArray((logPi - all.BehaviourLogProbs).exp());
         var finalValues = new float[n];
         var finals = Buffer.FinalObservations().ToArray();
         if (finals.Length > 0)
         {
             var rows = Learner.ToDevice(finals.SelectMany(f => f.Observation).ToArray(), finals.Length);
-            var v = Baseline.Values(Normalizer.Normalize(rows)).cpu().data<float>().ToArray();
+            var v = TensorRows.ToArray(Baseline.Values(Normalizer.Normalize(rows)));
             for (int i = 0; i < finals.Length; i++) finalValues[finals[i].Position] = v[i];
         }
         var targets = new float[n];

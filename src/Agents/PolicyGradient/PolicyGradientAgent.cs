@@ -91,7 +91,7 @@ public abstract class PolicyGradientAgent : IAlgorithm
     protected Tensor ActionsOf(RolloutBatch batch) => Learner.ToDevice(batch.Actions, batch.Steps);
 
     /// <summary>A float vector as a tensor on the device.</summary>
-    protected Tensor ToDevice(float[] values) => torch.tensor(values, device: Device);
+    protected Tensor ToDevice(float[] values) => TensorRows.FromSpan(values, [values.Length], Device);
 
     /// <summary>b(s_T) of each episode's final observation where it was truncated, 0 where it terminated.</summary>
     public float[] BootstrapValues(RolloutBatch batch)
@@ -101,8 +101,7 @@ public abstract class PolicyGradientAgent : IAlgorithm
         if (truncated.Length == 0) return values;
         using var scope = torch.NewDisposeScope();
         var rows = truncated.SelectMany(e => batch.Episodes[e].FinalObservation!).ToArray();
-        var v = Baseline.Values(Normalizer.Normalize(Learner.ToDevice(rows, truncated.Length))).cpu();
-        var data = v.data<float>();
+        var data = TensorRows.ToArray(Baseline.Values(Normalizer.Normalize(Learner.ToDevice(rows, truncated.Length))));
         for (int i = 0; i < truncated.Length; i++) values[truncated[i]] = data[i];
         return values;
     }

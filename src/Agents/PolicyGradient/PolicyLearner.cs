@@ -81,7 +81,7 @@ public sealed class PolicyLearner : IDisposable
     public Tensor ToDevice(ReadOnlySpan<float> rows, int count)
     {
         int size = rows.Length / Math.Max(count, 1);
-        return torch.tensor(rows.ToArray(), [count, size], device: Device);
+        return TensorRows.FromSpan(rows, [count, size], Device);
     }
 
     /// <summary>
@@ -172,8 +172,8 @@ public sealed class PolicyLearner : IDisposable
             var dist = learner.Distribution(learner.ToDevice(observations, count));
             var a = deterministic ? dist.Mode() : dist.Sample(rng);
             var logp = dist.LogProb(a);
-            a.cpu().data<float>().CopyTo(actions);
-            logp.cpu().data<float>().CopyTo(logProbs);
+            TensorRows.CopyTo(a, actions);
+            TensorRows.CopyTo(logp, logProbs);
         }
 
         public object ToEnvAction(ReadOnlySpan<float> row) => learner.Network.Head.ToEnvAction(row);

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Rl.Agents.Networks;
 using Rl.Agents.Training;
 using Rl.Core;
 using TorchSharp;
@@ -126,10 +127,10 @@ public sealed class ReplayBuffer
             index[i] = positions[i];
         }
         return new ReplayMinibatch(
-            torch.tensor(index, device: device),
-            torch.tensor(obs, [n, ObservationSize], device: device),
-            torch.tensor(act, [n, ActionWidth], device: device),
-            torch.tensor(logp, device: device));
+            TensorRows.FromSpan(index, device),
+            TensorRows.FromSpan(obs, [n, ObservationSize], device),
+            TensorRows.FromSpan(act, [n, ActionWidth], device),
+            TensorRows.FromSpan(logp, [n], device));
     }
 
     /// <summary>All held steps, oldest first.</summary>
