@@ -9,7 +9,7 @@ namespace Rl.Agents.GradientFree;
 /// initialize θ
 /// for each iteration:
 ///     sample ε_1..ε_n ~ N(0, I)            (mirrored: ε_{2i} = −ε_{2i−1})
-///     F_i = R(θ + σ ε_i)                   (rollouts, in parallel)
+///     F_i = R(θ + σ ε_i)                   (rollouts, in parallel; rewards − shift)
 ///     F̃_i = shaping(F_i)                  (normalized (F_i − μ_F)/σ_F, or centered ranks)
 ///     g = 1/(nσ) Σ_i F̃_i ε_i − λθ         (λ: optional weight decay)
 ///     θ := θ + α g                         (or an Adam step on g)
@@ -54,8 +54,8 @@ public sealed class EvolutionStrategies : GradientFreeAlgorithm
         for (int i = 0; i < n; i++)
             candidates[i] = _config.Mirrored && i % 2 == 1 ? candidates[i - 1] with { Scale = -sigma } : Sample(_theta, sigma);
 
-        // F_i = R(θ + σ ε_i).
-        var f = Score(candidates, updateObservationStatistics: _config.NormalizeObservations);
+        // F_i = R(θ + σ ε_i), each reward less the shift (which removes a survival bonus that would reward standing still).
+        var f = Score(candidates, _config.RewardShift, updateObservationStatistics: _config.NormalizeObservations);
 
         // F̃_i = shaping(F_i).
         var shaped = new double[n];

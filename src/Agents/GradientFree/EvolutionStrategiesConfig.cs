@@ -55,6 +55,13 @@ public sealed record EvolutionStrategiesConfig : GradientFreeConfig
     [Description("L2 weight decay lambda: the update follows g - lambda*theta (Salimans et al. used 0.005).")]
     public double WeightDecay { get; init; }
 
+    /// <summary>
+    /// Subtracted from every reward when scoring perturbations (the survival bonus of locomotion tasks, as ARS's
+    /// <see cref="ArsConfig.RewardShift"/>); reported returns are unshifted. Default: 0.
+    /// </summary>
+    [Description("Subtracted from every reward when scoring perturbations (removes a survival bonus); reported returns are unshifted.")]
+    public double RewardShift { get; init; }
+
     /// <summary>Normalize observations with running statistics (frozen while a batch is scored), as Salimans et al. did. Default: true.</summary>
     [Description("Normalize observations with running mean/std of the states visited in training.")]
     public bool NormalizeObservations { get; init; } = true;
@@ -72,5 +79,6 @@ public sealed record EvolutionStrategiesConfig : GradientFreeConfig
         if (!(AdamBeta1 >= 0 && AdamBeta1 < 1)) Fail(nameof(AdamBeta1), AdamBeta1, "must lie in [0, 1)");
         if (!(AdamBeta2 >= 0 && AdamBeta2 < 1)) Fail(nameof(AdamBeta2), AdamBeta2, "must lie in [0, 1)");
         RequireNonNegative(nameof(WeightDecay), WeightDecay);
+        if (!double.IsFinite(RewardShift)) Fail(nameof(RewardShift), RewardShift, "must be finite");
     }
 }
