@@ -77,6 +77,12 @@ if ((reported < runs)); then
   echo "test.sh: $((runs - reported)) of $runs test assemblies reported no results (a crashed or aborted test host)" >&2
   failed=$((failed + runs - reported))
 fi
+# A test project that fails to build never starts a test run: count each as a failure, so a broken build is never "0 failed".
+expected=$(find "$root/tests" -mindepth 2 -maxdepth 2 -name '*.Tests.csproj' | wc -l)
+if ((runs < expected)); then
+  echo "test.sh: $((expected - runs)) of $expected test projects did not build or did not start (see the errors above)" >&2
+  failed=$((failed + expected - runs))
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 ((failed > 0 && status == 0)) && status=1
 exit "$status"
