@@ -61,4 +61,7 @@ public sealed class HalfCheetahEnv : LocomotionEnv
 
     internal static LocomotionOptions? NoHealth(LocomotionOptions? options) =>
         options is null ? null : options with { HealthyReward = null, TerminateWhenUnhealthy = null };
+
+    /// <summary>A side view 3 m across (the cheetah is long and low), the ground 0.6 m above the bottom edge.</summary>
+    public override LocomotionView View => new(FromAbove: false, Width: 3f, Bottom: -0.6f);
 }

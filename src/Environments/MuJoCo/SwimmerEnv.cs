@@ -54,4 +54,7 @@ public sealed class SwimmerEnv : LocomotionEnv
 
     /// <summary>Creates the environment from keyword options (see <see cref="KwargDocs"/>); unknown keys are rejected.</summary>
     public static SwimmerEnv FromKwargs(OptionSet kwargs) => new(LocomotionOptions.FromKwargs(kwargs, AcceptedKeys, Id));
+
+    /// <summary>Seen from above (it swims in the x-y plane), 5 m across, centred on the head.</summary>
+    public override LocomotionView View => new(FromAbove: true, Width: 5f, Bottom: 0f);
 }
