@@ -120,3 +120,37 @@ public sealed class MuJoCoRenderTests : IDisposable
 
     private static byte ToByte(float unit) => (byte)MathF.Round(unit * 255);
 }
+
+/// <summary><c>rl watch Hopper-v1</c>'s path: a watch session in a (hidden) window, and the rgb_array render mode.</summary>
+[Collection("Display")]
+public sealed class MuJoCoWatchTests(XvfbDisplay display)
+{
+    [Fact]
+    public void WatchSessionPlaysAHopperEpisodeInAWindow()
+    {
+        Assert.NotNull(display.Display);
+        using var env = Envs.Make(HopperEnv.Id);
+        var lines = new List<string>();
+        var session = new Watch.WatchSession(env, new Watch.RandomWatchPolicy(env.ActionSpace, 1), new Watch.WatchOptions { Fps = 0, Seed = 2, Episodes = 1 })
+        {
+            Log = lines.Add,
+        };
+        using var viewer = new Viewer(LocomotionEnv.ScreenSize, LocomotionEnv.ScreenSize, "hopper watch test", visible: false);
+        session.Run(viewer);
+        var episode = Assert.Single(session.Episodes);
+        Assert.True(episode.Length is > 0 and < 1000, $"a random hopper falls within the time limit; it lasted {episode.Length} steps");
+        Assert.Contains(lines, l => l.StartsWith("episode 0", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void RgbArrayModeReturnsTheHopperFrame()
+    {
+        var inner = new HopperEnv();
+        using var rgb = new RenderedEnv<double[], float[]>(inner, RenderModes.RgbArray);
+        rgb.Reset(seed: 3);
+        rgb.Step([0.1f, 0.2f, -0.1f]);
+        var frame = rgb.Render()!;
+        Assert.Equal([LocomotionEnv.ScreenSize, LocomotionEnv.ScreenSize, 3], frame.Shape);
+        Assert.Equal(HeadlessRenderer.ForCurrentThread.Render(inner).Pixels, frame.Pixels);
+    }
+}
