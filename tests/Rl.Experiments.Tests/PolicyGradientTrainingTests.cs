@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Rl.Agents.Training;
+using Rl.Experiments.Commands;
 using Rl.Experiments.Training;
 
 namespace Rl.Experiments.Tests;
@@ -79,5 +80,22 @@ public class PolicyGradientTrainingTests : ConsoleTest
         // 3 (0.5 ln(2 pi e) + log std).
         double entropy = double.Parse(rows[0]["policy/entropy"], CultureInfo.InvariantCulture);
         Assert.Equal(3 * (0.5 * Math.Log(2 * Math.PI * Math.E) - 0.5), entropy, 4);
+    }
+
+    [Fact]
+    public void MemoryBenchmarkShowsAConstantNumberOfLiveTensors()
+    {
+        // Tensors that earlier tests dropped without disposing are finalized now, not while the count is read.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        string output = RunCommand(BenchCommand.Run, "pg", "memory", "--steps", "12000", "--reports", "4");
+        var rows = output.Split('\n').Where(l => l.Length > 2 && l.StartsWith("| ", StringComparison.Ordinal) && char.IsDigit(l[2]))
+            .Select(l => l.Split('|', StringSplitOptions.TrimEntries)).ToList();
+        Assert.True(rows.Count >= 4, output);
+        // Columns: env steps, iterations, RSS, peak RSS, managed heap, live tensors. After the first iteration every
+        // iteration frees what it allocated, so the count of live tensors no longer changes.
+        var tensors = rows.Skip(1).Select(r => long.Parse(r[6], NumberStyles.AllowThousands, CultureInfo.InvariantCulture)).ToList();
+        Assert.All(tensors, t => Assert.Equal(tensors[0], t));
+        Assert.Contains("`rl bench pg memory --steps 12000 --reports 4`", output);
     }
 }
