@@ -144,7 +144,7 @@ public sealed class ImitationLearner : IDisposable
             double trainLoss = _lastTrainLoss = Epoch();
             run++;
             double monitored = Validation.Count > 0 ? Evaluate(Validation) : trainLoss;
-            if (monitored < _bestLoss - 1e-6 * Math.Abs(_bestLoss))
+            if (_bestState is null || monitored < _bestLoss - 1e-6 * Math.Abs(_bestLoss))
             {
                 _bestLoss = monitored;
                 _bestState = ModuleState.Save(Network);
