@@ -58,7 +58,6 @@ public sealed class PlaySession
     /// <summary>The session keys' help line.</summary>
     public const string SessionKeyHelp = "P pause  BACKSPACE discard episode  ESC quit";
 
-    private const int MinWindowHeight = 480;
     private readonly IEnv _env;
     private readonly DemonstrationWriter? _writer;
     private readonly IRenderable _source;
@@ -122,8 +121,7 @@ public sealed class PlaySession
         get
         {
             _source.DescribeScene(_scene);
-            int k = Math.Max(1, (MinWindowHeight + _scene.Height - 1) / _scene.Height);
-            return (_scene.Width * k, _scene.Height * k);
+            return HudText.WindowSize(_scene.Width, _scene.Height);
         }
     }
 
@@ -236,8 +234,6 @@ public sealed class PlaySession
 
     private void DrawHud(int step, double ret)
     {
-        // Text sizes in window pixels, converted to the scene's screen units (the window may be a scaled-up picture).
-        float size = 14f * _scene.Height / _windowHeight, line = size * 1.4f, margin = size / 2;
         string status = string.Create(CultureInfo.InvariantCulture,
             $"EPISODE {_episodes.Count}  STEP {step}  RETURN {ret:0.##}  SAVED {Completed}");
         string mode = _paused ? "PAUSED (P resumes)"
@@ -248,8 +244,6 @@ public sealed class PlaySession
         if (_message is not null) lines.Add((_message, new Color(20, 110, 20)));
         if (_paused || _waiting || step == 0) lines.AddRange(HelpLines().Select(l => (l, new Color(40, 40, 90))));
         else lines.Add((SessionKeyHelp, new Color(90, 90, 90)));
-        float width = lines.Max(l => l.Text.Length) * size * 6 / 7 + 2 * margin;
-        _scene.ScreenRect(0, 0, width, lines.Count * line + margin, new Color(255, 255, 255, 200));
-        for (int i = 0; i < lines.Count; i++) _scene.Text(lines[i].Text, margin, margin + i * line, size, lines[i].Color);
+        HudText.Draw(_scene, lines, _windowHeight);
     }
 }
