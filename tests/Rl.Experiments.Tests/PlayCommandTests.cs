@@ -123,3 +123,50 @@ public sealed class PlayCommandTests(XvfbDisplay display) : IDisposable
         }
     }
 }
+
+/// <summary><c>rl train dagger ... --human</c> with a key script standing in for the person.</summary>
+[Collection("Display")]
+public sealed class HumanDaggerCommandTests(XvfbDisplay display) : ConsoleTest, IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("rl-human-dagger-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private (int Code, string Out, string Err) Train(string script, int maxIterations)
+    {
+        string keys = Path.Combine(_dir, "keys.txt");
+        File.WriteAllText(keys, script);
+        return Rl("train", "dagger", "CartPole-v1", "--human", "--human-script", keys, "--human-fps", "1000", "--plain",
+            "--out", Path.Combine(_dir, "run"), "--set", "config.steps_per_iteration=20", "--set", $"run.max_iterations={maxIterations}",
+            "--set", "config.epochs_per_iteration=2", "--set", "config.eval_episodes=1", "--set", "run.eval_episodes=1");
+    }
+
+    [Fact]
+    public void ThePersonsKeysLabelEveryStateOfTheRun()
+    {
+        Assert.False(string.IsNullOrEmpty(display.Display));
+        var (code, output, err) = Train(string.Concat(Enumerable.Repeat("LEFT *2\nRIGHT *2\n", 15)), maxIterations: 2);
+        Assert.True(code == 0, $"exit {code}: {err}\n{output}");
+        Assert.Contains("you are the expert for CartPole-v1", output);
+        Assert.Contains("push the cart left", output);
+        Assert.Contains("after 2 iterations, 40 steps", output);
+    }
+
+    [Fact]
+    public void EscStopsTheRunLikeAnInterruptWithACheckpoint()
+    {
+        var (code, output, err) = Train(string.Concat(Enumerable.Repeat("LEFT\nRIGHT\n", 13)), maxIterations: 3);
+        Assert.True(code == 130, $"exit {code}: {err}\n{output}");
+        Assert.Contains("ESC", output + err);
+        Assert.Contains("interrupted after 1 iterations, 20 steps", output);
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(_dir, "run", "checkpoints")));
+    }
+
+    [Fact]
+    public void HumanNeedsAnImitationAlgorithm()
+    {
+        var (code, _, err) = Rl("train", "cem", "CartPole-v1", "--human", "--out", Path.Combine(_dir, "cem"), "--set", "run.max_iterations=1");
+        Assert.Equal(2, code);
+        Assert.Contains("takes no expert", err);
+    }
+}
