@@ -242,7 +242,7 @@ public sealed class ImitationLearner : IDisposable
         checkpoint.PutRng($"{prefix}/rng/split", _splitRng);
         checkpoint.PutRng($"{prefix}/rng/batch", _batchRng);
         checkpoint.PutRng($"{prefix}/rng/augment", _augmentRng);
-        checkpoint.PutJson($"{prefix}/early_stopping", new EarlyStoppingState(double.IsFinite(_bestLoss) ? _bestLoss : null, _sinceBest, _normalizedRows));
+        checkpoint.PutJson($"{prefix}/early_stopping", new EarlyStoppingState(double.IsFinite(_bestLoss) ? _bestLoss : null, _sinceBest, _normalizedRows, _lastTrainLoss));
         if (_bestState is not null) checkpoint.PutBytes($"{prefix}/best_parameters", _bestState);
         if (!includeData) return;
         Train.Save(checkpoint, $"{prefix}/train");
@@ -261,7 +261,7 @@ public sealed class ImitationLearner : IDisposable
         checkpoint.GetRng($"{prefix}/rng/batch", _batchRng);
         checkpoint.GetRng($"{prefix}/rng/augment", _augmentRng);
         var es = checkpoint.GetJson<EarlyStoppingState>($"{prefix}/early_stopping");
-        (_bestLoss, _sinceBest, _normalizedRows) = (es.BestLoss ?? double.PositiveInfinity, es.SinceBest, es.NormalizedRows);
+        (_bestLoss, _sinceBest, _normalizedRows, _lastTrainLoss) = (es.BestLoss ?? double.PositiveInfinity, es.SinceBest, es.NormalizedRows, es.LastTrainLoss);
         _bestState = checkpoint.Contains($"{prefix}/best_parameters") ? checkpoint.GetBytes($"{prefix}/best_parameters") : null;
         if (!includeData) return;
         Train.Load(checkpoint, $"{prefix}/train");
@@ -276,7 +276,7 @@ public sealed class ImitationLearner : IDisposable
         Network.Dispose();
     }
 
-    private sealed record EarlyStoppingState(double? BestLoss, int SinceBest, int NormalizedRows);
+    private sealed record EarlyStoppingState(double? BestLoss, int SinceBest, int NormalizedRows, double LastTrainLoss);
 
     private sealed class ImitationPolicy(ImitationLearner learner) : IPolicy
     {
