@@ -148,6 +148,19 @@ public sealed class PlaySessionTests(XvfbDisplay display) : IDisposable
     }
 
     [Fact]
+    public void PixelVariantsArePlayedWithTheKeyMapOfTheEnvironmentTheyWrap()
+    {
+        RenderingEnvs.EnsureRegistered(Envs.Registry);
+        using var env = Logged<byte[], int>(RenderingEnvs.CartPolePixelsId, maxSteps: 3);
+        Assert.Same(Environments.Classic.CartPoleEnv.Keys, KeyMaps.Require(env));
+        var played = Play(env, "RIGHT\nLEFT\nRIGHT\n", new PlayOptions { Fps = 0, TurnBased = true, Episodes = 1, Seed = 5 });
+        Assert.True(played[0].Completed);
+        Assert.Equal([1, 0, 1], env.Episodes[0].Actions);
+        var saved = Assert.Single(DemonstrationSet.Load(_dir, env).Episodes);
+        for (int t = 0; t <= 3; t++) Assert.Equal(env.Episodes[0].Obs[t], (byte[])saved.Observation(t));
+    }
+
+    [Fact]
     public void AnEnvironmentWithoutKeysIsRefusedByName()
     {
         using var env = new NoKeys();
