@@ -215,8 +215,7 @@ public static class KeyMaps
     /// <exception cref="ArgumentException">Naming the environment when it has none (it cannot be played by a person).</exception>
     public static KeyMap Require(IEnv env) =>
         Find(env) ?? throw new ArgumentException(
-            $"environment '{env.Name}' ({env.Unwrapped.GetType().Name}) has no key map, so a person cannot play it: its action space {env.ActionSpace} is not mapped to keys (environments that have one implement IKeyMapped)",
-            nameof(env));
+            $"environment '{env.Name}' ({env.Unwrapped.GetType().Name}) has no key map, so a person cannot play it: its action space {env.ActionSpace} is not mapped to keys (environments that have one implement IKeyMapped)");
 
     // A wrapper that changes the action type (e.g. rescaling) makes the inner map's actions meaningless outside.
     private static bool Fits(KeyMap map, IEnv env) => env.ActionSpace.ContainsObject(map.Action(new HashSet<Key>(), null));

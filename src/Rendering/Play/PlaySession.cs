@@ -56,7 +56,7 @@ public sealed class PlaySession
     public const Key QuitKey = Key.Escape;
 
     /// <summary>The session keys' help line.</summary>
-    public const string SessionKeyHelp = "P pause  BACKSPACE discard episode  ESC quit";
+    public const string SessionKeyHelp = "P pause  BACKSPACE discard  ESC quit";
 
     private readonly IEnv _env;
     private readonly DemonstrationWriter? _writer;
@@ -113,8 +113,8 @@ public sealed class PlaySession
         [.. KeyMap.HelpLines(), SessionKeyHelp, Options.TurnBased ? "TURN-BASED: each key press is one step" : "the episode starts at the first key"];
 
     /// <summary>
-    /// The window size: the environment's picture scaled by a whole factor to at least 480 pixels high (small pixel games
-    /// would be unplayably tiny at their native size).
+    /// The window size: the environment's picture scaled by a whole factor to about 480 pixels high when it is smaller
+    /// (small pixel games would be unplayably tiny at their native size).
     /// </summary>
     public (int Width, int Height) WindowSize
     {
