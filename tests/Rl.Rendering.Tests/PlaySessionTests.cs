@@ -10,7 +10,7 @@ using Rl.Rendering.Play;
 
 namespace Rl.Rendering.Tests;
 
-/// <summary>The play loop driven by scripted keys and by real key events sent to the window (xdotool through XTEST).</summary>
+/// <summary>The play loop driven by scripted keys and by real X key events sent to the GLFW window (xdotool).</summary>
 [Collection("Display")]
 public sealed class PlaySessionTests(XvfbDisplay display) : IDisposable
 {
@@ -181,10 +181,12 @@ public sealed class PlaySessionTests(XvfbDisplay display) : IDisposable
         using var viewer = new Viewer(w, h, title);
         viewer.Window.Focus();
         const int presses = 40;
-        // xdotool waits for the window, focuses it, and types through XTEST as a keyboard would: 40 presses of RIGHT, then
-        // ESC. Cart-pole pushed right every step falls within a few dozen steps, so at least one episode completes.
+        // xdotool waits for the window and sends it X key events (press and release) as a keyboard would: 40 presses of
+        // RIGHT, then ESC. With --window it addresses the window itself, so another test's window taking the focus of the
+        // shared display cannot steal keys. Cart-pole pushed right every step falls within a few dozen steps, so at least
+        // one episode completes.
         var psi = new ProcessStartInfo(xdotool!) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in (string[])["search", "--sync", "--name", title, "windowfocus", "--sync", "key", "--delay", "40",
+        foreach (var a in (string[])["search", "--sync", "--name", title, "windowfocus", "--sync", "key", "--window", "%1", "--delay", "40",
                      .. Enumerable.Repeat("Right", presses), "Escape"])
             psi.ArgumentList.Add(a);
         using var typist = Process.Start(psi)!;
