@@ -186,7 +186,7 @@ public sealed class PlaySessionTests(XvfbDisplay display) : IDisposable
         // shared display cannot steal keys. Cart-pole pushed right every step falls within a few dozen steps, so at least
         // one episode completes.
         var psi = new ProcessStartInfo(xdotool!) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in (string[])["search", "--sync", "--name", title, "windowfocus", "--sync", "key", "--window", "%1", "--delay", "40",
+        foreach (var a in (string[])["search", "--sync", "--name", title, "key", "--window", "%1", "--delay", "40",
                      .. Enumerable.Repeat("Right", presses), "Escape"])
             psi.ArgumentList.Add(a);
         using var typist = Process.Start(psi)!;
