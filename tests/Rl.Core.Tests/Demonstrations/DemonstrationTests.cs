@@ -258,3 +258,39 @@ public sealed class DemonstrationTests : IDisposable
         Assert.Contains("x.npy: truncated", e.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class RecorderCrashTests
+{
+    [Fact]
+    public void KillingTheRecorderLosesOnlyTheEpisodeInProgress()
+    {
+        string recorder = Path.Combine(AppContext.BaseDirectory, "Rl.Core.Tests.Recorder.dll");
+        Assert.True(File.Exists(recorder), $"{recorder} is missing (built through the test project's reference)");
+        string dir = Path.Combine(Path.GetTempPath(), "rl-demo-crash-" + Environment.ProcessId);
+        if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        try
+        {
+            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            psi.ArgumentList.Add(recorder);
+            psi.ArgumentList.Add(dir);
+            using var p = Process.Start(psi)!;
+            // Let it complete a few episodes, then kill it wherever it is (usually mid-episode, sometimes mid-write).
+            int completed = 0;
+            while (completed < 5 && p.StandardOutput.ReadLine() is string line) completed = int.Parse(line, System.Globalization.CultureInfo.InvariantCulture);
+            p.Kill();
+            if (completed < 5) Assert.Fail("recorder stopped early: " + p.StandardError.ReadToEnd());
+            p.WaitForExit();
+
+            var observations = new Box<byte>(0, 255, 16, 16, 3);
+            var set = DemonstrationSet.Load(dir, observations, new Discrete(3));
+            Assert.Empty(set.Skipped);
+            Assert.True(set.Episodes.Count >= 5, $"{set.Episodes.Count} episodes loaded after {completed} were reported complete");
+            Assert.All(set.Episodes, e => Assert.Equal(40, e.Length));
+            Assert.All(set.Episodes, e => Assert.True(e.Terminated[^1]));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
+}
