@@ -79,4 +79,11 @@ public sealed record TrainingContext
 
     /// <summary>Torch device for network-based algorithms: <c>cpu</c> or <c>cuda</c> (resolved from <c>auto</c> by the runner).</summary>
     public string Device { get; init; } = "cpu";
+
+    /// <summary>
+    /// Where gradient-free algorithms run their rollouts: null (the default) for this process's <see cref="Threads"/> threads,
+    /// or a factory for another <see cref="GradientFree.IRolloutBackend"/> (e.g. a cluster of worker processes). Other
+    /// algorithms ignore it.
+    /// </summary>
+    public Func<GradientFree.RolloutJob, GradientFree.IRolloutBackend>? RolloutBackend { get; init; }
 }
