@@ -11,13 +11,14 @@ public static class WorkerCommand
 {
     /// <summary>Usage text.</summary>
     public const string Usage = """
-        rl worker [--cluster localhost[:PORT] | redis=HOST:PORT] [--threads N] [--port P] [--advertise IP]
+        rl worker [--cluster localhost[:PORT] | redis=HOST:PORT] [--threads N] [--port P] [--advertise IP] [--verbose]
           Run rollouts for distributed es/ars/cem training (rl train ... --cluster) until Ctrl-C.
           --cluster M     localhost (default; the learner on this machine is the primary silo at 127.0.0.1:11111),
                           localhost:PORT (another primary port), or redis=HOST:PORT (Redis membership, several machines)
           --threads N     rollout threads (default: the number of cores)
           --port P        this silo's port (default: a free one)
           --advertise IP  the address other machines reach this one at (Redis; default: the first IPv4 address)
+          --verbose       a line per chunk of rollouts
           The worker builds each job's environment from the learner's config and refuses a learner of another rl build.
           With localhost membership it waits for the learner, and serves the next one when a learner ends.
         """;
@@ -30,6 +31,7 @@ public static class WorkerCommand
         int threads = a.Int("--threads", 1, 1024) ?? Environment.ProcessorCount;
         int port = a.Int("--port", 1, 65535) ?? 0;
         string? advertiseText = a.Option("--advertise");
+        bool verbose = a.Flag("--verbose");
         a.EnsureAllConsumed();
         ClusterMembership membership;
         try
@@ -55,7 +57,7 @@ public static class WorkerCommand
             ctx.Cancel = true;
             stop.Cancel();
         });
-        var options = new WorkerHostOptions(threads, ClusterRollouts.Resolve, Log);
+        var options = new WorkerHostOptions(threads, ClusterRollouts.Resolve, Log, verbose ? Log : null);
         Log($"rl worker: build {RolloutProtocol.Build} (protocol {RolloutProtocol.Version}), {threads} thread{(threads == 1 ? "" : "s")}, cluster {membership}");
         ServeAsync(membership, options, port, advertise, stop.Token).GetAwaiter().GetResult();
         Log("rl worker: stopped");

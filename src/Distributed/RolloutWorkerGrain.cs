@@ -30,7 +30,8 @@ public interface IRolloutWorkerGrain : IGrainWithStringKey
 /// <param name="Threads">Rollout threads.</param>
 /// <param name="Resolve">Turns <see cref="JobSpec.Environment"/> into an environment factory and the policy options.</param>
 /// <param name="Log">Receives a line per notable event (jobs, refusals).</param>
-public sealed record WorkerHostOptions(int Threads, Func<string, WorkerJobSetup> Resolve, Action<string> Log);
+/// <param name="Trace">Receives a line as each chunk starts (<c>rl worker --verbose</c>), or null.</param>
+public sealed record WorkerHostOptions(int Threads, Func<string, WorkerJobSetup> Resolve, Action<string> Log, Action<string>? Trace = null);
 
 /// <summary>The environment factory and policy options of a job, as the worker's host resolves them.</summary>
 /// <param name="MakeEnv">Builds one environment.</param>
@@ -85,6 +86,7 @@ public sealed class RolloutWorkerGrain(WorkerHostOptions host) : Grain, IRollout
         if (job is null) return new ChunkResult { Status = ChunkStatus.NeedJob };
         if (request.Parameters is { } parameters) job.SetParameters(request.Version, parameters);
         else if (job.Version != request.Version) return new ChunkResult { Status = ChunkStatus.NeedParameters };
+        host.Trace?.Invoke($"chunk of version {request.Version}: {request.Centre.Length} candidates");
         return await Task.Run(() => job.Run(request));
     }
 
