@@ -133,7 +133,8 @@ public class DistributedTrainingTests : ConsoleTest
         Assert.True(code == 0, $"rl train --cluster exited with {code}: {err}\n{output}");
         killer.Join();
         Assert.True(killed, "the third worker never started a chunk of iteration 3: " + string.Join("\n", victim.Seen));
-        Assert.Contains("failed", err);
+        // Either a call to it failed, or the membership protocol declared it dead first.
+        Assert.True(err.Contains("failed", StringComparison.Ordinal) || err.Contains("left the cluster", StringComparison.Ordinal), "the learner did not notice the kill:\n" + err);
 
         var (_, local) = Local(dir);
         Assert.Equal(local, FinalTheta(dir.Sub("cluster")));
