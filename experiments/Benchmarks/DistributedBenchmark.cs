@@ -79,7 +79,7 @@ public static class DistributedBenchmark
             var (seconds, rollouts, steps) = Measure(algorithm, iterations);
             var timed = cluster.Backend!.History.Skip(1).ToList();
             double overhead = timed.Average(h => h.OverheadSeconds);
-            double perCall = timed.Sum(h => h.OverheadSeconds) / Math.Max(1, timed.Sum(h => h.Calls)) * workers;
+            double perCall = timed.Average(h => h.CallOverheadSeconds);
             return new Row($"{workers} worker process{(workers == 1 ? "" : "es")} × 1 thread", iterations - 1, seconds, rollouts, steps, overhead, perCall, workers);
         }
         finally

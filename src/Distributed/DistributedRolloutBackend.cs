@@ -35,7 +35,7 @@ public sealed record DistributedRolloutOptions
 /// <summary>One worker as the learner sees it, for progress lines.</summary>
 /// <param name="Name">Host and process id (or the silo address before it answered).</param>
 /// <param name="Threads">Its rollout threads.</param>
-/// <param name="State">active, busy, failed, refused.</param>
+/// <param name="State">active, busy, not responding (a call outstanding for over 10 s), failed, refused.</param>
 /// <param name="Rollouts">Episodes it returned so far.</param>
 /// <param name="RolloutsPerSecond">Episodes per second of wall time since the previous status.</param>
 public sealed record WorkerStatus(string Name, int Threads, string State, long Rollouts, double RolloutsPerSecond);
@@ -46,7 +46,8 @@ public sealed record WorkerStatus(string Name, int Threads, string State, long R
 /// <param name="Chunks">Chunks the candidates were split into.</param>
 /// <param name="Calls">Chunk calls made (more than <paramref name="Chunks"/> when chunks were reassigned or duplicated).</param>
 /// <param name="Workers">Workers that returned at least one chunk.</param>
-public sealed record IterationStatistics(double WallSeconds, double OverheadSeconds, int Chunks, int Calls, int Workers);
+/// <param name="CallOverheadSeconds">Mean over the chunk calls that returned of round-trip time minus the worker's compute time.</param>
+public sealed record IterationStatistics(double WallSeconds, double OverheadSeconds, int Chunks, int Calls, int Workers, double CallOverheadSeconds);
 
 /// <summary>
 /// Runs the candidates' episodes on the worker silos of an Orleans cluster. Per iteration the learner sends each worker the
@@ -106,7 +107,11 @@ public sealed class DistributedRolloutBackend : IRolloutBackend
         var list = new List<WorkerStatus>();
         foreach (var w in _workers.Values.OrderBy(w => w.Key, StringComparer.Ordinal))
         {
-            string state = w.Refused is not null ? "refused" : w.FailedAt is not null ? "failed" : w.Busy is not null ? "busy" : "active";
+            string state = w.Refused is not null ? "refused"
+                : w.FailedAt is not null ? "failed"
+                : w.Busy is null ? "active"
+                : now - w.BusySince > Math.Max(_options.MinSpeculationDelay.TotalSeconds, 10) ? "not responding"
+                : "busy";
             list.Add(new WorkerStatus(w.Name, w.Info?.Threads ?? 0, state, w.Rollouts, (w.Rollouts - w.RolloutsAtStatus) / span));
             w.RolloutsAtStatus = w.Rollouts;
         }
@@ -155,7 +160,8 @@ public sealed class DistributedRolloutBackend : IRolloutBackend
         var copies = new int[chunkCount];
         var pending = new Queue<int>(Enumerable.Range(0, chunkCount));
         var computeByWorker = new Dictionary<string, double>(StringComparer.Ordinal);
-        int remaining = chunkCount, calls = 0;
+        int remaining = chunkCount, calls = 0, returned = 0;
+        double callOverhead = 0;
         double begin = _clock.Elapsed.TotalSeconds, lastDiscovery = begin;
 
         while (remaining > 0)
@@ -169,6 +175,7 @@ public sealed class DistributedRolloutBackend : IRolloutBackend
                 if (copies[c]++ == 0) started[c] = now;
                 calls++;
                 w.Busy = CallAsync(w, iteration, c, from, count);
+                w.BusySince = now;
             }
 
             var inFlight = _workers.Values.Where(w => w.Busy is not null).Select(w => (Task)w.Busy!).ToList();
@@ -197,6 +204,8 @@ public sealed class DistributedRolloutBackend : IRolloutBackend
                 w.Rollouts += r.Returns.Length;
                 w.FailedAt = null;
                 _chunkSeconds.Add(outcome.Seconds);
+                callOverhead += Math.Max(0, outcome.Seconds - r.ComputeSeconds);
+                returned++;
                 computeByWorker[w.Key] = computeByWorker.GetValueOrDefault(w.Key) + r.ComputeSeconds;
                 if (done[c]) continue; // a speculative copy finished second
                 done[c] = true;
@@ -220,7 +229,7 @@ public sealed class DistributedRolloutBackend : IRolloutBackend
 
         double wall = _clock.Elapsed.TotalSeconds - begin;
         double slowest = computeByWorker.Count == 0 ? 0 : computeByWorker.Values.Max();
-        LastIteration = new IterationStatistics(wall, Math.Max(0, wall - slowest), chunkCount, calls, computeByWorker.Count);
+        LastIteration = new IterationStatistics(wall, Math.Max(0, wall - slowest), chunkCount, calls, computeByWorker.Count, callOverhead / Math.Max(1, returned));
         History.Add(LastIteration);
         if (_chunkSeconds.Count > 256) _chunkSeconds.RemoveRange(0, _chunkSeconds.Count - 256);
     }
@@ -383,6 +392,7 @@ public sealed class DistributedRolloutBackend : IRolloutBackend
         public bool Prepared { get; set; }
         public long VersionSent { get; set; } = -1;
         public Task<Outcome>? Busy { get; set; }
+        public double BusySince { get; set; }
         public long Rollouts { get; set; }
         public long RolloutsAtStatus { get; set; }
     }
