@@ -22,6 +22,7 @@ REQUIRED_PACKAGES=(
   libglfw3           # windows for rl watch / rl play (GLFW through P/Invoke)
   xvfb               # a virtual X display for the window tests in CI
   ffmpeg             # MP4 video recording (GIF is the fallback without it)
+  redis-server       # Orleans' Redis membership in the distributed-rollout tests (a throwaway server on loopback)
 )
 
 missing=()

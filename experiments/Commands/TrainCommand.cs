@@ -13,7 +13,7 @@ public static class TrainCommand
     /// <summary>Usage text.</summary>
     public const string Usage = """
         rl train <config.toml> | <algo> <env-id>  [--set key=value]... [--seed N] [--device auto|cpu|cuda]
-                 [--out DIR] [--resume DIR] [--plain] [--cluster M [--workers N]]
+                 [--out DIR] [--resume DIR] [--plain] [--cluster M [--workers N] [--advertise IP]]
           Train an algorithm; logs, checkpoints and plots go to runs/<algo>-<env>-<timestamp>/ (or --out DIR).
           <config.toml>     a config file, or the name of one shipped in experiments/configs/ (rl algos lists them)
           <algo> <env-id>   the shipped config for the pair when there is one, else the algorithm's defaults
@@ -26,6 +26,7 @@ public static class TrainCommand
           --cluster M       run the rollouts of es/ars/cem/... on worker silos (rl worker --cluster M): localhost,
                             localhost:PORT (this learner is the primary silo) or redis=HOST:PORT; same results as local
           --workers N       with --cluster: wait for N workers before the first iteration (default 1)
+          --advertise IP    with --cluster redis=...: the address workers reach this learner at (default: the first IPv4 one)
           Ctrl-C writes a checkpoint and the learning curve, then exits (code 130); Ctrl-C twice aborts at once.
         """;
 
@@ -42,12 +43,17 @@ public static class TrainCommand
         bool plain = a.Flag("--plain");
         string? clusterText = a.Option("--cluster");
         int? minWorkers = a.Int("--workers", 1, 100000);
+        string? advertiseText = a.Option("--advertise");
         string? first = a.Positional();
         string? second = a.Positional();
         a.EnsureAllConsumed();
 
         BuiltInAlgorithms.EnsureRegistered();
-        if (minWorkers is not null && clusterText is null) throw new UsageException("rl train: --workers needs --cluster");
+        if ((minWorkers is not null || advertiseText is not null) && clusterText is null)
+            throw new UsageException("rl train: --workers and --advertise need --cluster");
+        System.Net.IPAddress? advertise = null;
+        if (advertiseText is not null && !System.Net.IPAddress.TryParse(advertiseText, out advertise))
+            throw new UsageException($"rl train: --advertise {advertiseText} is not an IP address");
         ClusterRollouts? cluster = null;
         if (clusterText is not null)
         {
@@ -61,7 +67,7 @@ public static class TrainCommand
                 throw new UsageException("rl train: " + e.Message);
             }
             var options = new Distributed.DistributedRolloutOptions { MinWorkers = minWorkers ?? 1 };
-            cluster = ClusterRollouts.StartAsync(membership, options, line => Console.Error.WriteLine(line)).GetAwaiter().GetResult();
+            cluster = ClusterRollouts.StartAsync(membership, options, line => Console.Error.WriteLine(line), advertise).GetAwaiter().GetResult();
             Console.Out.WriteLine($"learner silo up ({membership}); rollouts run on the workers (rl worker --cluster {membership})");
         }
         try

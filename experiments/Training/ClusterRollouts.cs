@@ -27,9 +27,14 @@ public sealed class ClusterRollouts : IAsyncDisposable
     public ClusterMembership Membership => _silo.Membership;
 
     /// <summary>Starts the learner's silo in <paramref name="membership"/>'s cluster.</summary>
-    public static async Task<ClusterRollouts> StartAsync(ClusterMembership membership, DistributedRolloutOptions options, Action<string> log)
+    /// <param name="membership">The cluster.</param>
+    /// <param name="options">Scheduling settings.</param>
+    /// <param name="log">Receives news about workers.</param>
+    /// <param name="advertise">The address workers reach the learner at (Redis membership; null: the first IPv4 address).</param>
+    public static async Task<ClusterRollouts> StartAsync(ClusterMembership membership, DistributedRolloutOptions options, Action<string> log,
+        System.Net.IPAddress? advertise = null)
     {
-        var silo = await RolloutSilo.StartLearnerAsync(membership);
+        var silo = await RolloutSilo.StartLearnerAsync(membership, advertise: advertise);
         return new ClusterRollouts(silo, options, log);
     }
 

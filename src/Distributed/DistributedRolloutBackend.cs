@@ -191,7 +191,12 @@ public sealed class DistributedRolloutBackend : IRolloutBackend
             {
                 var outcome = await w.Busy!;
                 w.Busy = null;
-                if (outcome.Version != version) continue; // a late answer to an earlier iteration
+                if (outcome.Version != version)
+                {
+                    // A late answer to an earlier iteration (a worker that hung): its results are no longer needed, its failure is news.
+                    if (outcome.Error is { } late) Fail(w, late);
+                    continue;
+                }
                 int c = outcome.Chunk, from = c * chunkSize, count = Math.Min(chunkSize, n - from);
                 if (outcome.Error is { } error)
                 {

@@ -7,17 +7,51 @@ using Rl.Experiments.Training;
 
 namespace Rl.Experiments.Tests.Distributed;
 
+/// <summary>POSIX signals the tests send to worker processes.</summary>
+public static partial class Signal
+{
+    public const int Stop = 19;
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    public static partial int Send(int pid, int signal);
+
+    /// <summary>Waits until every thread of the process is stopped (state T in /proc/PID/task/*/stat).</summary>
+    public static bool WaitStopped(int pid, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if (Directory.GetDirectories($"/proc/{pid}/task").All(t => State(File.ReadAllText(Path.Combine(t, "stat"))) is 'T' or 't'))
+                    return true;
+            }
+            catch (IOException)
+            {
+                // a thread ended while we looked
+            }
+            Thread.Sleep(20);
+        }
+        return false;
+    }
+
+    // The state follows the command name in parentheses, which may itself contain spaces.
+    private static char State(string stat) => stat[stat.LastIndexOf(')') + 2];
+}
+
 /// <summary>A <c>rl worker</c> process on loopback, with its output lines collected.</summary>
 public sealed class WorkerProcess : IDisposable
 {
     private readonly Process _process;
     private readonly BlockingCollection<string> _lines = [];
 
-    public WorkerProcess(int primaryPort, int threads = 1)
+    public WorkerProcess(int primaryPort, int threads = 1) : this($"localhost:{primaryPort}", threads) { }
+
+    public WorkerProcess(string cluster, int threads = 1, params string[] extra)
     {
         var (file, prefix) = Runner();
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in prefix.Concat(["worker", "--cluster", $"localhost:{primaryPort}", "--threads", threads.ToString(), "--verbose"]))
+        foreach (var arg in prefix.Concat(["worker", "--cluster", cluster, "--threads", threads.ToString(), "--verbose", .. extra]))
             info.ArgumentList.Add(arg);
         _process = Process.Start(info) ?? throw new InvalidOperationException("could not start rl worker");
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _lines.Add(e.Data); };
@@ -43,7 +77,13 @@ public sealed class WorkerProcess : IDisposable
         return false;
     }
 
-    public void Kill() => _process.Kill(entireProcessTree: true);
+    public int Pid => _process.Id;
+
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(5000);
+    }
 
     public void Dispose()
     {
@@ -73,7 +113,7 @@ public sealed class WorkerProcess : IDisposable
 
 /// <summary>
 /// Distributed ARS on real worker processes over loopback (the learner runs in the test process): the same final parameters
-/// as a local run with the same seed, with two workers, and with three when one of them is killed mid-run.
+/// as a local run with the same seed: two workers; three of which one is killed and one hangs mid-run; Redis membership.
 /// </summary>
 public class DistributedTrainingTests : ConsoleTest
 {
@@ -114,31 +154,78 @@ public class DistributedTrainingTests : ConsoleTest
     }
 
     [Fact]
-    public void AWorkerKilledMidRunLosesItsRolloutsToTheOthersAndTheResultStillMatches()
+    public async Task WorkersKilledOrHungMidRunLoseTheirRolloutsToTheOthersAndTheResultStillMatches()
     {
-        using var dir = new TempDir();
+        // The learner's iterations are driven one by one here, so the faults land at known points of the run: a worker killed
+        // after iteration 3, another hung during iteration 5 and killed after it.
+        const int iterations = 12;
+        var config = ExperimentConfig.Parse(ShippedConfigs.For("ars", "CartPole-v1")!.Value.Text, "ars-CartPole-v1") with { };
         int port = ClusterMembership.FreePort();
         using var a = new WorkerProcess(port);
         using var b = new WorkerProcess(port);
         using var victim = new WorkerProcess(port);
-        // Kill the third worker as it starts a chunk of the third iteration: its call fails and the chunk goes elsewhere.
-        bool killed = false;
-        var killer = new Thread(() =>
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var cluster = await ClusterRollouts.StartAsync(ClusterMembership.Parse($"localhost:{port}"), new DistributedRolloutOptions { MinWorkers = 3 }, log.Enqueue);
+        float[] distributed;
+        try
         {
-            killed = victim.WaitFor("chunk of version 3", TimeSpan.FromSeconds(120));
-            if (killed) victim.Kill();
-        });
-        killer.Start();
-        var (code, output, err) = Rl(["train", "ars", "CartPole-v1", "--out", dir.Sub("cluster"), "--cluster", $"localhost:{port}", "--workers", "3", .. Settings]);
-        Assert.True(code == 0, $"rl train --cluster exited with {code}: {err}\n{output}");
-        killer.Join();
-        Assert.True(killed, "the third worker never started a chunk of iteration 3: " + string.Join("\n", victim.Seen));
-        // Either a call to it failed, or the membership protocol declared it dead first.
-        Assert.True(err.Contains("failed", StringComparison.Ordinal) || err.Contains("left the cluster", StringComparison.Ordinal), "the learner did not notice the kill:\n" + err);
+            using var algorithm = (Rl.Agents.GradientFree.Ars)TrainingSession.Build(config, cluster.Create);
+            for (int i = 0; i < 3; i++) algorithm.RunIteration();
+            Assert.True(b.WaitFor("chunk of version", TimeSpan.FromSeconds(10)), "worker b ran no chunk: " + string.Join("\n", b.Seen));
+            Assert.True(victim.WaitFor("chunk of version", TimeSpan.FromSeconds(10)), "the third worker ran no chunk: " + string.Join("\n", victim.Seen));
 
-        var (_, local) = Local(dir);
-        Assert.Equal(local, FinalTheta(dir.Sub("cluster")));
-        Assert.True(FinalEval(dir.Sub("cluster")) >= 475, $"final evaluation {FinalEval(dir.Sub("cluster"))} < 475");
+            // Iteration 4: worker b was killed; the call it gets fails (or the cluster already dropped it) and its chunk goes to the others.
+            b.Kill();
+            algorithm.RunIteration();
+            Assert.Contains(log, line => line.Contains("failed", StringComparison.Ordinal) || line.Contains("left the cluster", StringComparison.Ordinal));
+
+            // Iteration 5: the victim hangs (SIGSTOP) holding a chunk; the idle worker runs a copy and the iteration ends.
+            Assert.Equal(0, Signal.Send(victim.Pid, Signal.Stop));
+            Assert.True(Signal.WaitStopped(victim.Pid, TimeSpan.FromSeconds(10)), "the victim did not stop");
+            algorithm.RunIteration();
+            Assert.True(cluster.Backend!.LastIteration!.Calls > cluster.Backend.LastIteration.Chunks,
+                $"no chunk was given to a second worker in the iteration the victim hung: {cluster.Backend.LastIteration}");
+
+            // The rest of the run goes on with the one worker left.
+            victim.Kill();
+            for (int i = 5; i < iterations; i++) algorithm.RunIteration();
+            distributed = algorithm.Theta.ToArray();
+            Assert.True(algorithm.Evaluate(20, 0).MeanReturn >= 475, $"mean return {algorithm.Evaluate(20, 0).MeanReturn} < 475");
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+
+        using var local = (Rl.Agents.GradientFree.Ars)TrainingSession.Build(config);
+        for (int i = 0; i < iterations; i++) local.RunIteration();
+        Assert.Equal(local.Theta.ToArray(), distributed);
+    }
+
+    [Fact]
+    public void RedisMembershipTrainsToTheLocalRunsParameters()
+    {
+        // Orleans' Redis membership provider against a throwaway redis-server on loopback (test.sh installs redis-server).
+        using var dir = new TempDir();
+        int redisPort = ClusterMembership.FreePort();
+        var info = new ProcessStartInfo("redis-server") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "--port", redisPort.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" }) info.ArgumentList.Add(arg);
+        using var redis = Process.Start(info) ?? throw new InvalidOperationException("could not start redis-server");
+        try
+        {
+            string cluster = $"redis=127.0.0.1:{redisPort}";
+            using var worker = new WorkerProcess(cluster, 2, "--advertise", "127.0.0.1");
+            var (code, output, err) = Rl(["train", "ars", "CartPole-v1", "--out", dir.Sub("cluster"), "--cluster", cluster, "--advertise", "127.0.0.1", .. Settings]);
+            Assert.True(code == 0, $"rl train --cluster {cluster} exited with {code}: {err}\n{output}");
+            Assert.Contains("cluster: 1 live worker", output);
+            var (_, local) = Local(dir);
+            Assert.Equal(local, FinalTheta(dir.Sub("cluster")));
+        }
+        finally
+        {
+            redis.Kill();
+            redis.WaitForExit(5000);
+        }
     }
 
     [Fact]
