@@ -140,15 +140,15 @@ public static class DistributedBenchmark
         var inv = CultureInfo.InvariantCulture;
         var lines = new List<string>
         {
-            string.Create(inv, $"Projection: one iteration's rollouts take C = {1000 * c:0.0} ms on one core; coordination o(N) ≈ {1000 * a:0.0} + {1000 * b:0.00}·N ms; speed-up over one core on N machines of m cores = C / (C/(N·m) + o(N)):"),
+            string.Create(inv, $"Projection: one iteration's rollouts take C = {1000 * c:0.0} ms on one core here; coordination o(N) ≈ {1000 * a:0.0} + {1000 * b:0.00}·N ms (fitted to the rows above); speed-up over one core on N machines of m cores = C / (C/(N·m) + o(N)), for this C and for heavier iterations:"),
             "",
-            "| machines N | m = 1 | m = 8 | m = 48 |",
-            "|---|---|---|---|",
+            string.Create(inv, $"| machines N | C = {1000 * c:0} ms, m = 1 | C = {1000 * c:0} ms, m = 8 | C = 1 s, m = 8 | C = 10 s, m = 48 |"),
+            "|---|---|---|---|---|",
         };
         foreach (int n in new[] { 1, 2, 4, 8, 16, 48 })
         {
-            string S(int m) => (c / (c / (n * m) + a + b * n)).ToString("0.0", inv);
-            lines.Add($"| {n} | {S(1)} | {S(8)} | {S(48)} |");
+            string S(double cost, int m) => (cost / (cost / (n * m) + a + b * n)).ToString("0.0", inv);
+            lines.Add($"| {n} | {S(c, 1)} | {S(c, 8)} | {S(1, 8)} | {S(10, 48)} |");
         }
         return string.Join("\n", lines);
     }

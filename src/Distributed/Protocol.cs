@@ -111,7 +111,7 @@ public sealed class WorkerInfo
 
 /// <summary>A job as a worker prepares it: how to build the environment and policy, and what must match the learner.</summary>
 [GenerateSerializer, Immutable]
-public sealed class JobSpec
+public sealed record JobSpec
 {
     /// <summary>Identifies the job (one learner run).</summary>
     [Id(0)] public string JobId { get; init; } = "";

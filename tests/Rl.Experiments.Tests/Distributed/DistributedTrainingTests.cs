@@ -262,3 +262,39 @@ public class DistributedTrainingTests : ConsoleTest
         Assert.Contains("gradient-free", err);
     }
 }
+
+/// <summary>A worker silo in this process refuses jobs that do not match it, with messages that say what differs.</summary>
+public class WorkerRefusalTests
+{
+    [Fact]
+    public async Task AWorkerRefusesAJobOfAnotherBuildPolicyOrNoiseTable()
+    {
+        var membership = ClusterMembership.Parse($"localhost:{ClusterMembership.FreePort()}");
+        await using var learner = await RolloutSilo.StartLearnerAsync(membership);
+        await using var worker = await RolloutSilo.StartWorkerAsync(membership, new WorkerHostOptions(1, ClusterRollouts.Resolve, _ => { }));
+        for (int i = 0; i < 100 && learner.LiveWorkers().Count == 0; i++) await Task.Delay(100);
+        var grain = learner.Grains.GetGrain<IRolloutWorkerGrain>(Assert.Single(learner.LiveWorkers()).ToParsableString());
+
+        Rl.Agents.BuiltInAlgorithms.EnsureRegistered();
+        var config = ExperimentConfig.Parse(ShippedConfigs.For("ars", "CartPole-v1")!.Value.Text, "ars-CartPole-v1");
+        var gf = (Rl.Agents.GradientFree.GradientFreeConfig)config.Config;
+        using var env = config.MakeEnv();
+        var options = gf.ToPolicyOptions();
+        var architecture = Rl.Agents.Policies.PolicyArchitecture.Create(env.ObservationSpace, env.ActionSpace, options);
+        var noise = Rl.Agents.Parameters.NoiseTable.Shared(gf.NoiseTableSeed, gf.NoiseTableSize);
+        var job = new Rl.Agents.GradientFree.RolloutJob("ars", architecture, options, noise, 1, 0, true);
+        var good = RolloutProtocol.Describe("good", job, config.ToToml());
+
+        await grain.Prepare(good);
+        var info = await grain.Hello();
+        Assert.Null(RolloutProtocol.Incompatibility(info));
+
+        var noiseError = await Assert.ThrowsAsync<InvalidOperationException>(() => grain.Prepare(good with { JobId = "noise", NoiseChecksum = good.NoiseChecksum + 1 }));
+        Assert.Contains("noise table", noiseError.Message);
+        var buildError = await Assert.ThrowsAsync<InvalidOperationException>(() => grain.Prepare(good with { JobId = "build", Build = "000000000000" }));
+        Assert.Contains("000000000000", buildError.Message);
+        Assert.Contains("same rl build", buildError.Message);
+        var policyError = await Assert.ThrowsAsync<InvalidOperationException>(() => grain.Prepare(good with { JobId = "policy", ParameterCount = 7, Architecture = "Linear(3 -> 2)" }));
+        Assert.Contains("Linear(3 -> 2)", policyError.Message);
+    }
+}
