@@ -75,7 +75,7 @@ public static class DistributedBenchmark
         try
         {
             for (int i = 0; i < workers; i++) processes.Add(StartWorker(port));
-            using var algorithm = TrainingSession.Build(config, cluster.Create);
+            using var algorithm = TrainingSession.Build(config, rollouts: cluster.Create);
             var (seconds, rollouts, steps) = Measure(algorithm, iterations);
             var timed = cluster.Backend!.History.Skip(1).ToList();
             double overhead = timed.Average(h => h.OverheadSeconds);

@@ -13,7 +13,8 @@ public static class TrainCommand
     /// <summary>Usage text.</summary>
     public const string Usage = """
         rl train <config.toml> | <algo> <env-id>  [--set key=value]... [--seed N] [--device auto|cpu|cuda]
-                 [--out DIR] [--resume DIR] [--plain] [--cluster M [--workers N] [--advertise IP]]
+                 [--out DIR] [--resume DIR] [--plain] [--human [--human-fps N] [--human-turn-based] [--human-script FILE]]
+                 [--cluster M [--workers N] [--advertise IP]]
           Train an algorithm; logs, checkpoints and plots go to runs/<algo>-<env>-<timestamp>/ (or --out DIR).
           <config.toml>     a config file, or the name of one shipped in experiments/configs/ (rl algos lists them)
           <algo> <env-id>   the shipped config for the pair when there is one, else the algorithm's defaults
@@ -27,6 +28,10 @@ public static class TrainCommand
                             localhost:PORT (this learner is the primary silo) or redis=HOST:PORT; same results as local
           --workers N       with --cluster: wait for N workers before the first iteration (default 1)
           --advertise IP    with --cluster redis=...: the address workers reach this learner at (default: the first IPv4 one)
+          --human           imitation (dagger, bc): you are the expert. A window shows every state the agent visits and
+                            your keys label it (the environment's key map, as in rl play; P pause, ESC stop). Needs a display.
+          --human-fps N     labels per second (default: the environment's render fps); --human-turn-based: wait for a key
+                            at every state; --human-script FILE: keys from a script (rl play --help), for automation
           Ctrl-C writes a checkpoint and the learning curve, then exits (code 130); Ctrl-C twice aborts at once.
         """;
 
@@ -44,9 +49,17 @@ public static class TrainCommand
         string? clusterText = a.Option("--cluster");
         int? minWorkers = a.Int("--workers", 1, 100000);
         string? advertiseText = a.Option("--advertise");
+        bool human = a.Flag("--human");
+        double? humanFps = a.Double("--human-fps");
+        bool humanTurnBased = a.Flag("--human-turn-based");
+        string? humanScript = a.Option("--human-script");
         string? first = a.Positional();
         string? second = a.Positional();
         a.EnsureAllConsumed();
+        if (!human && (humanFps is not null || humanTurnBased || humanScript is not null))
+            throw new UsageException("rl train: --human-fps, --human-turn-based and --human-script go with --human");
+        if (human && resume is not null) throw new UsageException("rl train: --human starts a new run; it cannot be combined with --resume");
+        using var labeller = human ? HumanLabeller.Create(humanFps, humanTurnBased, humanScript) : null;
 
         BuiltInAlgorithms.EnsureRegistered();
         if ((minWorkers is not null || advertiseText is not null) && clusterText is null)
@@ -72,7 +85,7 @@ public static class TrainCommand
         }
         try
         {
-            return Train(first, second, overrides, seed, device, outDir, resume, plain, cluster);
+            return Train(first, second, overrides, seed, device, outDir, resume, plain, cluster, labeller);
         }
         finally
         {
@@ -81,7 +94,7 @@ public static class TrainCommand
     }
 
     private static int Train(string? first, string? second, List<string> overrides, long? seed, string? device, string? outDir, string? resume, bool plain,
-        ClusterRollouts? cluster)
+        ClusterRollouts? cluster, HumanLabeller? labeller)
     {
         RolloutBackendFactory? rollouts = cluster is null ? null : cluster.Create;
         TrainingSession session;
@@ -104,7 +117,8 @@ public static class TrainCommand
             var config = ExperimentConfig.Parse(text, source, overrides, seed, device);
             if (cluster is not null) ClusterRollouts.EnsureSupported(config);
             string dir = outDir ?? DefaultRunDirectory(config);
-            session = TrainingSession.Create(config, dir, rollouts);
+            session = TrainingSession.Create(config, dir, labeller is null ? null : labeller.ExpertFor, rollouts);
+            labeller?.EnsureUsed(config.Algo);
             Console.Out.WriteLine($"run directory: {session.RunDirectory}");
         }
 

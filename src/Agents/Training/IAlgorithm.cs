@@ -86,4 +86,10 @@ public sealed record TrainingContext
     /// algorithms ignore it.
     /// </summary>
     public Func<GradientFree.RolloutJob, GradientFree.IRolloutBackend>? RolloutBackend { get; init; }
+
+    /// <summary>
+    /// The expert imitation algorithms (bc, dagger) ask for labels, built for an environment instance; null: the expert
+    /// registered for the environment's id in <see cref="Rl.Core.Experts.ExpertRegistry.Default"/>. The hook for a human expert.
+    /// </summary>
+    public Func<IEnv, Rl.Core.Experts.IExpert>? Expert { get; init; }
 }

@@ -169,7 +169,7 @@ public class DistributedTrainingTests : ConsoleTest
         float[] distributed;
         try
         {
-            using var algorithm = (Rl.Agents.GradientFree.Ars)TrainingSession.Build(config, cluster.Create);
+            using var algorithm = (Rl.Agents.GradientFree.Ars)TrainingSession.Build(config, rollouts: cluster.Create);
             for (int i = 0; i < 3; i++) algorithm.RunIteration();
             Assert.True(b.WaitFor("chunk of version", TimeSpan.FromSeconds(10)), "worker b ran no chunk: " + string.Join("\n", b.Seen));
             Assert.True(victim.WaitFor("chunk of version", TimeSpan.FromSeconds(10)), "the third worker ran no chunk: " + string.Join("\n", victim.Seen));
