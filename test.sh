@@ -23,6 +23,7 @@ REQUIRED_PACKAGES=(
   xvfb               # a virtual X display for the window tests in CI
   xdotool            # real key presses into the GLFW window under Xvfb (rl play tests)
   ffmpeg             # MP4 video recording (GIF is the fallback without it)
+  redis-server       # Orleans' Redis membership in the distributed-rollout tests (a throwaway server on loopback)
 )
 
 missing=()

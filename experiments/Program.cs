@@ -30,6 +30,7 @@ public static class Program
         ["rollout"] = new(RolloutCommand.Run, RolloutCommand.Usage),
         ["train"] = new(TrainCommand.Run, TrainCommand.Usage),
         ["watch"] = new(WatchCommand.Run, WatchCommand.Usage),
+        ["worker"] = new(WorkerCommand.Run, WorkerCommand.Usage),
     };
 
     /// <summary>Runs the command named by the first argument.</summary>

@@ -19,6 +19,9 @@ public static class BenchCommand
                         wall-clock time and env steps for the gradient-free agents to solve CartPole-v1 (median over seeds)
           mujoco [--steps N] [--repeats N] [--env ID]... [--seed N]
                         locomotion env steps/s per core against raw mj_step in the same run
+          distributed [--workers 1,2,4] [--iterations N] [--directions N]
+                        ARS rollouts/s on 1, 2, 4 rl worker processes (loopback) against the local pool; coordination
+                        overhead per iteration and the projected speed-up on N machines
           render [options]      pixel observations per second at 64x64 (single env, batched atlas for a vector)
           python [options]      Python bridge steps/s (one worker, several) against the native C# cart-pole
           pg solve [rl bench solve's options]
@@ -35,6 +38,7 @@ public static class BenchCommand
     {
         ["env"] = RunEnv,
         ["solve"] = GradientFreeSolveBenchmark.Run,
+        ["distributed"] = DistributedBenchmark.Run,
         ["mujoco"] = MuJoCoBenchmark.Run,
         ["python"] = PythonBridgeBenchmark.Run,
         ["render"] = RenderBenchmark.Run,

@@ -14,6 +14,7 @@ public static class TrainCommand
     public const string Usage = """
         rl train <config.toml> | <algo> <env-id>  [--set key=value]... [--seed N] [--device auto|cpu|cuda]
                  [--out DIR] [--resume DIR] [--plain] [--human [--human-fps N] [--human-turn-based] [--human-script FILE]]
+                 [--cluster M [--workers N] [--advertise IP]]
           Train an algorithm; logs, checkpoints and plots go to runs/<algo>-<env>-<timestamp>/ (or --out DIR).
           <config.toml>     a config file, or the name of one shipped in experiments/configs/ (rl algos lists them)
           <algo> <env-id>   the shipped config for the pair when there is one, else the algorithm's defaults
@@ -23,6 +24,10 @@ public static class TrainCommand
           --out DIR         the run directory
           --resume DIR      continue the run in DIR from its newest usable checkpoint (only --set run.* may change)
           --plain           plain progress lines even on a terminal (they are the default when output is redirected)
+          --cluster M       run the rollouts of es/ars/cem/... on worker silos (rl worker --cluster M): localhost,
+                            localhost:PORT (this learner is the primary silo) or redis=HOST:PORT; same results as local
+          --workers N       with --cluster: wait for N workers before the first iteration (default 1)
+          --advertise IP    with --cluster redis=...: the address workers reach this learner at (default: the first IPv4 one)
           --human           imitation (dagger, bc): you are the expert. A window shows every state the agent visits and
                             your keys label it (the environment's key map, as in rl play; P pause, ESC stop). Needs a display.
           --human-fps N     labels per second (default: the environment's render fps); --human-turn-based: wait for a key
@@ -41,6 +46,9 @@ public static class TrainCommand
         string? outDir = a.Option("--out");
         string? resume = a.Option("--resume");
         bool plain = a.Flag("--plain");
+        string? clusterText = a.Option("--cluster");
+        int? minWorkers = a.Int("--workers", 1, 100000);
+        string? advertiseText = a.Option("--advertise");
         bool human = a.Flag("--human");
         double? humanFps = a.Double("--human-fps");
         bool humanTurnBased = a.Flag("--human-turn-based");
@@ -54,12 +62,52 @@ public static class TrainCommand
         using var labeller = human ? HumanLabeller.Create(humanFps, humanTurnBased, humanScript) : null;
 
         BuiltInAlgorithms.EnsureRegistered();
+        if ((minWorkers is not null || advertiseText is not null) && clusterText is null)
+            throw new UsageException("rl train: --workers and --advertise need --cluster");
+        System.Net.IPAddress? advertise = null;
+        if (advertiseText is not null && !System.Net.IPAddress.TryParse(advertiseText, out advertise))
+            throw new UsageException($"rl train: --advertise {advertiseText} is not an IP address");
+        ClusterRollouts? cluster = null;
+        if (clusterText is not null)
+        {
+            Distributed.ClusterMembership membership;
+            try
+            {
+                membership = Distributed.ClusterMembership.Parse(clusterText);
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException("rl train: " + e.Message);
+            }
+            var options = new Distributed.DistributedRolloutOptions { MinWorkers = minWorkers ?? 1 };
+            cluster = ClusterRollouts.StartAsync(membership, options, line => Console.Error.WriteLine(line), advertise).GetAwaiter().GetResult();
+            Console.Out.WriteLine($"learner silo up ({membership}); rollouts run on the workers (rl worker --cluster {membership})");
+        }
+        try
+        {
+            return Train(first, second, overrides, seed, device, outDir, resume, plain, cluster, labeller);
+        }
+        finally
+        {
+            cluster?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private static int Train(string? first, string? second, List<string> overrides, long? seed, string? device, string? outDir, string? resume, bool plain,
+        ClusterRollouts? cluster, HumanLabeller? labeller)
+    {
+        RolloutBackendFactory? rollouts = cluster is null ? null : cluster.Create;
         TrainingSession session;
         if (resume is not null)
         {
             if (first is not null || seed is not null || outDir is not null)
                 throw new UsageException("rl train: --resume DIR continues a run as it was configured; give no config, --seed or --out with it");
-            session = TrainingSession.Resume(resume, overrides, device, line => Console.Error.WriteLine(line));
+            session = TrainingSession.Resume(resume, overrides, device, line => Console.Error.WriteLine(line), rollouts);
+            if (cluster is not null && session.Config.Config is not Agents.GradientFree.GradientFreeConfig)
+            {
+                session.Dispose();
+                ClusterRollouts.EnsureSupported(session.Config);
+            }
             Console.Out.WriteLine($"resuming {session.RunDirectory} at iteration {session.Algorithm.Iteration}, step {session.Algorithm.EnvSteps:N0}");
         }
         else
@@ -67,8 +115,9 @@ public static class TrainCommand
             if (first is null) throw new UsageException("rl train: missing <config.toml> or <algo> <env-id>");
             var (text, source) = LoadConfigText(first, second);
             var config = ExperimentConfig.Parse(text, source, overrides, seed, device);
+            if (cluster is not null) ClusterRollouts.EnsureSupported(config);
             string dir = outDir ?? DefaultRunDirectory(config);
-            session = TrainingSession.Create(config, dir, labeller is null ? null : labeller.ExpertFor);
+            session = TrainingSession.Create(config, dir, labeller is null ? null : labeller.ExpertFor, rollouts);
             labeller?.EnsureUsed(config.Algo);
             Console.Out.WriteLine($"run directory: {session.RunDirectory}");
         }
@@ -78,7 +127,7 @@ public static class TrainCommand
             var c = session.Config;
             Console.Out.WriteLine($"training {c.Algo} on {c.Env}, seed {c.Seed}, budget {c.Run.TotalSteps:N0} steps" +
                                   (session.RewardThreshold is double t ? $", solved at mean return {t}" : ""));
-            var outcome = RunWithInterrupts(session, plain);
+            var outcome = RunWithInterrupts(session, plain, cluster);
             return Report(session, outcome);
         }
     }
@@ -117,7 +166,7 @@ public static class TrainCommand
     /// Runs the session with Ctrl-C and SIGTERM turned into a graceful stop (finish the iteration, checkpoint, plot); a
     /// second Ctrl-C ends the process at once.
     /// </summary>
-    private static TrainingOutcome RunWithInterrupts(TrainingSession session, bool plain)
+    private static TrainingOutcome RunWithInterrupts(TrainingSession session, bool plain, ClusterRollouts? cluster)
     {
         using var stop = new CancellationTokenSource();
         void Interrupt(string what)
@@ -140,7 +189,7 @@ public static class TrainCommand
         try
         {
             if (plain || !Interactive())
-                return session.Run(new PlainProgress(Console.Out, session.Config.Run.ProgressSeconds), stop.Token);
+                return session.Run(WithCluster(new PlainProgress(Console.Out, session.Config.Run.ProgressSeconds), session, cluster), stop.Token);
             TrainingOutcome? outcome = null;
             AnsiConsole.Progress()
                 .AutoClear(false)
@@ -149,7 +198,7 @@ public static class TrainCommand
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask("starting", maxValue: session.Config.Run.TotalSteps);
-                    outcome = session.Run(new LiveProgress(AnsiConsole.Console, task), stop.Token);
+                    outcome = session.Run(WithCluster(new LiveProgress(AnsiConsole.Console, task), session, cluster), stop.Token);
                 });
             return outcome!;
         }
@@ -158,6 +207,9 @@ public static class TrainCommand
             Console.CancelKeyPress -= onCancel;
         }
     }
+
+    private static IProgressSink WithCluster(IProgressSink progress, TrainingSession session, ClusterRollouts? cluster) =>
+        cluster is null ? progress : new ClusterProgress(progress, cluster, session.Config.Run.ProgressSeconds);
 
     /// <summary>Whether to draw a live progress bar: standard output is a terminal that can redraw.</summary>
     public static bool Interactive() =>

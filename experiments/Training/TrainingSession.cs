@@ -26,6 +26,9 @@ public enum TrainingStatus
     Diverged,
 }
 
+/// <summary>Builds the rollout backend of a gradient-free run from its config (e.g. on a cluster of worker processes).</summary>
+public delegate Rl.Agents.GradientFree.IRolloutBackend RolloutBackendFactory(ExperimentConfig config, Rl.Agents.GradientFree.RolloutJob job);
+
 /// <summary>How a training run ended.</summary>
 /// <param name="Status">Why it stopped.</param>
 /// <param name="Iteration">Iterations completed.</param>
@@ -115,12 +118,14 @@ public sealed class TrainingSession : IDisposable
     /// <param name="config">The resolved config.</param>
     /// <param name="runDirectory">Where the run's files go.</param>
     /// <param name="expert">The expert imitation algorithms use instead of the environment's registered one (e.g. a person: <c>--human</c>); null: the registered one.</param>
-    public static TrainingSession Create(ExperimentConfig config, string runDirectory, Func<IEnv, Rl.Core.Experts.IExpert>? expert = null)
+    /// <param name="rollouts">Where gradient-free algorithms run their rollouts (e.g. a cluster); null: this process's threads.</param>
+    public static TrainingSession Create(ExperimentConfig config, string runDirectory, Func<IEnv, Rl.Core.Experts.IExpert>? expert = null,
+        RolloutBackendFactory? rollouts = null)
     {
         if (File.Exists(Path.Combine(runDirectory, ConfigFile)) || CheckpointStore.Files(Path.Combine(runDirectory, CheckpointFolder)).Count > 0)
             throw new IOException($"'{runDirectory}' already holds a run; continue it with --resume {runDirectory}, or choose another --out");
         config.CheckEnvironment();
-        var session = new TrainingSession(config, runDirectory, Build(config, expert));
+        var session = new TrainingSession(config, runDirectory, Build(config, expert, rollouts));
         Directory.CreateDirectory(session.RunDirectory);
         File.WriteAllText(Path.Combine(session.RunDirectory, ConfigFile), config.ToToml());
         foreach (var stale in new[] { MetricsFile, TimingFile }) File.Delete(Path.Combine(session.RunDirectory, stale));
@@ -133,14 +138,15 @@ public sealed class TrainingSession : IDisposable
     /// </summary>
     /// <exception cref="ConfigException">If an override is not a <c>run.*</c> key or is invalid.</exception>
     /// <exception cref="CheckpointException">If no checkpoint is usable (each reason listed).</exception>
-    public static TrainingSession Resume(string runDirectory, IReadOnlyList<string> overrides, string? device, Action<string> warn)
+    public static TrainingSession Resume(string runDirectory, IReadOnlyList<string> overrides, string? device, Action<string> warn,
+        RolloutBackendFactory? rollouts = null)
     {
         if (!Directory.Exists(runDirectory)) throw new DirectoryNotFoundException($"run directory '{runDirectory}' does not exist");
         foreach (var o in overrides.Where(o => !o.TrimStart().StartsWith("run.", StringComparison.Ordinal)))
             throw new ConfigException($"--set {o}: a resumed run keeps its algorithm, environment and seed; only run.* settings can change");
         var session = CheckpointStore.LoadNewestUsable(Path.Combine(runDirectory, CheckpointFolder), (cp, file) =>
         {
-            var (config, algorithm) = LoadAlgorithm(cp, file, overrides, device);
+            var (config, algorithm) = LoadAlgorithm(cp, file, overrides, device, rollouts);
             var s = new TrainingSession(config, runDirectory, algorithm);
             try
             {
@@ -162,11 +168,12 @@ public sealed class TrainingSession : IDisposable
     /// <paramref name="overrides"/> and <paramref name="device"/> applied), and loads its state.
     /// </summary>
     /// <exception cref="CheckpointException">If an entry is missing or the algorithm cannot restore it.</exception>
-    public static (ExperimentConfig Config, IAlgorithm Algorithm) LoadAlgorithm(Checkpoint cp, string file, IReadOnlyList<string>? overrides, string? device)
+    public static (ExperimentConfig Config, IAlgorithm Algorithm) LoadAlgorithm(Checkpoint cp, string file, IReadOnlyList<string>? overrides, string? device,
+        RolloutBackendFactory? rollouts = null)
     {
         string text = Encoding.UTF8.GetString(cp.GetBytes(RunnerPrefix + "config.toml"));
         var config = ExperimentConfig.Parse(text, $"{file} (stored config)", overrides, device: device);
-        var algorithm = Build(config);
+        var algorithm = Build(config, rollouts: rollouts);
         try
         {
             algorithm.Load(cp);
@@ -184,7 +191,8 @@ public sealed class TrainingSession : IDisposable
     /// <exception cref="ConfigException">If the algorithm rejects its config (an <see cref="ArgumentException"/> from its constructor).</exception>
     /// <param name="config">The resolved config.</param>
     /// <param name="expert">The expert for imitation algorithms (<see cref="TrainingContext.Expert"/>); null: the environment's registered one.</param>
-    public static IAlgorithm Build(ExperimentConfig config, Func<IEnv, Rl.Core.Experts.IExpert>? expert = null)
+    /// <param name="rollouts">Where gradient-free algorithms run their rollouts (e.g. a cluster); null: this process's threads.</param>
+    public static IAlgorithm Build(ExperimentConfig config, Func<IEnv, Rl.Core.Experts.IExpert>? expert = null, RolloutBackendFactory? rollouts = null)
     {
         TorchSetup.EnsureInitialized();
         string device;
@@ -202,6 +210,7 @@ public sealed class TrainingSession : IDisposable
             Seed = config.Seed,
             Threads = config.Run.Threads > 0 ? config.Run.Threads : Environment.ProcessorCount,
             Device = device,
+            RolloutBackend = rollouts is null ? null : job => rollouts(config, job),
             Expert = expert,
         };
         try

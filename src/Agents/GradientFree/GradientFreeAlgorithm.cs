@@ -9,14 +9,16 @@ namespace Rl.Agents.GradientFree;
 
 /// <summary>
 /// What the gradient-free agents share, so each algorithm file holds only its own loop: the master generator, the policy
-/// architecture and rollout workers, the shared noise table, scoring a batch of <see cref="Candidate"/>s in parallel,
-/// optional online observation normalization, counters, and the common part of checkpoints.
+/// architecture and rollout workers, the shared noise table, scoring a batch of <see cref="Candidate"/>s in parallel (on this
+/// process's threads, or on other machines through <see cref="TrainingContext.RolloutBackend"/>), optional online
+/// observation normalization, counters, and the common part of checkpoints.
 /// </summary>
 public abstract class GradientFreeAlgorithm : IAlgorithm
 {
     private const string Prefix = "gradient_free/";
     private readonly GradientFreeConfig _config;
     private readonly RolloutPool _pool;
+    private readonly IRolloutBackend _backend;
     private ObservationStatistics[] _taskStatistics = [];
 
     /// <summary>Validates the config, builds the rollout workers and the policy architecture, and gets the noise table.</summary>
@@ -44,6 +46,16 @@ public abstract class GradientFreeAlgorithm : IAlgorithm
         Noise = NoiseTable.Shared(config.NoiseTableSeed, config.NoiseTableSize);
         Rng = new Rng(context.Seed);
         RunningObservationStats = normalizeObservations ? new RunningMeanStd(Architecture.ObservationSize) : null;
+        var job = new RolloutJob(id, Architecture, config.ToPolicyOptions(), Noise, config.EpisodesPerCandidate, config.Horizon, !config.StochasticActions);
+        try
+        {
+            _backend = context.RolloutBackend?.Invoke(job) ?? new LocalRolloutBackend(_pool, job);
+        }
+        catch
+        {
+            _pool.Dispose();
+            throw;
+        }
     }
 
     /// <inheritdoc />
@@ -111,21 +123,7 @@ public abstract class GradientFreeAlgorithm : IAlgorithm
         bool collect = updateObservationStatistics && RunningObservationStats is not null;
         if (collect && _taskStatistics.Length < n)
             _taskStatistics = [.. _taskStatistics, .. Enumerable.Range(0, n - _taskStatistics.Length).Select(_ => new ObservationStatistics(Architecture.ObservationSize))];
-        bool deterministic = !_config.StochasticActions;
-        _pool.Run(n, (worker, i) =>
-        {
-            var candidate = candidates[i];
-            candidate.Materialize(Noise, worker.Parameters);
-            var statistics = collect ? _taskStatistics[i] : null;
-            statistics?.Clear();
-            for (int k = 0; k < episodes; k++)
-            {
-                var rng = deterministic ? null : new Rng(candidate.ActionSeed(k));
-                var episode = worker.RunEpisode(worker.Parameters, filter, candidate.EpisodeSeed(k), deterministic, rng, statistics, _config.Horizon);
-                returns[i * episodes + k] = episode.Return;
-                lengths[i * episodes + k] = episode.Length;
-            }
-        });
+        _backend.Run(candidates, filter, returns, lengths, collect ? _taskStatistics : null);
         if (collect)
             for (int i = 0; i < n; i++) _taskStatistics[i].MergeInto(RunningObservationStats!);
         var fitness = new double[n];
@@ -217,9 +215,10 @@ public abstract class GradientFreeAlgorithm : IAlgorithm
     protected static void GetInto(Checkpoint checkpoint, string name, float[] destination) =>
         checkpoint.GetArray<float>(Key(name), destination.Length).CopyTo(destination, 0);
 
-    /// <summary>Disposes the rollout workers' environments.</summary>
+    /// <summary>Disposes the rollout backend and the rollout workers' environments.</summary>
     public void Dispose()
     {
+        _backend.Dispose();
         _pool.Dispose();
         GC.SuppressFinalize(this);
     }

@@ -29,6 +29,27 @@ public sealed class ObservationFilter
         }
     }
 
+    private ObservationFilter(float[] mean, float[] inverseStd)
+    {
+        _mean = mean;
+        _inverseStd = inverseStd;
+    }
+
+    /// <summary>
+    /// The filter with exactly these <see cref="Mean"/> and <see cref="InverseStd"/> values (e.g. a copy received from
+    /// another process, which must normalize bit for bit as the original does).
+    /// </summary>
+    /// <exception cref="ArgumentException">If the lengths differ or a value is not finite.</exception>
+    public static ObservationFilter FromFactors(ReadOnlySpan<float> mean, ReadOnlySpan<float> inverseStd)
+    {
+        if (mean.Length != inverseStd.Length)
+            throw new ArgumentException($"observation filter has {mean.Length} means but {inverseStd.Length} inverse standard deviations");
+        for (int i = 0; i < mean.Length; i++)
+            if (!float.IsFinite(mean[i]) || !float.IsFinite(inverseStd[i]))
+                throw new ArgumentException($"observation filter element {i}: mean {mean[i]} and inverse std {inverseStd[i]} must be finite");
+        return new ObservationFilter(mean.ToArray(), inverseStd.ToArray());
+    }
+
     /// <summary>A snapshot of <paramref name="statistics"/>.</summary>
     public static ObservationFilter From(RunningMeanStd statistics) => new(statistics.Mean, statistics.Variance);
 

@@ -22,6 +22,30 @@ public sealed class ObservationStatistics
     /// <summary>Number of observations added.</summary>
     public long Count { get; private set; }
 
+    /// <summary>Number of elements of an observation.</summary>
+    public int Size => _mean.Length;
+
+    /// <summary>The mean of every element.</summary>
+    public ReadOnlySpan<double> Mean => _mean;
+
+    /// <summary>The sum of squared deviations from the mean of every element (Welford's M2).</summary>
+    public ReadOnlySpan<double> SquaredDeviations => _m2;
+
+    /// <summary>
+    /// Replaces the contents with <paramref name="count"/> observations summarized by <paramref name="mean"/> and
+    /// <paramref name="squaredDeviations"/> (what another process's instance held), bit for bit.
+    /// </summary>
+    /// <exception cref="ArgumentException">If a length differs from <see cref="Size"/> or the count is negative.</exception>
+    public void Set(long count, ReadOnlySpan<double> mean, ReadOnlySpan<double> squaredDeviations)
+    {
+        if (mean.Length != _mean.Length || squaredDeviations.Length != _m2.Length)
+            throw new ArgumentException($"observation statistics hold {_mean.Length} elements but got {mean.Length} means and {squaredDeviations.Length} squared deviations");
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        Count = count;
+        mean.CopyTo(_mean);
+        squaredDeviations.CopyTo(_m2);
+    }
+
     /// <summary>Forgets everything added.</summary>
     public void Clear()
     {

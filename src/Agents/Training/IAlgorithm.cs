@@ -81,6 +81,13 @@ public sealed record TrainingContext
     public string Device { get; init; } = "cpu";
 
     /// <summary>
+    /// Where gradient-free algorithms run their rollouts: null (the default) for this process's <see cref="Threads"/> threads,
+    /// or a factory for another <see cref="GradientFree.IRolloutBackend"/> (e.g. a cluster of worker processes). Other
+    /// algorithms ignore it.
+    /// </summary>
+    public Func<GradientFree.RolloutJob, GradientFree.IRolloutBackend>? RolloutBackend { get; init; }
+
+    /// <summary>
     /// The expert imitation algorithms (bc, dagger) ask for labels, built for an environment instance; null: the expert
     /// registered for the environment's id in <see cref="Rl.Core.Experts.ExpertRegistry.Default"/>. The hook for a human expert.
     /// </summary>

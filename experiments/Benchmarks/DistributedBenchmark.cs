@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Globalization;
+using Rl.Agents;
+using Rl.Agents.Training;
+using Rl.Distributed;
+using Rl.Experiments.Cli;
+using Rl.Experiments.Training;
+
+namespace Rl.Experiments.Benchmarks;
+
+/// <summary>
+/// <c>rl bench distributed</c>: rollouts per second of the same ARS iterations (same seed, so the same episodes) on the local
+/// thread pool and on 1, 2, 4 <c>rl worker</c> processes over loopback, the per-iteration coordination overhead (iteration
+/// wall time minus the busiest worker's compute time), and the speed-up on N machines that overhead implies. On one small
+/// machine the workers share its cores, so this measures the cost of distribution, not a speed-up. Not a test.
+/// </summary>
+public static class DistributedBenchmark
+{
+    /// <summary>Runs the benchmark; options: <c>--workers 1,2,4</c>, <c>--iterations 30</c>, <c>--directions 8</c>, <c>--env CartPole-v1</c>, <c>--threads</c> (local pool: all cores).</summary>
+    public static int Run(IReadOnlyList<string> args)
+    {
+        var a = new ArgReader(args, "rl bench distributed");
+        var workerCounts = (a.Option("--workers") ?? "1,2,4").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => int.TryParse(s, CultureInfo.InvariantCulture, out int w) && w > 0 ? w : throw new UsageException($"rl bench distributed: --workers {s} is not a positive number"))
+            .ToList();
+        int iterations = a.Int("--iterations", 2, 100000) ?? 30;
+        int directions = a.Int("--directions", 1, 100000) ?? 8;
+        string env = a.Option("--env") ?? "CartPole-v1";
+        int threads = a.Int("--threads", 1, 1024) ?? Environment.ProcessorCount;
+        a.EnsureAllConsumed();
+        BuiltInAlgorithms.EnsureRegistered();
+        var config = ExperimentConfig.Parse(
+            $"algo = \"ars\"\nenv = {TomlText.Value(env)}\nseed = 0\n[run]\nthreads = {threads}\n[config]\ndirections = {directions}\ntop_directions = {directions}\n",
+            "bench distributed");
+
+        Console.Error.WriteLine($"local pool, 1 thread and {threads} threads ...");
+        var rows = new List<Row> { Local(config with { Run = config.Run with { Threads = 1 } }, iterations) };
+        if (threads > 1) rows.Add(Local(config, iterations));
+        foreach (int w in workerCounts)
+        {
+            Console.Error.WriteLine($"{w} worker process(es) ...");
+            rows.Add(Cluster(config, iterations, w));
+        }
+
+        Console.WriteLine($"ARS ({directions} directions, {2 * directions} rollouts per iteration) on {env}, iterations 2..{iterations} of the same seeded run:");
+        Console.WriteLine();
+        Console.WriteLine("| rollouts on | rollouts/s | env steps/s | ms/iteration | coordination ms/iteration | ms per chunk call (round trip − compute) |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        foreach (var r in rows)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {r.Name} | {r.Rollouts / r.Seconds:N0} | {r.Steps / r.Seconds:N0} | {1000 * r.Seconds / r.Iterations:0.0} | {(r.Overhead is double o ? (1000 * o).ToString("0.0", CultureInfo.InvariantCulture) : "—")} | {(r.CallOverhead is double c ? (1000 * c).ToString("0.00", CultureInfo.InvariantCulture) : "—")} |"));
+        Console.WriteLine();
+        Console.WriteLine(Projection(rows));
+        Console.WriteLine();
+        Console.WriteLine(Commands.BenchCommand.Machine() + string.Create(CultureInfo.InvariantCulture,
+            $"; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}; `rl bench distributed --workers {string.Join(',', workerCounts)} --iterations {iterations} --directions {directions}`"));
+        return 0;
+    }
+
+    private sealed record Row(string Name, int Iterations, double Seconds, long Rollouts, long Steps, double? Overhead, double? CallOverhead, int Workers);
+
+    private static Row Local(ExperimentConfig config, int iterations)
+    {
+        using var algorithm = TrainingSession.Build(config);
+        var (seconds, rollouts, steps) = Measure(algorithm, iterations);
+        return new Row($"local pool, {config.Run.Threads} thread{(config.Run.Threads == 1 ? "" : "s")}", iterations - 1, seconds, rollouts, steps, null, null, 0);
+    }
+
+    private static Row Cluster(ExperimentConfig config, int iterations, int workers)
+    {
+        int port = ClusterMembership.FreePort();
+        var membership = ClusterMembership.Parse($"localhost:{port}");
+        var processes = new List<Process>();
+        var cluster = ClusterRollouts.StartAsync(membership, new DistributedRolloutOptions { MinWorkers = workers }, _ => { }).GetAwaiter().GetResult();
+        try
+        {
+            for (int i = 0; i < workers; i++) processes.Add(StartWorker(port));
+            using var algorithm = TrainingSession.Build(config, rollouts: cluster.Create);
+            var (seconds, rollouts, steps) = Measure(algorithm, iterations);
+            var timed = cluster.Backend!.History.Skip(1).ToList();
+            double overhead = timed.Average(h => h.OverheadSeconds);
+            double perCall = timed.Average(h => h.CallOverheadSeconds);
+            return new Row($"{workers} worker process{(workers == 1 ? "" : "es")} × 1 thread", iterations - 1, seconds, rollouts, steps, overhead, perCall, workers);
+        }
+        finally
+        {
+            cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            foreach (var p in processes)
+            {
+                if (!p.HasExited) p.Kill(entireProcessTree: true);
+                p.WaitForExit(5000);
+                p.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Runs the iterations; times all but the first (environment and worker setup).</summary>
+    private static (double Seconds, long Rollouts, long Steps) Measure(IAlgorithm algorithm, int iterations)
+    {
+        algorithm.RunIteration();
+        long steps0 = algorithm.EnvSteps, rollouts = 0;
+        var clock = Stopwatch.StartNew();
+        for (int i = 1; i < iterations; i++) rollouts += algorithm.RunIteration().EpisodeReturns.Count;
+        return (clock.Elapsed.TotalSeconds, rollouts, algorithm.EnvSteps - steps0);
+    }
+
+    private static Process StartWorker(int port)
+    {
+        string self = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell which executable to start workers with");
+        var info = new ProcessStartInfo(self) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") info.ArgumentList.Add(typeof(DistributedBenchmark).Assembly.Location);
+        foreach (var arg in new[] { "worker", "--cluster", $"localhost:{port}", "--threads", "1" }) info.ArgumentList.Add(arg);
+        var p = Process.Start(info) ?? throw new InvalidOperationException("could not start rl worker");
+        p.OutputDataReceived += (_, _) => { };
+        p.ErrorDataReceived += (_, _) => { };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        return p;
+    }
+
+    /// <summary>
+    /// Speed-up on N machines with m cores each: one iteration's rollouts take C seconds on one core; spread over N·m cores
+    /// they take C/(N·m), plus the coordination overhead o(N), fitted as a + b·N from the measured worker counts.
+    /// </summary>
+    private static string Projection(IReadOnlyList<Row> rows)
+    {
+        var single = rows[0];
+        double c = single.Seconds / single.Iterations;
+        var cluster = rows.Where(r => r.Overhead is not null).ToList();
+        if (cluster.Count == 0) return "";
+        double a, b;
+        if (cluster.Count == 1) (a, b) = (cluster[0].Overhead!.Value, 0);
+        else
+        {
+            double mx = cluster.Average(r => (double)r.Workers), my = cluster.Average(r => r.Overhead!.Value);
+            double sxx = cluster.Sum(r => (r.Workers - mx) * (r.Workers - mx));
+            b = sxx > 0 ? Math.Max(0, cluster.Sum(r => (r.Workers - mx) * (r.Overhead!.Value - my)) / sxx) : 0;
+            a = Math.Max(0, my - b * mx);
+        }
+        var inv = CultureInfo.InvariantCulture;
+        var lines = new List<string>
+        {
+            string.Create(inv, $"Projection: one iteration's rollouts take C = {1000 * c:0.0} ms on one core here; coordination o(N) ≈ {1000 * a:0.0} + {1000 * b:0.00}·N ms (fitted to the rows above); speed-up over one core on N machines of m cores = C / (C/(N·m) + o(N)), for this C and for heavier iterations:"),
+            "",
+            string.Create(inv, $"| machines N | C = {1000 * c:0} ms, m = 1 | C = {1000 * c:0} ms, m = 8 | C = 1 s, m = 8 | C = 10 s, m = 48 |"),
+            "|---|---|---|---|---|",
+        };
+        foreach (int n in new[] { 1, 2, 4, 8, 16, 48 })
+        {
+            string S(double cost, int m) => (cost / (cost / (n * m) + a + b * n)).ToString("0.0", inv);
+            lines.Add($"| {n} | {S(c, 1)} | {S(c, 8)} | {S(1, 8)} | {S(10, 48)} |");
+        }
+        return string.Join("\n", lines);
+    }
+}
