@@ -191,7 +191,10 @@ public abstract class VectorEnvBase<TObs, TAct> : IVectorEnv<TObs, TAct>
     }
 
     /// <inheritdoc />
-    public string Name => $"{GetType().Name.Split('`')[0]}({_envs[0].Name} x {_envs.Length})";
+    public string Name => _name ??= $"{GetType().Name.Split('`')[0]}({_envs[0].Name} x {_envs.Length})";
+
+    // Built once: every Step passes the name to the checks, and a step must not allocate.
+    private string? _name;
 
     /// <inheritdoc />
     public int NumEnvs => _envs.Length;

@@ -84,7 +84,9 @@ public sealed class PythonVectorEnv<TObs, TAct> : IVectorEnv<TObs, TAct>
     }
 
     /// <inheritdoc />
-    public string Name => $"PythonVectorEnv({_envs[0].Name} x {_envs.Length})";
+    public string Name => _name ??= $"PythonVectorEnv({_envs[0].Name} x {_envs.Length})";
+
+    private string? _name;
 
     /// <inheritdoc />
     public int NumEnvs => _envs.Length;
