@@ -21,6 +21,8 @@ public static class BenchCommand
                         locomotion env steps/s per core against raw mj_step in the same run
           render [options]      pixel observations per second at 64x64 (single env, batched atlas for a vector)
           python [options]      Python bridge steps/s (one worker, several) against the native C# cart-pole
+          games [options]       kart and arcade env steps/s: state vectors, pixels one frame per step, vector envs
+                                with batched atlas rendering or a renderer per thread
         """;
 
     /// <summary>The benchmarks by name: each takes the arguments after its name.</summary>
@@ -31,6 +33,7 @@ public static class BenchCommand
         ["mujoco"] = MuJoCoBenchmark.Run,
         ["python"] = PythonBridgeBenchmark.Run,
         ["render"] = RenderBenchmark.Run,
+        ["games"] = GamesBenchmark.Run,
     };
 
     /// <summary>Runs the command.</summary>

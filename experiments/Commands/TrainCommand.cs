@@ -13,7 +13,7 @@ public static class TrainCommand
     /// <summary>Usage text.</summary>
     public const string Usage = """
         rl train <config.toml> | <algo> <env-id>  [--set key=value]... [--seed N] [--device auto|cpu|cuda]
-                 [--out DIR] [--resume DIR] [--plain]
+                 [--out DIR] [--resume DIR] [--plain] [--record-video DIR [--video-every N]]
           Train an algorithm; logs, checkpoints and plots go to runs/<algo>-<env>-<timestamp>/ (or --out DIR).
           <config.toml>     a config file, or the name of one shipped in experiments/configs/ (rl algos lists them)
           <algo> <env-id>   the shipped config for the pair when there is one, else the algorithm's defaults
@@ -23,6 +23,9 @@ public static class TrainCommand
           --out DIR         the run directory
           --resume DIR      continue the run in DIR from its newest usable checkpoint (only --set run.* may change)
           --plain           plain progress lines even on a terminal (they are the default when output is redirected)
+          --record-video DIR  after every N-th iteration (--video-every N, default 10) and at the end, play one evaluation
+                            episode of the current policy (deterministic, its own environment and seed; training is
+                            unaffected) and write it to DIR/<env>-iteration-<i>-episode-0.mp4 (GIF without ffmpeg)
           Ctrl-C writes a checkpoint and the learning curve, then exits (code 130); Ctrl-C twice aborts at once.
         """;
 
@@ -37,6 +40,7 @@ public static class TrainCommand
         string? outDir = a.Option("--out");
         string? resume = a.Option("--resume");
         bool plain = a.Flag("--plain");
+        var (videoDir, videoEvery) = VideoRecording.Read(a, "rl train");
         string? first = a.Positional();
         string? second = a.Positional();
         a.EnsureAllConsumed();
@@ -65,7 +69,10 @@ public static class TrainCommand
             var c = session.Config;
             Console.Out.WriteLine($"training {c.Algo} on {c.Env}, seed {c.Seed}, budget {c.Run.TotalSteps:N0} steps" +
                                   (session.RewardThreshold is double t ? $", solved at mean return {t}" : ""));
-            var outcome = RunWithInterrupts(session, plain);
+            Func<IProgressSink, IProgressSink> withVideos = videoDir is null
+                ? sink => sink
+                : sink => new TrainingVideoSink(sink, session, videoDir, videoEvery ?? 10);
+            var outcome = RunWithInterrupts(session, plain, withVideos);
             return Report(session, outcome);
         }
     }
@@ -104,7 +111,7 @@ public static class TrainCommand
     /// Runs the session with Ctrl-C and SIGTERM turned into a graceful stop (finish the iteration, checkpoint, plot); a
     /// second Ctrl-C ends the process at once.
     /// </summary>
-    private static TrainingOutcome RunWithInterrupts(TrainingSession session, bool plain)
+    private static TrainingOutcome RunWithInterrupts(TrainingSession session, bool plain, Func<IProgressSink, IProgressSink> decorate)
     {
         using var stop = new CancellationTokenSource();
         void Interrupt(string what)
@@ -127,7 +134,7 @@ public static class TrainCommand
         try
         {
             if (plain || !Interactive())
-                return session.Run(new PlainProgress(Console.Out, session.Config.Run.ProgressSeconds), stop.Token);
+                return session.Run(decorate(new PlainProgress(Console.Out, session.Config.Run.ProgressSeconds)), stop.Token);
             TrainingOutcome? outcome = null;
             AnsiConsole.Progress()
                 .AutoClear(false)
@@ -136,7 +143,7 @@ public static class TrainCommand
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask("starting", maxValue: session.Config.Run.TotalSteps);
-                    outcome = session.Run(new LiveProgress(AnsiConsole.Console, task), stop.Token);
+                    outcome = session.Run(decorate(new LiveProgress(AnsiConsole.Console, task)), stop.Token);
                 });
             return outcome!;
         }
