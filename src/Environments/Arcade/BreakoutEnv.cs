@@ -22,7 +22,8 @@ namespace Rl.Environments.Arcade;
 /// <item><term>Start state</term><description>The full wall, paddle centred, a ball at a random x in [16, 48] at y = 30
 /// falling 20-50° from vertical.</description></item>
 /// <item><term>Reward</term><description>+1 per brick removed (48 in all); plus option <c>hit_reward</c> (default 0) per
-/// return of the ball off the paddle, a denser signal for learners (the info's <c>score</c> stays the bricks).</description></item>
+/// return of the ball off the paddle, and option <c>track_reward</c> (default 0) times 1 − |ball x − paddle x| / 64 per step:
+/// denser signals for short learning budgets (the info's <c>score</c> stays the bricks).</description></item>
 /// <item><term>Termination</term><description>The last life is lost (option <c>lives</c>, default 3; <c>lives=1</c> gives
 /// shorter episodes and a denser learning signal) or every brick is gone.</description></item>
 /// <item><term>Truncation</term><description>2,000 steps (a TimeLimit added by the registry).</description></item>
@@ -46,6 +47,7 @@ public sealed partial class BreakoutEnv : Env<float[], int>
         ["ball_speed"] = "number in [0.25, 4], default 1.5: pixels the ball moves per step",
         ["trail"] = "bool, default true: draw where the ball was one step earlier",
         ["hit_reward"] = "number in [0, 10], default 0: reward per return of the ball off the paddle (added to +1 per brick)",
+        ["track_reward"] = "number in [0, 10], default 0: per-step reward track_reward * (1 - |ball x - paddle x| / 64)",
     };
 
     private static readonly Discrete Actions = new(3);
@@ -78,6 +80,7 @@ public sealed partial class BreakoutEnv : Env<float[], int>
             BallSpeed = kwargs.GetDouble("ball_speed", d.BallSpeed),
             Trail = kwargs.GetBool("trail", d.Trail),
             HitReward = kwargs.GetDouble("hit_reward", d.HitReward),
+            TrackReward = kwargs.GetDouble("track_reward", d.TrackReward),
         };
         options.Validate(Id);
         return new BreakoutEnv(options);
@@ -107,7 +110,9 @@ public sealed partial class BreakoutEnv : Env<float[], int>
     {
         int hits = Game.PaddleHits;
         int removed = Game.Step(action, Random);
-        double reward = removed + Game.Options.HitReward * (Game.PaddleHits - hits);
+        var o = Game.Options;
+        double reward = removed + o.HitReward * (Game.PaddleHits - hits)
+            + o.TrackReward * (1 - Math.Abs(Game.BallX - Game.PaddleX) / BreakoutGame.Size);
         return new StepResult<float[]>(WriteObservation(into), reward, Game.Over, false, MakeInfo());
     }
 

@@ -26,6 +26,12 @@ public sealed record BreakoutOptions
     /// </summary>
     public double HitReward { get; init; }
 
+    /// <summary>
+    /// Reward per step for keeping the paddle under the ball: <c>track_reward · (1 − |ball x − paddle x| / 64)</c>. Default 0.
+    /// A shaping signal on every step for short learning budgets; the info's score stays the bricks.
+    /// </summary>
+    public double TrackReward { get; init; }
+
     /// <summary>Checks every value.</summary>
     /// <exception cref="ArgumentException">Naming the option (as its keyword) and the value.</exception>
     public void Validate(string context)
@@ -35,6 +41,7 @@ public sealed record BreakoutOptions
         if (!(PaddleSpeed > 0 && PaddleSpeed <= 8)) throw new ArgumentException($"{context}: option 'paddle_speed' = {PaddleSpeed} must be in (0, 8] pixels per step");
         if (!(BallSpeed >= 0.25 && BallSpeed <= 4)) throw new ArgumentException($"{context}: option 'ball_speed' = {BallSpeed} must be in [0.25, 4] pixels per step");
         if (!(HitReward >= 0 && HitReward <= 10)) throw new ArgumentException($"{context}: option 'hit_reward' = {HitReward} must be in [0, 10]");
+        if (!(TrackReward >= 0 && TrackReward <= 10)) throw new ArgumentException($"{context}: option 'track_reward' = {TrackReward} must be in [0, 10]");
     }
 }
 
