@@ -68,3 +68,55 @@ public sealed class FrameStackPixelTests
         Assert.True(sawDifferentFrames, $"{id}: the stack must show motion");
     }
 }
+
+/// <summary>Breakout's frames carry what a policy needs: a player that reads only the pixels keeps the ball in play.</summary>
+public sealed class BreakoutPixelsTests
+{
+    [Fact]
+    public void APlayerReadingOnlyThePixelsScoresFarMoreThanRandomPlay()
+    {
+        var registry = new EnvRegistry();
+        Envs.RegisterBuiltIns(registry);
+        ArcadeEnvs.RegisterPixels(registry, RenderingEnvs.MakePixels);
+        var options = new MakeOptions { Kwargs = OptionSet.Of(("width", 32), ("height", 32), ("grayscale", true), ("lives", 1)), MaxEpisodeSteps = 500 };
+        using var env = registry.Make<byte[], int>(ArcadeEnvs.BreakoutPixelsId, options);
+        double pixelPlayer = 0, random = 0;
+        var rng = new Rng(5);
+        for (int episode = 0; episode < 5; episode++)
+        {
+            var obs = env.Reset(200 + episode).Observation;
+            StepResult<byte[]> r;
+            do
+            {
+                r = env.Step(FollowTheBall(obs));
+                obs = r.Observation;
+                pixelPlayer += r.Reward;
+            } while (!r.Done);
+            env.Reset(200 + episode);
+            do
+            {
+                r = env.Step(rng.NextInt(3));
+                random += r.Reward;
+            } while (!r.Done);
+        }
+        Assert.True(pixelPlayer >= 5 * 5 && pixelPlayer >= 10 * Math.Max(random, 1), $"pixel player {pixelPlayer}, random {random} bricks in 5 episodes");
+    }
+
+    // The ball is the brightest pixel between the bricks and the paddle; the paddle is the lit run in the bottom rows.
+    private static int FollowTheBall(byte[] frame)
+    {
+        const int W = 32;
+        int ballX = -1, best = 0;
+        for (int y = 13; y < 28; y++)
+            for (int x = 0; x < W; x++)
+                if (frame[y * W + x] > best) (best, ballX) = (frame[y * W + x], x);
+        double paddleSum = 0;
+        int paddleCount = 0;
+        for (int y = 28; y < 32; y++)
+            for (int x = 0; x < W; x++)
+                if (frame[y * W + x] > 0) { paddleSum += x; paddleCount++; }
+        if (ballX < 0 || paddleCount == 0) return 0;
+        double paddleX = paddleSum / paddleCount;
+        return ballX < paddleX - 0.5 ? 1 : ballX > paddleX + 0.5 ? 2 : 0;
+    }
+}
