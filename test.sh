@@ -21,6 +21,7 @@ REQUIRED_PACKAGES=(
   libgl1-mesa-dri    # Mesa's OpenGL drivers (llvmpipe)
   libglfw3           # windows for rl watch / rl play (GLFW through P/Invoke)
   xvfb               # a virtual X display for the window tests in CI
+  xdotool            # real key presses into the GLFW window under Xvfb (rl play tests)
   ffmpeg             # MP4 video recording (GIF is the fallback without it)
 )
 

@@ -26,6 +26,7 @@ public static class Program
         ["bench"] = new(BenchCommand.Run, BenchCommand.Usage),
         ["envs"] = new(EnvsCommand.Run, EnvsCommand.Usage),
         ["eval"] = new(EvalCommand.Run, EvalCommand.Usage),
+        ["play"] = new(PlayCommand.Run, PlayCommand.Usage),
         ["rollout"] = new(RolloutCommand.Run, RolloutCommand.Usage),
         ["train"] = new(TrainCommand.Run, TrainCommand.Usage),
         ["watch"] = new(WatchCommand.Run, WatchCommand.Usage),

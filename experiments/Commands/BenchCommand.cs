@@ -21,6 +21,13 @@ public static class BenchCommand
                         locomotion env steps/s per core against raw mj_step in the same run
           render [options]      pixel observations per second at 64x64 (single env, batched atlas for a vector)
           python [options]      Python bridge steps/s (one worker, several) against the native C# cart-pole
+          pg solve [rl bench solve's options]
+                        env steps and training time for REINFORCE and off-policy PG to solve CartPole-v1 (median of 5 seeds)
+          pg conv [--iterations N] [--rounds N] [--threads 1,2]
+                        conv-policy update (64x64x3, batch 256, forward + backward + Adam) against PyTorch (/usr/bin/python3)
+          pg memory [--steps N] [--reports N] [--seed N]
+                        RSS, managed heap and live TorchSharp tensors over N REINFORCE steps (default 1,000,000)
+          pg all                all three with their defaults
           games [options]       kart and arcade env steps/s: state vectors, pixels one frame per step, vector envs
                                 with batched atlas rendering or a renderer per thread
         """;
@@ -33,6 +40,7 @@ public static class BenchCommand
         ["mujoco"] = MuJoCoBenchmark.Run,
         ["python"] = PythonBridgeBenchmark.Run,
         ["render"] = RenderBenchmark.Run,
+        ["pg"] = PolicyGradientBenchmark.Run,
         ["games"] = GamesBenchmark.Run,
     };
 

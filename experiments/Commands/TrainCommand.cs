@@ -14,6 +14,7 @@ public static class TrainCommand
     public const string Usage = """
         rl train <config.toml> | <algo> <env-id>  [--set key=value]... [--seed N] [--device auto|cpu|cuda]
                  [--out DIR] [--resume DIR] [--plain] [--record-video DIR [--video-every N]]
+                 [--human [--human-fps N] [--human-turn-based] [--human-script FILE]]
           Train an algorithm; logs, checkpoints and plots go to runs/<algo>-<env>-<timestamp>/ (or --out DIR).
           <config.toml>     a config file, or the name of one shipped in experiments/configs/ (rl algos lists them)
           <algo> <env-id>   the shipped config for the pair when there is one, else the algorithm's defaults
@@ -26,6 +27,10 @@ public static class TrainCommand
           --record-video DIR  after every N-th iteration (--video-every N, default 10) and at the end, play one evaluation
                             episode of the current policy (deterministic, its own environment and seed; training is
                             unaffected) and write it to DIR/<env>-iteration-<i>-episode-0.mp4 (GIF without ffmpeg)
+          --human           imitation (dagger, bc): you are the expert. A window shows every state the agent visits and
+                            your keys label it (the environment's key map, as in rl play; P pause, ESC stop). Needs a display.
+          --human-fps N     labels per second (default: the environment's render fps); --human-turn-based: wait for a key
+                            at every state; --human-script FILE: keys from a script (rl play --help), for automation
           Ctrl-C writes a checkpoint and the learning curve, then exits (code 130); Ctrl-C twice aborts at once.
         """;
 
@@ -41,9 +46,17 @@ public static class TrainCommand
         string? resume = a.Option("--resume");
         bool plain = a.Flag("--plain");
         var (videoDir, videoEvery) = VideoRecording.Read(a, "rl train");
+        bool human = a.Flag("--human");
+        double? humanFps = a.Double("--human-fps");
+        bool humanTurnBased = a.Flag("--human-turn-based");
+        string? humanScript = a.Option("--human-script");
         string? first = a.Positional();
         string? second = a.Positional();
         a.EnsureAllConsumed();
+        if (!human && (humanFps is not null || humanTurnBased || humanScript is not null))
+            throw new UsageException("rl train: --human-fps, --human-turn-based and --human-script go with --human");
+        if (human && resume is not null) throw new UsageException("rl train: --human starts a new run; it cannot be combined with --resume");
+        using var labeller = human ? HumanLabeller.Create(humanFps, humanTurnBased, humanScript) : null;
 
         BuiltInAlgorithms.EnsureRegistered();
         TrainingSession session;
@@ -60,7 +73,8 @@ public static class TrainCommand
             var (text, source) = LoadConfigText(first, second);
             var config = ExperimentConfig.Parse(text, source, overrides, seed, device);
             string dir = outDir ?? DefaultRunDirectory(config);
-            session = TrainingSession.Create(config, dir);
+            session = TrainingSession.Create(config, dir, labeller is null ? null : labeller.ExpertFor);
+            labeller?.EnsureUsed(config.Algo);
             Console.Out.WriteLine($"run directory: {session.RunDirectory}");
         }
 

@@ -112,12 +112,15 @@ public sealed class TrainingSession : IDisposable
     /// </summary>
     /// <exception cref="ConfigException">If the environment options or the algorithm's config are rejected.</exception>
     /// <exception cref="IOException">If <paramref name="runDirectory"/> already holds a run.</exception>
-    public static TrainingSession Create(ExperimentConfig config, string runDirectory)
+    /// <param name="config">The resolved config.</param>
+    /// <param name="runDirectory">Where the run's files go.</param>
+    /// <param name="expert">The expert imitation algorithms use instead of the environment's registered one (e.g. a person: <c>--human</c>); null: the registered one.</param>
+    public static TrainingSession Create(ExperimentConfig config, string runDirectory, Func<IEnv, Rl.Core.Experts.IExpert>? expert = null)
     {
         if (File.Exists(Path.Combine(runDirectory, ConfigFile)) || CheckpointStore.Files(Path.Combine(runDirectory, CheckpointFolder)).Count > 0)
             throw new IOException($"'{runDirectory}' already holds a run; continue it with --resume {runDirectory}, or choose another --out");
         config.CheckEnvironment();
-        var session = new TrainingSession(config, runDirectory, Build(config));
+        var session = new TrainingSession(config, runDirectory, Build(config, expert));
         Directory.CreateDirectory(session.RunDirectory);
         File.WriteAllText(Path.Combine(session.RunDirectory, ConfigFile), config.ToToml());
         foreach (var stale in new[] { MetricsFile, TimingFile }) File.Delete(Path.Combine(session.RunDirectory, stale));
@@ -179,7 +182,9 @@ public sealed class TrainingSession : IDisposable
 
     /// <summary>Builds the algorithm of a config with the runner's context (device resolved, threads, environment factory).</summary>
     /// <exception cref="ConfigException">If the algorithm rejects its config (an <see cref="ArgumentException"/> from its constructor).</exception>
-    public static IAlgorithm Build(ExperimentConfig config)
+    /// <param name="config">The resolved config.</param>
+    /// <param name="expert">The expert for imitation algorithms (<see cref="TrainingContext.Expert"/>); null: the environment's registered one.</param>
+    public static IAlgorithm Build(ExperimentConfig config, Func<IEnv, Rl.Core.Experts.IExpert>? expert = null)
     {
         TorchSetup.EnsureInitialized();
         string device;
@@ -197,6 +202,7 @@ public sealed class TrainingSession : IDisposable
             Seed = config.Seed,
             Threads = config.Run.Threads > 0 ? config.Run.Threads : Environment.ProcessorCount,
             Device = device,
+            Expert = expert,
         };
         try
         {
@@ -237,7 +243,19 @@ public sealed class TrainingSession : IDisposable
             if (Algorithm.EnvSteps >= run.TotalSteps) { status = TrainingStatus.BudgetReached; break; }
             if (run.MaxIterations > 0 && Algorithm.Iteration >= run.MaxIterations) { status = TrainingStatus.IterationLimit; break; }
 
-            var result = Algorithm.RunIteration();
+            IterationResult result;
+            try
+            {
+                result = Algorithm.RunIteration();
+            }
+            catch (OperationCanceledException e)
+            {
+                // A person labelling for an imitation algorithm pressed ESC: an interruption, checkpointed like Ctrl-C
+                // (the states labelled in this iteration stay in the algorithm's dataset).
+                progress.Message($"stopped: {e.Message}");
+                status = TrainingStatus.Interrupted;
+                break;
+            }
             long steps = Algorithm.EnvSteps;
             problem = Diagnostics.FindNonFinite(result, Algorithm.Iteration, steps);
             if (problem is not null) { status = TrainingStatus.Diverged; break; }

@@ -12,7 +12,11 @@ namespace Rl.Environments;
 /// </summary>
 public static class Envs
 {
-    static Envs() => RegisterBuiltIns(EnvRegistry.Default);
+    static Envs()
+    {
+        RegisterBuiltIns(EnvRegistry.Default);
+        Experts.ScriptedExperts.RegisterBuiltIns(Rl.Core.Experts.ExpertRegistry.Default);
+    }
 
     /// <summary>The registry holding the built-in environments.</summary>
     public static EnvRegistry Registry => EnvRegistry.Default;

@@ -1,60 +1,17 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
+using Rl.Core.Input;
+using Rl.Rendering.Input;
 using Rl.Rendering.Native;
 using Silk.NET.OpenGL;
 
 namespace Rl.Rendering;
 
-/// <summary>Keyboard keys, with GLFW's key codes (letters and digits are their ASCII codes).</summary>
-public enum Key
-{
-    /// <summary>Space bar.</summary>
-    Space = 32,
-    /// <summary>Minus.</summary>
-    Minus = 45,
-    /// <summary>Period.</summary>
-    Period = 46,
-    /// <summary>Equal sign (plus without shift).</summary>
-    Equal = 61,
-    /// <summary>A.</summary>
-    A = 65,
-    /// <summary>D.</summary>
-    D = 68,
-    /// <summary>N.</summary>
-    N = 78,
-    /// <summary>P.</summary>
-    P = 80,
-    /// <summary>Q.</summary>
-    Q = 81,
-    /// <summary>R.</summary>
-    R = 82,
-    /// <summary>S.</summary>
-    S = 83,
-    /// <summary>W.</summary>
-    W = 87,
-    /// <summary>Escape.</summary>
-    Escape = 256,
-    /// <summary>Enter.</summary>
-    Enter = 257,
-    /// <summary>Right arrow.</summary>
-    Right = 262,
-    /// <summary>Left arrow.</summary>
-    Left = 263,
-    /// <summary>Down arrow.</summary>
-    Down = 264,
-    /// <summary>Up arrow.</summary>
-    Up = 265,
-    /// <summary>Keypad minus.</summary>
-    KeypadSubtract = 333,
-    /// <summary>Keypad plus.</summary>
-    KeypadAdd = 334,
-}
-
 /// <summary>
 /// A window with an OpenGL 3.3 core context, through Debian's GLFW 3.3 (libglfw.so.3). Must be created and used on one
 /// thread (GLFW wants the main thread). Needs a display: a desktop session, or Xvfb (<c>xvfb-run -a ...</c>).
 /// </summary>
-public sealed unsafe class GlfwWindow : IGlContext
+public sealed unsafe class GlfwWindow : IGlContext, IKeySource
 {
     private static readonly Lock InitGate = new();
     private static bool _initialized;
@@ -197,6 +154,12 @@ public sealed unsafe class GlfwWindow : IGlContext
     /// <summary>Processes pending window events (key presses land in <see cref="TryReadKey"/>).</summary>
     public void PollEvents() => Glfw.Functions.PollEvents();
 
+    /// <summary>Processes pending window events (the key source's name for <see cref="PollEvents"/>).</summary>
+    void IKeySource.Poll() => PollEvents();
+
+    /// <summary>Brings the window to the front and gives it the keyboard focus.</summary>
+    public void Focus() => Glfw.Functions.FocusWindow(Handle);
+
     /// <summary>Waits for window events up to <paramref name="seconds"/>, then processes them.</summary>
     public void WaitEvents(double seconds) => Glfw.Functions.WaitEventsTimeout(Math.Max(seconds, 0));
 
@@ -248,7 +211,7 @@ public sealed unsafe class GlfwWindow : IGlContext
     [UnmanagedCallersOnly]
     private static void OnKey(nint window, int key, int scancode, int action, int mods)
     {
-        if ((action == Glfw.Press || action == Glfw.Repeat) && Windows.TryGetValue(window, out var w))
+        if (key >= 0 && (action == Glfw.Press || action == Glfw.Repeat) && Windows.TryGetValue(window, out var w))
             w._pressed.Enqueue((Key)key);
     }
 }

@@ -1,3 +1,4 @@
+using Rl.Core.Input;
 using Rl.Core;
 using Rl.Environments;
 using Rl.Environments.Classic;

@@ -79,4 +79,10 @@ public sealed record TrainingContext
 
     /// <summary>Torch device for network-based algorithms: <c>cpu</c> or <c>cuda</c> (resolved from <c>auto</c> by the runner).</summary>
     public string Device { get; init; } = "cpu";
+
+    /// <summary>
+    /// The expert imitation algorithms (bc, dagger) ask for labels, built for an environment instance; null: the expert
+    /// registered for the environment's id in <see cref="Rl.Core.Experts.ExpertRegistry.Default"/>. The hook for a human expert.
+    /// </summary>
+    public Func<IEnv, Rl.Core.Experts.IExpert>? Expert { get; init; }
 }

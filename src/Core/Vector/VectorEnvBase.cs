@@ -3,7 +3,13 @@ using Rl.Core.Spaces;
 
 namespace Rl.Core.Vector;
 
-/// <summary>The buffers a vector environment owns and reuses across calls; results are views of them.</summary>
+/// <summary>Where a sub-environment of a vector environment stands between calls.</summary>
+internal enum VectorEnvStatus : byte { NeverReset, Running, PendingAutoreset, Ended }
+
+/// <summary>
+/// The buffers a vector environment owns and reuses across calls (results are views of them), and the bookkeeping every
+/// vector environment shares: argument checks, recording resets and steps, and keeping same-step final observations.
+/// </summary>
 internal sealed class VectorBuffers<TObs>(int n, AutoresetMode mode, Space<TObs> space)
 {
     public readonly AutoresetMode Mode = mode;
@@ -15,12 +21,109 @@ internal sealed class VectorBuffers<TObs>(int n, AutoresetMode mode, Space<TObs>
     public readonly bool[] Autoreset = new bool[n];
     public readonly TObs[] FinalObservations = new TObs[n];
     public readonly Info?[] FinalInfos = new Info?[n];
+    public readonly VectorEnvStatus[] Status = new VectorEnvStatus[n];
+    // SameStep: a second observation buffer per sub-environment, so the final observation survives the reset.
+    public readonly TObs[] Spare = new TObs[n];
+    private readonly bool[] _hasFinal = new bool[n];
 
     public TObs[] CopyObservations()
     {
         var copy = new TObs[Observations.Length];
         for (int i = 0; i < copy.Length; i++) copy[i] = space.Copy(Observations[i]);
         return copy;
+    }
+
+    /// <summary>Copies the reset mask (empty: every sub-environment) into <paramref name="selected"/>.</summary>
+    public static void ReadMask(string name, ReadOnlySpan<bool> mask, bool[] selected)
+    {
+        if (mask.Length != 0 && mask.Length != selected.Length)
+            throw new ArgumentException($"{name}: the reset mask has {mask.Length} flags but there are {selected.Length} sub-envs", nameof(mask));
+        if (mask.Length == 0) Array.Fill(selected, true);
+        else mask.CopyTo(selected);
+    }
+
+    /// <summary>Checks the number of actions and that every sub-environment may be stepped (Running or pending an autoreset).</summary>
+    /// <param name="name">The vector environment's name, for messages.</param>
+    /// <param name="actions">One action per sub-environment.</param>
+    /// <param name="actionSpace">The action space of one sub-environment.</param>
+    /// <param name="checkAll">Whether actions of sub-environments pending an autoreset are checked too (they are ignored).</param>
+    public void CheckStep<TAct>(string name, ReadOnlySpan<TAct> actions, Space<TAct> actionSpace, bool checkAll)
+    {
+        if (actions.Length != Status.Length)
+            throw new ArgumentException($"{name}: expected {Status.Length} actions (one per sub-env) but got {actions.Length}", nameof(actions));
+        for (int i = 0; i < actions.Length; i++)
+        {
+            if (Status[i] is VectorEnvStatus.NeverReset or VectorEnvStatus.Ended)
+                throw new ResetNeededException(name, Status[i] == VectorEnvStatus.Ended
+                    ? $"sub-env {i}'s episode ended and the autoreset mode is Disabled; reset it with Reset(mask: ...) before stepping it"
+                    : $"Step was called before sub-env {i} was reset; call Reset first");
+            if ((checkAll || Status[i] == VectorEnvStatus.Running) && !actionSpace.Contains(actions[i]))
+                throw new InvalidActionException($"{name} sub-env {i}", actionSpace, actions[i], actionSpace.Explain(actions[i]) ?? "rejected");
+        }
+    }
+
+    /// <summary>Records a reset of sub-environment <paramref name="i"/> (<paramref name="autoreset"/>: done by a step).</summary>
+    public void RecordReset(int i, ResetResult<TObs> r, bool autoreset)
+    {
+        Observations[i] = r.Observation;
+        Infos[i] = r.Info;
+        Rewards[i] = 0;
+        Terminated[i] = Truncated[i] = false;
+        Autoreset[i] = autoreset;
+        Status[i] = VectorEnvStatus.Running;
+    }
+
+    /// <summary>Records a step's reward and flags; its observation too unless a same-step reset follows.</summary>
+    /// <returns>Whether a same-step autoreset must follow (the episode ended and the mode is SameStep).</returns>
+    public bool RecordStep(int i, StepResult<TObs> s)
+    {
+        Rewards[i] = s.Reward;
+        Terminated[i] = s.Terminated;
+        Truncated[i] = s.Truncated;
+        Autoreset[i] = false;
+        if (s.Done && Mode == AutoresetMode.SameStep)
+        {
+            FinalObservations[i] = s.Observation;
+            FinalInfos[i] = s.Info;
+            _hasFinal[i] = true;
+            return true;
+        }
+        Observations[i] = s.Observation;
+        Infos[i] = s.Info;
+        if (s.Done) Status[i] = Mode == AutoresetMode.NextStep ? VectorEnvStatus.PendingAutoreset : VectorEnvStatus.Ended;
+        return false;
+    }
+
+    /// <summary>Records the reset that followed a same-step end (its observation was written into the spare buffer).</summary>
+    public void RecordSameStepReset(int i, ResetResult<TObs> r)
+    {
+        Spare[i] = default!;
+        Observations[i] = r.Observation;
+        Infos[i] = r.Info;
+    }
+
+    /// <summary>The buffer holding the previous step's final observation becomes the spare for the next reset.</summary>
+    public void RecycleFinal(int i)
+    {
+        if (!_hasFinal[i]) return;
+        Spare[i] = FinalObservations[i];
+        FinalObservations[i] = default!;
+        FinalInfos[i] = null;
+        _hasFinal[i] = false;
+    }
+
+    /// <summary>Flattens every current observation into <paramref name="destination"/> (row-major, one row per sub-env).</summary>
+    public void WriteObservations(string name, Span<float> destination)
+    {
+        int dim = space.FlatDim;
+        if (destination.Length != Observations.Length * dim)
+            throw new ArgumentException($"{name}: the destination has {destination.Length} floats but {Observations.Length} observations of {dim} need {Observations.Length * dim}", nameof(destination));
+        for (int i = 0; i < Observations.Length; i++)
+        {
+            var slice = destination.Slice(i * dim, dim);
+            if (Observations[i] is float[] f) f.AsSpan().CopyTo(slice);
+            else space.Flatten(Observations[i], slice);
+        }
     }
 }
 
@@ -32,16 +135,9 @@ internal sealed class VectorBuffers<TObs>(int n, AutoresetMode mode, Space<TObs>
 /// <typeparam name="TAct">The action type of one sub-environment.</typeparam>
 public abstract class VectorEnvBase<TObs, TAct> : IVectorEnv<TObs, TAct>
 {
-    private enum Status : byte { NeverReset, Running, PendingAutoreset, Ended }
-
     private readonly IEnv<TObs, TAct>[] _envs;
     private readonly VectorBuffers<TObs> _buffers;
-    private readonly Status[] _status;
     private readonly TAct[] _actions;
-    // SameStep: a second observation buffer per sub-environment, so the final observation survives the reset.
-    private readonly TObs[] _spare;
-    private readonly bool[] _hasFinal;
-    private readonly float[][]? _floatObservations;
     private readonly Action<int> _resetOne, _stepOne;
     private readonly Exception?[] _errors;
     private bool[] _resetMask;
@@ -87,13 +183,9 @@ public abstract class VectorEnvBase<TObs, TAct> : IVectorEnv<TObs, TAct>
         ObservationSpace = new BatchedSpace<TObs>(SingleObservationSpace, n);
         ActionSpace = new BatchedSpace<TAct>(SingleActionSpace, n);
         _buffers = new VectorBuffers<TObs>(n, autoresetMode, SingleObservationSpace);
-        _status = new Status[n];
         _actions = new TAct[n];
-        _spare = new TObs[n];
-        _hasFinal = new bool[n];
         _errors = new Exception?[n];
         _resetMask = new bool[n];
-        _floatObservations = _buffers.Observations as float[][];
         _resetOne = ResetOne;
         _stepOne = StepOne;
     }
@@ -139,10 +231,7 @@ public abstract class VectorEnvBase<TObs, TAct> : IVectorEnv<TObs, TAct>
     public VectorResetResult<TObs> Reset(int? seed = null, OptionSet? options = null, ReadOnlySpan<bool> mask = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (mask.Length != 0 && mask.Length != NumEnvs)
-            throw new ArgumentException($"{Name}: the reset mask has {mask.Length} flags but there are {NumEnvs} sub-envs", nameof(mask));
-        if (mask.Length == 0) Array.Fill(_resetMask, true);
-        else mask.CopyTo(_resetMask);
+        VectorBuffers<TObs>.ReadMask(Name, mask, _resetMask);
         _resetSeed = seed;
         _resetOptions = options;
         Run(_resetOne);
@@ -154,39 +243,15 @@ public abstract class VectorEnvBase<TObs, TAct> : IVectorEnv<TObs, TAct>
     public VectorStepResult<TObs> Step(ReadOnlySpan<TAct> actions)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (actions.Length != NumEnvs)
-            throw new ArgumentException($"{Name}: expected {NumEnvs} actions (one per sub-env) but got {actions.Length}", nameof(actions));
         // Check everything before stepping anything, so a rejected call leaves every sub-environment as it was.
-        for (int i = 0; i < actions.Length; i++)
-        {
-            if (_status[i] is Status.NeverReset or Status.Ended) ThrowResetNeeded(i);
-            if (!SingleActionSpace.Contains(actions[i]))
-                throw new InvalidActionException($"{Name} sub-env {i}", SingleActionSpace, actions[i],
-                    SingleActionSpace.Explain(actions[i]) ?? "rejected");
-        }
+        _buffers.CheckStep(Name, actions, SingleActionSpace, checkAll: true);
         actions.CopyTo(_actions);
         Run(_stepOne);
         return new VectorStepResult<TObs>(_buffers);
     }
 
-    private void ThrowResetNeeded(int i) => throw new ResetNeededException(Name, _status[i] == Status.Ended
-        ? $"sub-env {i}'s episode ended and the autoreset mode is Disabled; reset it with Reset(mask: ...) before stepping it"
-        : $"Step was called before sub-env {i} was reset; call Reset first");
-
     /// <inheritdoc />
-    public void WriteObservations(Span<float> destination)
-    {
-        int dim = ObservationDim;
-        if (destination.Length != NumEnvs * dim)
-            throw new ArgumentException($"{Name}: the destination has {destination.Length} floats but {NumEnvs} observations of {dim} need {NumEnvs * dim}", nameof(destination));
-        var observations = _buffers.Observations;
-        for (int i = 0; i < observations.Length; i++)
-        {
-            var slice = destination.Slice(i * dim, dim);
-            if (_floatObservations is not null) _floatObservations[i].AsSpan().CopyTo(slice);
-            else SingleObservationSpace.Flatten(observations[i], slice);
-        }
-    }
+    public void WriteObservations(Span<float> destination) => _buffers.WriteObservations(Name, destination);
 
     private void Run(Action<int> work)
     {
@@ -204,13 +269,9 @@ public abstract class VectorEnvBase<TObs, TAct> : IVectorEnv<TObs, TAct>
         if (!_resetMask[i]) return;
         try
         {
-            RecycleFinal(i);
+            _buffers.RecycleFinal(i);
             var r = _envs[i].Reset(_resetSeed is int s ? unchecked(s + i) : null, _resetOptions, _buffers.Observations[i]);
-            _buffers.Observations[i] = r.Observation;
-            _buffers.Infos[i] = r.Info;
-            _buffers.Rewards[i] = 0;
-            _buffers.Terminated[i] = _buffers.Truncated[i] = _buffers.Autoreset[i] = false;
-            _status[i] = Status.Running;
+            _buffers.RecordReset(i, r, autoreset: false);
         }
         catch (Exception e)
         {
@@ -224,56 +285,21 @@ public abstract class VectorEnvBase<TObs, TAct> : IVectorEnv<TObs, TAct>
         {
             var env = _envs[i];
             var b = _buffers;
-            RecycleFinal(i);
-            if (_status[i] == Status.PendingAutoreset)
+            b.RecycleFinal(i);
+            if (b.Status[i] == VectorEnvStatus.PendingAutoreset)
             {
                 // NextStep: the episode ended in the previous step; reset instead of stepping and ignore the action.
-                var r = env.Reset(null, null, b.Observations[i]);
-                b.Observations[i] = r.Observation;
-                b.Infos[i] = r.Info;
-                b.Rewards[i] = 0;
-                b.Terminated[i] = b.Truncated[i] = false;
-                b.Autoreset[i] = true;
-                _status[i] = Status.Running;
+                b.RecordReset(i, env.Reset(null, null, b.Observations[i]), autoreset: true);
                 return;
             }
-
-            var s = env.Step(_actions[i], b.Observations[i]);
-            b.Rewards[i] = s.Reward;
-            b.Terminated[i] = s.Terminated;
-            b.Truncated[i] = s.Truncated;
-            b.Autoreset[i] = false;
-            if (!s.Done || AutoresetMode != AutoresetMode.SameStep)
-            {
-                b.Observations[i] = s.Observation;
-                b.Infos[i] = s.Info;
-                if (s.Done) _status[i] = AutoresetMode == AutoresetMode.NextStep ? Status.PendingAutoreset : Status.Ended;
-                return;
-            }
-
-            // SameStep: keep the final observation aside and reset into the spare buffer.
-            b.FinalObservations[i] = s.Observation;
-            b.FinalInfos[i] = s.Info;
-            _hasFinal[i] = true;
-            var reset = env.Reset(null, null, _spare[i]);
-            _spare[i] = default!;
-            b.Observations[i] = reset.Observation;
-            b.Infos[i] = reset.Info;
+            // SameStep: the final observation stays aside and the reset goes into the spare buffer.
+            if (b.RecordStep(i, env.Step(_actions[i], b.Observations[i])))
+                b.RecordSameStepReset(i, env.Reset(null, null, b.Spare[i]));
         }
         catch (Exception e)
         {
             _errors[i] = e;
         }
-    }
-
-    // The buffer holding the previous step's final observation becomes the spare for the next reset.
-    private void RecycleFinal(int i)
-    {
-        if (!_hasFinal[i]) return;
-        _spare[i] = _buffers.FinalObservations[i];
-        _buffers.FinalObservations[i] = default!;
-        _buffers.FinalInfos[i] = null;
-        _hasFinal[i] = false;
     }
 
     /// <summary>Disposes the sub-environments.</summary>

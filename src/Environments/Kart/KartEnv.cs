@@ -153,7 +153,7 @@ public abstract partial class KartEnvBase<TAct> : Env<float[], TAct>, IKartEnv
 /// <c>aim_point_world</c>, <c>aim_point_image</c> (its place in the egocentric frame, [-1, 1]).</description></item>
 /// </list>
 /// </remarks>
-public sealed class KartEnv : KartEnvBase<float[]>
+public sealed class KartEnv : KartEnvBase<float[]>, Rl.Core.Experts.IActionMirror
 {
     /// <summary>The registered id of the state-observation variant.</summary>
     public const string Id = "KartState-v0";
@@ -178,6 +178,11 @@ public sealed class KartEnv : KartEnvBase<float[]>
 
     /// <inheritdoc />
     protected override (double Steer, double Throttle, double Brake) Controls(float[] action) => (action[0], action[1], action[2]);
+
+    /// <summary>In the mirrored world (the egocentric frame flipped left-right) the same drive steers the other way.</summary>
+    public object MirrorAction(object action) => action is float[] a && a.Length == 3
+        ? new[] { -a[0], a[1], a[2] }
+        : throw new ArgumentException($"{Name}: cannot mirror {Rl.Core.Spaces.Space.FormatValue(action)}; expected 3 floats", nameof(action));
 }
 
 /// <summary>
@@ -195,7 +200,7 @@ public sealed class KartEnv : KartEnvBase<float[]>
 /// <item><term>Observation, reward, episode end, info</term><description>As <see cref="KartEnv"/>.</description></item>
 /// </list>
 /// </remarks>
-public sealed class KartDiscreteEnv : KartEnvBase<int>
+public sealed class KartDiscreteEnv : KartEnvBase<int>, Rl.Core.Experts.IActionMirror
 {
     /// <summary>The registered id of the state-observation variant.</summary>
     public const string Id = "KartStateDiscrete-v0";
@@ -239,4 +244,9 @@ public sealed class KartDiscreteEnv : KartEnvBase<int>
 
     /// <inheritdoc />
     protected override (double Steer, double Throttle, double Brake) Controls(int action) => ControlsOf(action);
+
+    /// <summary>In the mirrored world (the egocentric frame flipped left-right) left and right swap; the pedal stays.</summary>
+    public object MirrorAction(object action) => action is int a && a is >= 0 and < ActionCount
+        ? 3 * (a / 3) + (a % 3 == 0 ? 0 : 3 - a % 3)
+        : throw new ArgumentException($"{Name}: cannot mirror {Rl.Core.Spaces.Space.FormatValue(action)}; expected an action in 0..8", nameof(action));
 }

@@ -23,6 +23,8 @@ namespace Rl.Environments.MuJoCo;
 /// (no healthy bonus); components in the step info and <see cref="LocomotionEnv.LastStep"/>.</description></item>
 /// <item><term>Termination</term><description>Never.</description></item>
 /// <item><term>Truncation</term><description>1000 steps (a TimeLimit added by the registry for <c>HalfCheetah-v1</c>).</description></item>
+/// <item><term>Rendering</term><description>Render modes <c>rgb_array</c> and <c>human</c>, 480 x 480: every geom of the model in
+/// a side view (x-z plane) 3 m wide following the torso, over a striped ground (<see cref="LocomotionEnv.DescribeScene"/>).</description></item>
 /// </list>
 /// </remarks>
 public sealed class HalfCheetahEnv : LocomotionEnv
@@ -61,4 +63,7 @@ public sealed class HalfCheetahEnv : LocomotionEnv
 
     internal static LocomotionOptions? NoHealth(LocomotionOptions? options) =>
         options is null ? null : options with { HealthyReward = null, TerminateWhenUnhealthy = null };
+
+    /// <summary>A side view 3 m across (the cheetah is long and low), the ground 0.6 m above the bottom edge.</summary>
+    public override LocomotionView View => new(FromAbove: false, Width: 3f, Bottom: -0.6f);
 }

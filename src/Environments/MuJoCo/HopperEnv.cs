@@ -25,6 +25,8 @@ namespace Rl.Environments.MuJoCo;
 /// and qvel in (−100, 100) (kwargs <c>healthy_z_range</c>, <c>healthy_angle_range</c>, <c>healthy_state_range</c>).</description></item>
 /// <item><term>Termination</term><description>When unhealthy (unless <c>terminate_when_unhealthy=false</c>).</description></item>
 /// <item><term>Truncation</term><description>1000 steps (a TimeLimit added by the registry for <c>Hopper-v1</c>).</description></item>
+/// <item><term>Rendering</term><description>Render modes <c>rgb_array</c> and <c>human</c>, 480 x 480: every geom of the model in
+/// a side view (x-z plane) 3.2 m wide following the torso, over a striped ground (<see cref="LocomotionEnv.DescribeScene"/>).</description></item>
 /// </list>
 /// </remarks>
 public sealed class HopperEnv : LocomotionEnv

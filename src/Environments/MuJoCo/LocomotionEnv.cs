@@ -24,7 +24,7 @@ public readonly record struct LocomotionStep(
 /// <c>env.unwrapped.model/data</c>). <see cref="MjData.CfrcExt"/> is not refreshed by a step: call
 /// <see cref="MjData.RnePostConstraint"/> first when contact forces are wanted.
 /// </remarks>
-public abstract class LocomotionEnv : Env<double[], float[]>
+public abstract partial class LocomotionEnv : Env<double[], float[]>
 {
     private readonly MjModel _model;
     private readonly MjData _data;
@@ -69,7 +69,7 @@ public abstract class LocomotionEnv : Env<double[], float[]>
         int obsSize = _model.Nq - _positionsExcluded + _model.Nv;
         _observationSpace = new Box<double>(double.NegativeInfinity, double.PositiveInfinity, obsSize);
         _actionSpace = new Box<float>(-1f, 1f, _model.Nu);
-        Metadata = new EnvMetadata([], (int)Math.Round(1.0 / Dt));
+        Metadata = new EnvMetadata(["rgb_array", "human"], (int)Math.Round(1.0 / Dt));
     }
 
     private static void Validate(LocomotionOptions o, string id)

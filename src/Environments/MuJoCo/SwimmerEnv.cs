@@ -22,6 +22,8 @@ namespace Rl.Environments.MuJoCo;
 /// components in the step info and <see cref="LocomotionEnv.LastStep"/>.</description></item>
 /// <item><term>Termination</term><description>Never.</description></item>
 /// <item><term>Truncation</term><description>1000 steps (a TimeLimit added by the registry for <c>Swimmer-v1</c>).</description></item>
+/// <item><term>Rendering</term><description>Render modes <c>rgb_array</c> and <c>human</c>, 480 x 480: every geom of the model in
+/// a top view (x-y plane) 5 m wide following the head, over a 0.5 m grid (<see cref="LocomotionEnv.DescribeScene"/>).</description></item>
 /// </list>
 /// </remarks>
 public sealed class SwimmerEnv : LocomotionEnv
@@ -54,4 +56,7 @@ public sealed class SwimmerEnv : LocomotionEnv
 
     /// <summary>Creates the environment from keyword options (see <see cref="KwargDocs"/>); unknown keys are rejected.</summary>
     public static SwimmerEnv FromKwargs(OptionSet kwargs) => new(LocomotionOptions.FromKwargs(kwargs, AcceptedKeys, Id));
+
+    /// <summary>Seen from above (it swims in the x-y plane), 5 m across, centred on the head.</summary>
+    public override LocomotionView View => new(FromAbove: true, Width: 5f, Bottom: 0f);
 }

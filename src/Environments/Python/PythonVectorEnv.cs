@@ -52,13 +52,8 @@ public static class PythonVectorEnv
 /// </remarks>
 public sealed class PythonVectorEnv<TObs, TAct> : IVectorEnv<TObs, TAct>
 {
-    private enum Status : byte { NeverReset, Running, PendingAutoreset, Ended }
-
     private readonly PythonEnv<TObs, TAct>[] _envs;
     private readonly VectorBuffers<TObs> _buffers;
-    private readonly Status[] _status;
-    private readonly TObs[] _spare;
-    private readonly bool[] _hasFinal;
     private readonly TAct[] _actions;
     private readonly bool[] _selected, _sent;
     private readonly Exception?[] _errors;
@@ -82,9 +77,6 @@ public sealed class PythonVectorEnv<TObs, TAct> : IVectorEnv<TObs, TAct>
         _buffers = new VectorBuffers<TObs>(n, autoreset, envs[0].ObservationSpace);
         ObservationSpace = new BatchedSpace<TObs>(envs[0].ObservationSpace, n);
         ActionSpace = new BatchedSpace<TAct>(envs[0].ActionSpace, n);
-        _hasFinal = new bool[n];
-        _status = new Status[n];
-        _spare = new TObs[n];
         _actions = new TAct[n];
         _selected = new bool[n];
         _sent = new bool[n];
@@ -135,10 +127,7 @@ public sealed class PythonVectorEnv<TObs, TAct> : IVectorEnv<TObs, TAct>
     public VectorResetResult<TObs> Reset(int? seed = null, OptionSet? options = null, ReadOnlySpan<bool> mask = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (mask.Length != 0 && mask.Length != NumEnvs)
-            throw new ArgumentException($"{Name}: the reset mask has {mask.Length} flags but there are {NumEnvs} sub-envs", nameof(mask));
-        if (mask.Length == 0) Array.Fill(_selected, true);
-        else mask.CopyTo(_selected);
+        VectorBuffers<TObs>.ReadMask(Name, mask, _selected);
         _resetSeed = seed;
         _resetOptions = options;
         Run(stepping: false);
@@ -156,17 +145,7 @@ public sealed class PythonVectorEnv<TObs, TAct> : IVectorEnv<TObs, TAct>
     public VectorStepResult<TObs> Step(ReadOnlySpan<TAct> actions)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (actions.Length != NumEnvs)
-            throw new ArgumentException($"{Name}: expected {NumEnvs} actions (one per sub-env) but got {actions.Length}", nameof(actions));
-        for (int i = 0; i < actions.Length; i++)
-        {
-            if (_status[i] is Status.NeverReset or Status.Ended)
-                throw new ResetNeededException(Name, _status[i] == Status.Ended
-                    ? $"sub-env {i}'s episode ended and the autoreset mode is Disabled; reset it with Reset(mask: ...) before stepping it"
-                    : $"Step was called before sub-env {i} was reset; call Reset first");
-            if (_status[i] == Status.Running && !SingleActionSpace.Contains(actions[i]))
-                throw new InvalidActionException($"{Name} sub-env {i}", SingleActionSpace, actions[i], SingleActionSpace.Explain(actions[i]) ?? "rejected");
-        }
+        _buffers.CheckStep(Name, actions, SingleActionSpace, checkAll: false);
         actions.CopyTo(_actions);
         Array.Fill(_selected, true);
         Run(stepping: true);
@@ -177,69 +156,29 @@ public sealed class PythonVectorEnv<TObs, TAct> : IVectorEnv<TObs, TAct>
     {
         var env = _envs[i];
         if (!stepping) env.SendReset(_resetSeed is int s ? unchecked(s + i) : null, _resetOptions);
-        else if (_status[i] == Status.PendingAutoreset) env.SendReset(null, null);
+        else if (_buffers.Status[i] == VectorEnvStatus.PendingAutoreset) env.SendReset(null, null);
         else env.SendStep(_actions[i], AutoresetMode == AutoresetMode.SameStep);
     }
 
     private void Gather(int i, bool stepping)
     {
         var b = _buffers;
-        RecycleFinal(i);
+        b.RecycleFinal(i);
         var env = _envs[i];
-        if (!stepping || _status[i] == Status.PendingAutoreset)
+        if (!stepping || b.Status[i] == VectorEnvStatus.PendingAutoreset)
         {
-            var r = env.ReceiveReset(b.Observations[i]);
-            b.Observations[i] = r.Observation;
-            b.Infos[i] = r.Info;
-            b.Rewards[i] = 0;
-            b.Terminated[i] = b.Truncated[i] = false;
-            b.Autoreset[i] = stepping;
-            _status[i] = Status.Running;
+            b.RecordReset(i, env.ReceiveReset(b.Observations[i]), autoreset: stepping);
             return;
         }
-        b.Autoreset[i] = false;
         if (AutoresetMode != AutoresetMode.SameStep)
         {
-            var s = env.ReceiveStep(b.Observations[i]);
-            Record(i, b, s);
-            b.Observations[i] = s.Observation;
-            b.Infos[i] = s.Info;
-            if (s.Done) _status[i] = AutoresetMode == AutoresetMode.NextStep ? Status.PendingAutoreset : Status.Ended;
+            b.RecordStep(i, env.ReceiveStep(b.Observations[i]));
             return;
         }
-        var (step, reset) = env.ReceiveStepAutoreset(b.Observations[i], _spare[i]);
-        Record(i, b, step);
-        if (reset is not { } rr)
-        {
-            b.Observations[i] = step.Observation;
-            b.Infos[i] = step.Info;
-            return;
-        }
-        // The step's observation buffer becomes the final one; the spare took the reset observation.
-        b.FinalObservations[i] = step.Observation;
-        b.FinalInfos[i] = step.Info;
-        _hasFinal[i] = true;
-        _spare[i] = default!;
-        b.Observations[i] = rr.Observation;
-        b.Infos[i] = rr.Info;
-    }
-
-    private static void Record(int i, VectorBuffers<TObs> b, StepResult<TObs> s)
-    {
-        b.Rewards[i] = s.Reward;
-        b.Terminated[i] = s.Terminated;
-        b.Truncated[i] = s.Truncated;
-    }
-
-    // The buffer of the previous step's final observation becomes the spare for the next same-step reset.
-    private void RecycleFinal(int i)
-    {
-        var b = _buffers;
-        if (!_hasFinal[i]) return;
-        _spare[i] = b.FinalObservations[i];
-        b.FinalObservations[i] = default!;
-        b.FinalInfos[i] = null;
-        _hasFinal[i] = false;
+        // The worker reset in the same round trip: the step's buffer becomes the final one, the spare took the reset.
+        var (step, reset) = env.ReceiveStepAutoreset(b.Observations[i], b.Spare[i]);
+        if (b.RecordStep(i, step))
+            b.RecordSameStepReset(i, reset ?? throw new InvalidOperationException($"{Name} sub-env {i}: the worker ended an episode without the same-step reset"));
     }
 
     // Sends to every selected worker, then gathers every reply that is owed, even after a failure, so that no reply is left
@@ -289,19 +228,7 @@ public sealed class PythonVectorEnv<TObs, TAct> : IVectorEnv<TObs, TAct>
     }
 
     /// <inheritdoc />
-    public void WriteObservations(Span<float> destination)
-    {
-        int dim = ObservationDim;
-        if (destination.Length != NumEnvs * dim)
-            throw new ArgumentException($"{Name}: the destination has {destination.Length} floats but {NumEnvs} observations of {dim} need {NumEnvs * dim}", nameof(destination));
-        var observations = _buffers.Observations;
-        for (int i = 0; i < observations.Length; i++)
-        {
-            var slice = destination.Slice(i * dim, dim);
-            if (observations[i] is float[] f) f.AsSpan().CopyTo(slice);
-            else SingleObservationSpace.Flatten(observations[i], slice);
-        }
-    }
+    public void WriteObservations(Span<float> destination) => _buffers.WriteObservations(Name, destination);
 
     /// <summary>Stops every worker (all are asked to close before any is waited for).</summary>
     public void Dispose()

@@ -42,6 +42,7 @@ internal static unsafe class Glfw
             GetFramebufferSize = (delegate* unmanaged<nint, int*, int*, void>)F("glfwGetFramebufferSize"),
             SetWindowTitle = (delegate* unmanaged<nint, byte*, void>)F("glfwSetWindowTitle"),
             GetKey = (delegate* unmanaged<nint, int, int>)F("glfwGetKey"),
+            FocusWindow = (delegate* unmanaged<nint, void>)F("glfwFocusWindow"),
         };
     }
 
@@ -84,5 +85,6 @@ internal static unsafe class Glfw
         public delegate* unmanaged<nint, int*, int*, void> GetFramebufferSize;
         public delegate* unmanaged<nint, byte*, void> SetWindowTitle;
         public delegate* unmanaged<nint, int, int> GetKey;
+        public delegate* unmanaged<nint, void> FocusWindow;
     }
 }

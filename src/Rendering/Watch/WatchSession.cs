@@ -1,5 +1,6 @@
 using System.Globalization;
 using Rl.Core;
+using Rl.Core.Input;
 using Rl.Core.Rendering;
 using Rl.Core.Spaces;
 

@@ -23,6 +23,7 @@ public class GradientFreeConfigTests
         { new EvolutionStrategiesConfig { Population = 7 }, "population", "7" }, // odd with mirrored sampling
         { new EvolutionStrategiesConfig { AdamBeta2 = 1 }, "adam_beta2", "1" },
         { new EvolutionStrategiesConfig { WeightDecay = -0.01 }, "weight_decay", "-0.01" },
+        { new EvolutionStrategiesConfig { RewardShift = double.NaN }, "reward_shift", "NaN" },
         { new CemConfig { Population = 1 }, "population", "1" },
         { new CemConfig { EliteFraction = 0 }, "elite_fraction", "0" },
         { new CemConfig { EliteFraction = 1.5 }, "elite_fraction", "1.5" },

@@ -15,6 +15,7 @@ public class GradientFreeDeterminismTests
     {
         { "es adam + ranks + decay + stochastic", new EvolutionStrategiesConfig { Optimizer = EsOptimizer.Adam, FitnessShaping = FitnessShaping.CenteredRanks, WeightDecay = 0.01, StochasticActions = true, EpisodesPerCandidate = 2 } },
         { "es unmirrored", new EvolutionStrategiesConfig { Mirrored = false, Population = 7, NormalizeObservations = false } },
+        { "es reward shift", new EvolutionStrategiesConfig { RewardShift = 0.5 } },
         { "ars v2 top-b mlp", new ArsConfig { Directions = 6, TopDirections = 2, Policy = PolicyKind.Mlp, HiddenSizes = [8], RewardShift = 1 } },
         { "ars v1", new ArsConfig { Version = ArsVersion.V1 } },
         { "cem mlp", new CemConfig { Policy = PolicyKind.Mlp, HiddenSizes = [6, 6], Population = 12 } },

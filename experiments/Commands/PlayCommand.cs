@@ -1,0 +1,120 @@
+using Rl.Core;
+using Rl.Core.Demonstrations;
+using Rl.Environments;
+using Rl.Experiments.Cli;
+using Rl.Rendering;
+using Rl.Rendering.Input;
+using Rl.Rendering.Native;
+using Rl.Rendering.Play;
+
+namespace Rl.Experiments.Commands;
+
+/// <summary>
+/// <c>rl play &lt;env-id&gt; [--record DIR] [--fps N] [--turn-based] [--episodes N] [--seed N] [--set key=value]...
+/// [--input-script FILE] [--no-hud]</c>: a person plays an environment in a window with the keyboard (its key map is
+/// printed at start and shown in the window); every completed episode is saved to DIR as a demonstration (.npz + manifest).
+/// </summary>
+public static class PlayCommand
+{
+    /// <summary>Usage text.</summary>
+    public const string Usage = """
+        rl play <env-id> [--record DIR] [--fps N] [--turn-based] [--episodes N] [--seed N] [--set key=value]... [--input-script FILE] [--no-hud]
+          Play an environment with the keyboard in a window and record demonstrations (needs a display: xvfb-run -a on a machine without one).
+          --record DIR   save every completed episode to DIR (one .npz per episode plus manifest.json; appends to an
+                         existing directory of the same environment). Without it nothing is saved.
+          --fps N        steps per second in real time (default: the environment's render fps; 0: as fast as possible)
+          --turn-based   wait for a key press at every step (held keys combine with it)
+          --episodes N   stop after N completed episodes (default: until ESC or the window is closed)
+          --seed N       seed of the first reset (later episodes continue the environment's random stream)
+          --input-script FILE   read keys from FILE instead of the keyboard, for automation and tests: one line per step
+                         of the script, `KEYS [*N]` presses KEYS (joined by +, e.g. UP+LEFT) and holds them N frames,
+                         `-` holds nothing, # comments; ESC is pressed after the last line
+          keys: the environment's key map (printed at start), P pause, BACKSPACE discard the episode, ESC quit.
+          In real time an episode starts at the first key pressed; environments with a key map: CartPole-v1 (and its
+          pixel variant), the kart racers (KartState-v0, Kart-v0, discrete variants) and Breakout (BreakoutState-v0, Breakout-v0).
+        """;
+
+    /// <summary>Runs the command; returns the exit code (1 when no window can be opened, with what to install or set).</summary>
+    /// <exception cref="UsageException">For bad arguments, an unknown environment, or one without a key map.</exception>
+    public static int Run(IReadOnlyList<string> args)
+    {
+        var reader = new ArgReader(args, "play");
+        string envId = reader.RequirePositional("environment id (e.g. CartPole-v1)");
+        string? recordDir = reader.Option("--record");
+        double? fps = reader.Double("--fps");
+        bool turnBased = reader.Flag("--turn-based");
+        int? episodes = reader.Int("--episodes", 1);
+        int? seed = reader.Int("--seed");
+        var sets = reader.Multi("--set");
+        string? scriptFile = reader.Option("--input-script");
+        bool noHud = reader.Flag("--no-hud");
+        reader.EnsureAllConsumed();
+        if (fps is < 0 || fps is double f && !double.IsFinite(f))
+            throw new UsageException($"play: --fps = {fps} must be 0 (as fast as possible) or positive");
+        KeyScript? script;
+        try
+        {
+            script = scriptFile is null ? null : KeyScript.Load(scriptFile);
+        }
+        catch (Exception e) when (e is FormatException or FileNotFoundException)
+        {
+            throw new UsageException($"play: --input-script: {e.Message}");
+        }
+
+        var registry = Envs.Registry;
+        RenderingEnvs.EnsureRegistered(registry);
+        IEnv env;
+        try
+        {
+            env = registry.Make(envId, new MakeOptions { Kwargs = OptionSet.Parse(sets) });
+        }
+        catch (Exception e) when (e is KeyNotFoundException or ArgumentException)
+        {
+            throw new UsageException($"play: {e.Message}");
+        }
+        try
+        {
+            var options = new PlayOptions { Fps = fps, TurnBased = turnBased, Episodes = episodes, Seed = seed, Hud = !noHud };
+            PlaySession Make(DemonstrationWriter? w) => new(env, w, options) { Log = Console.WriteLine };
+            try
+            {
+                Make(null); // checks the key map and rendering before anything is written
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException($"play: {e.Message}");
+            }
+            var writer = recordDir is null ? null : DemonstrationWriter.For(recordDir, env);
+            var session = Make(writer);
+            Console.WriteLine($"playing {envId}{(turnBased ? " turn-based" : "")}; keys:");
+            foreach (var line in session.HelpLines()) Console.WriteLine($"  {line}");
+            Console.WriteLine(writer is null
+                ? "not recording (use --record DIR to save episodes)"
+                : $"recording to {Path.GetFullPath(writer.Directory)} ({writer.Manifest.Episodes.Count} episodes already there)");
+            if (script is null)
+            {
+                session.Run();
+            }
+            else
+            {
+                var (w, h) = session.WindowSize;
+                using var viewer = new Viewer(w, h, $"rl play {envId}");
+                session.Run(viewer, script);
+            }
+            int saved = session.Completed;
+            Console.WriteLine(writer is null
+                ? $"{saved} episodes completed"
+                : $"{saved} episodes saved to {writer.Directory} ({writer.Manifest.Episodes.Count} in all)");
+            return 0;
+        }
+        catch (RenderingUnavailableException e)
+        {
+            Console.Error.WriteLine($"rl play: {e.Message}");
+            return 1;
+        }
+        finally
+        {
+            env.Dispose();
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using Rl.Agents.Training;
+using Rl.Core.Demonstrations;
+
+namespace Rl.Agents.Imitation;
+
+/// <summary>
+/// Behaviour cloning: supervised learning of π(a|o) from an expert's demonstrations, either a recorded demonstration
+/// directory (<c>demos_dir</c>) or episodes of the environment's scripted expert generated at the start.
+/// <code>
+/// D = demonstrations {(o, a*)}; split D into train / validation
+/// each iteration: one (or more) epochs of minibatch steps on −log π(a*|o) (or ‖μ(o) − a*‖²)
+///                 stop when the validation loss has not improved for `patience` epochs (keep the best weights)
+///                 evaluate π in the environment
+/// </code>
+/// It learns only the states the expert visits, so small mistakes lead to unfamiliar states and compound (the drift
+/// problem that <see cref="Dagger"/> addresses).
+/// </summary>
+public sealed class BehaviorCloning : ImitationAlgorithm
+{
+    /// <summary>The registered id.</summary>
+    public const string AlgorithmId = "bc";
+
+    private readonly BcConfig _config;
+
+    /// <summary>Builds the learner and its data: the demonstrations of <c>demos_dir</c>, or the expert's episodes.</summary>
+    /// <exception cref="InvalidDataException">If the demonstration directory has no loadable episode or other spaces.</exception>
+    /// <exception cref="KeyNotFoundException">If no demonstrations are given and the environment has no expert.</exception>
+    public BehaviorCloning(BcConfig config, TrainingContext context) : base(AlgorithmId, config, context)
+    {
+        _config = config;
+        if (config.DemosDir.Length > 0)
+        {
+            var set = DemonstrationSet.Load(config.DemosDir, Env);
+            if (set.Episodes.Count == 0) throw new InvalidDataException($"bc: no loadable episodes in demos_dir: {set.Summary()}");
+            DataSummary = set.Summary();
+            foreach (var episode in set.Episodes)
+                for (int t = 0; t < episode.Length; t++) Learner.Add(episode.Observation(t), episode.Action(t));
+        }
+        else
+        {
+            var expert = ExpertRollout.Resolve(context, Env);
+            Expert = ExpertRollout.Run(Env, expert, learner: null, beta: 1, config.ExpertEpisodes, config.ExpertSteps, DataRng, Learner.Add);
+            EnvSteps = Expert.Steps;
+            DataSummary = $"{Expert.Steps} states labelled by expert '{expert.Name}' in {Math.Max(Expert.Returns.Count, 1)} episode(s)" +
+                (Expert.Returns.Count > 0 ? $", mean return {Expert.Returns.Average():0.##}" : "");
+        }
+    }
+
+    /// <summary>The expert's episodes, when the data was generated (null with <c>demos_dir</c>).</summary>
+    public RolloutReport? Expert { get; }
+
+    /// <summary>Where the data came from, in one line (plus skipped demonstration files).</summary>
+    public string DataSummary { get; }
+
+    /// <inheritdoc />
+    protected override bool CheckpointData => false;
+
+    /// <inheritdoc />
+    public override IterationResult RunIteration()
+    {
+        // Once early stopping has fired, the kept best weights are final: later iterations only evaluate.
+        var fit = Learner.Fit(_config.EpochsPerIteration);
+        var scalars = new Dictionary<string, double>();
+        if (Expert is { Returns.Count: > 0 } e) scalars["expert/mean_return"] = e.Returns.Average();
+        return EndIteration(fit, scalars);
+    }
+}

@@ -1,0 +1,62 @@
+using Rl.Agents.Training;
+using Rl.Core.Experts;
+
+namespace Rl.Agents.Imitation;
+
+/// <summary>
+/// DAgger, dataset aggregation (Ross, Gordon and Bagnell 2011): the learner drives, the expert labels every state the
+/// learner visits, and the policy is refit on everything labelled so far, so it learns to recover from its own mistakes.
+/// <code>
+/// D = {}
+/// for i = 0, 1, ...:
+///     β_i = beta0 · beta_decay^i;  π_i = β_i π* + (1 − β_i) π̂_i   (per step: execute the expert's label with probability β_i)
+///     run π_i for steps_per_iteration steps; label every visited state o with a* = π*(o)
+///     D = D ∪ {(o, a*)}
+///     π̂_{i+1} = fit π̂ on D (epochs with early stopping on the validation loss)
+/// </code>
+/// The expert comes from the runner (<see cref="TrainingContext.Expert"/>, e.g. a person at the keyboard) or the registry
+/// of scripted experts for the environment's id.
+/// </summary>
+public sealed class Dagger : ImitationAlgorithm
+{
+    /// <summary>The registered id.</summary>
+    public const string AlgorithmId = "dagger";
+
+    private readonly DaggerConfig _config;
+
+    /// <summary>Builds the learner and finds the expert.</summary>
+    /// <exception cref="KeyNotFoundException">If the environment has no expert and the context gives none.</exception>
+    public Dagger(DaggerConfig config, TrainingContext context) : base(AlgorithmId, config, context)
+    {
+        _config = config;
+        Expert = ExpertRollout.Resolve(context, Env);
+    }
+
+    /// <summary>The expert that labels the visited states.</summary>
+    public IExpert Expert { get; }
+
+    /// <inheritdoc />
+    protected override bool CheckpointData => true;
+
+    /// <inheritdoc />
+    public override IterationResult RunIteration()
+    {
+        // Run the mixture policy; the expert labels every visited state, and the labels join the aggregate dataset.
+        double beta = _config.Beta(Iteration);
+        var rollout = ExpertRollout.Run(Env, Expert, Learner.Policy, beta, int.MaxValue, _config.StepsPerIteration, DataRng, Learner.Add);
+        EnvSteps += rollout.Steps;
+
+        // Refit on the aggregate (warm-started; early stopping starts afresh since the validation rows changed).
+        Learner.ResetEarlyStopping();
+        var fit = Learner.Fit(_config.EpochsPerIteration);
+        var scalars = new Dictionary<string, double>
+        {
+            ["dagger/beta"] = beta,
+            ["dagger/expert_action_fraction"] = rollout.ExpertActed / (double)Math.Max(rollout.Steps, 1),
+            ["rollout/steps"] = rollout.Steps,
+            ["rollout/episodes"] = rollout.Returns.Count,
+        };
+        if (rollout.Returns.Count > 0) scalars["rollout/mean_return"] = rollout.Returns.Average();
+        return EndIteration(fit, scalars, rollout);
+    }
+}

@@ -1,0 +1,122 @@
+using Rl.Agents.Evaluation;
+using Rl.Agents.Networks;
+using Rl.Agents.Training;
+using Rl.Core;
+using Rl.Core.Experts;
+using TorchSharp;
+
+namespace Rl.Agents.Imitation;
+
+/// <summary>
+/// What behaviour cloning and DAgger share: seeding, the environment, the <see cref="ImitationLearner"/>, the evaluation
+/// episodes after each iteration, reports and checkpoints. Each algorithm's file holds its data collection and iteration.
+/// </summary>
+public abstract class ImitationAlgorithm : IAlgorithm
+{
+    private readonly ImitationConfig _config;
+    private readonly Func<IEnv> _makeEnv;
+    private readonly Rng _evalRng;
+
+    /// <summary>Builds the environment and the learner; every random source derives from the context's seed.</summary>
+    /// <exception cref="ArgumentException">For an invalid config value or device (the message names it).</exception>
+    protected ImitationAlgorithm(string id, ImitationConfig config, TrainingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(context);
+        config.Validate();
+        Id = id;
+        _config = config;
+        _makeEnv = context.MakeEnv;
+        var device = TorchDevice.Resolve(context.Device);
+        torch.set_num_threads(config.TorchThreads > 0 ? config.TorchThreads : Math.Max(1, context.Threads));
+        var root = new Rng(context.Seed);
+        Env = context.MakeEnv();
+        Learner = new ImitationLearner(Env.ObservationSpace, Env.ActionSpace, config, root.Spawn(), device, Env.Unwrapped as IActionMirror);
+        _evalRng = root.Spawn();
+        DataRng = root.Spawn();
+    }
+
+    /// <inheritdoc />
+    public string Id { get; }
+
+    /// <inheritdoc />
+    public long EnvSteps { get; protected set; }
+
+    /// <inheritdoc />
+    public int Iteration { get; protected set; }
+
+    /// <inheritdoc />
+    public IPolicy Policy => Learner.Policy;
+
+    /// <summary>The environment the data is collected in.</summary>
+    protected IEnv Env { get; }
+
+    /// <summary>The supervised learner of π(a|o) and its labelled data.</summary>
+    public ImitationLearner Learner { get; }
+
+    /// <summary>Reset seeds and β coins of data collection.</summary>
+    protected Rng DataRng { get; }
+
+    /// <inheritdoc />
+    public abstract IterationResult RunIteration();
+
+    /// <summary>
+    /// Ends an iteration: runs the evaluation episodes (deterministic policy; their steps count as environment steps) and
+    /// builds the report; without evaluation episodes <paramref name="fallback"/>'s episodes are reported instead.
+    /// </summary>
+    protected IterationResult EndIteration(FitReport fit, Dictionary<string, double> scalars, RolloutReport? fallback = null)
+    {
+        Iteration++;
+        scalars["loss/train"] = fit.TrainLoss;
+        scalars["loss/validation_best"] = fit.ValidationLoss;
+        scalars["imitation/epochs"] = fit.Epochs;
+        scalars["imitation/early_stopped"] = fit.Stopped ? 1 : 0;
+        scalars["imitation/labels"] = Learner.Labels;
+        IReadOnlyList<double> returns = fallback?.Returns ?? [];
+        IReadOnlyList<int> lengths = fallback?.Lengths ?? [];
+        if (_config.EvalEpisodes > 0)
+        {
+            var eval = PolicyEvaluation.Evaluate(Policy, _makeEnv, _config.EvalEpisodes, _evalRng.NextSeed());
+            EnvSteps += eval.Lengths.Sum();
+            (returns, lengths) = (eval.Returns, eval.Lengths);
+        }
+        return new IterationResult { EpisodeReturns = returns, EpisodeLengths = lengths, Scalars = scalars };
+    }
+
+    /// <summary>Whether checkpoints carry the labelled data (DAgger's aggregate cannot be rebuilt; BC's is regenerated).</summary>
+    protected abstract bool CheckpointData { get; }
+
+    /// <inheritdoc />
+    public void Save(Checkpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        checkpoint.PutJson("algorithm", new Header(Id, _config.GetType().Name));
+        checkpoint.PutArray("counters", [EnvSteps, Iteration]);
+        checkpoint.PutRng("rng/eval", _evalRng);
+        checkpoint.PutRng("rng/data", DataRng);
+        Learner.Save(checkpoint, "learner", CheckpointData);
+    }
+
+    /// <inheritdoc />
+    public void Load(Checkpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var header = checkpoint.GetJson<Header>("algorithm");
+        if (header.Id != Id) throw new CheckpointException($"checkpoint was written by algorithm '{header.Id}', not '{Id}'");
+        var counters = checkpoint.GetArray<long>("counters", 2);
+        (EnvSteps, Iteration) = (counters[0], (int)counters[1]);
+        checkpoint.GetRng("rng/eval", _evalRng);
+        checkpoint.GetRng("rng/data", DataRng);
+        Learner.Load(checkpoint, "learner", CheckpointData);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Learner.Dispose();
+        Env.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    private sealed record Header(string Id, string Config);
+}

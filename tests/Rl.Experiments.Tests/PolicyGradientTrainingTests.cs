@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text.Json;
+using Rl.Agents.Training;
+using Rl.Experiments.Commands;
+using Rl.Experiments.Training;
+
+namespace Rl.Experiments.Tests;
+
+/// <summary>The policy-gradient agents through the runner: shipped configs, metrics, checkpoints with optimizer state, resume.</summary>
+public class PolicyGradientTrainingTests : ConsoleTest
+{
+    // Short iterations and a linear learning-rate schedule, so the checkpoint must carry the schedule's position.
+    private static readonly string[] Short =
+    [
+        "--set", "run.stop_when_solved=false", "--set", "run.checkpoint_interval=1000", "--set", "run.eval_episodes=2",
+        "--set", "run.device=cpu", "--set", "run.progress_seconds=0",
+        "--set", "config.steps_per_iteration=500", "--set", "config.lr_schedule=linear", "--set", "config.lr_horizon=100",
+    ];
+
+    private static (int Code, string Out, string Err) Train(string algo, string env, string runDir, long steps) =>
+        Rl(["train", algo, env, "--out", runDir, "--set", $"run.total_steps={steps.ToString(CultureInfo.InvariantCulture)}", .. Short]);
+
+    private static List<Dictionary<string, string>> Metrics(string runDir)
+    {
+        var lines = File.ReadAllLines(Path.Combine(runDir, "metrics.csv"));
+        var header = lines[0].Split(',');
+        return lines.Skip(1).Select(l => header.Zip(l.Split(',')).ToDictionary(p => p.First, p => p.Second)).ToList();
+    }
+
+    private static Checkpoint Newest(string runDir) => Checkpoint.Read(CheckpointStore.Files(Path.Combine(runDir, "checkpoints"))[0]);
+
+    [Theory]
+    [InlineData("reinforce", 1)]
+    [InlineData("offpolicy-pg", 16)] // minibatches per iteration in the shipped config
+    public void ShippedConfigTrainsCheckpointsOptimizerAndScheduleAndResumesExactly(string algo, int updatesPerIteration)
+    {
+        using var dir = new TempDir();
+        string whole = dir.Sub("whole"), part = dir.Sub("part");
+        var (code, output, err) = Train(algo, "CartPole-v1", whole, 3000);
+        Assert.True(code == 0, err);
+        Assert.Contains($"using the shipped config configs/{algo}-CartPole-v1.toml", output);
+
+        var rows = Metrics(whole);
+        // Iterations of at least 500 steps (complete episodes) until the budget: the last one crosses it.
+        Assert.InRange(rows.Count, 3, 6);
+        Assert.True(long.Parse(rows[^1]["env_steps"], CultureInfo.InvariantCulture) >= 3000);
+        Assert.True(long.Parse(rows[^2]["env_steps"], CultureInfo.InvariantCulture) < 3000);
+        var rates = rows.Select(r => double.Parse(r["policy/learning_rate"], CultureInfo.InvariantCulture)).ToList();
+        Assert.True(rates.Zip(rates.Skip(1)).All(p => p.Second < p.First), "the linear schedule lowers the rate every iteration");
+
+        var checkpoint = Newest(whole);
+        Assert.Equal(rows.Count * updatesPerIteration, checkpoint.GetArray<long>("policy/updates", 1)[0]);
+        Assert.NotEmpty(checkpoint.GetBytes("policy/optimizer"));
+        Assert.NotEmpty(checkpoint.GetBytes("baseline/parameters"));
+
+        // Half the budget, then resumed to the full budget: the same metrics and parameters as the uninterrupted run.
+        Assert.Equal(0, Train(algo, "CartPole-v1", part, 1500).Code);
+        Assert.True(Metrics(part).Count < rows.Count);
+        var resumed = Rl("train", "--resume", part, "--set", "run.total_steps=3000");
+        Assert.True(resumed.Code == 0, resumed.Err);
+        Assert.Equal(File.ReadAllText(Path.Combine(whole, "metrics.csv")), File.ReadAllText(Path.Combine(part, "metrics.csv")));
+        Assert.Equal(checkpoint.GetBytes("policy/parameters"), Newest(part).GetBytes("policy/parameters"));
+        Assert.Equal(checkpoint.GetBytes("policy/optimizer"), Newest(part).GetBytes("policy/optimizer"));
+    }
+
+    [Fact]
+    public void ReinforceWithAGaussianPolicyRunsOnHopper()
+    {
+        using var dir = new TempDir();
+        string run = dir.Sub("hopper");
+        var (code, output, err) = Train("reinforce", "Hopper-v1", run, 1000);
+        Assert.True(code == 0, err);
+        Assert.Contains("using the shipped config configs/reinforce-Hopper-v1.toml", output);
+        var rows = Metrics(run);
+        Assert.True(rows.Count >= 1);
+        Assert.All(rows, r => Assert.True(double.IsFinite(double.Parse(r["loss/policy"], CultureInfo.InvariantCulture))));
+        var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "result.json"))).RootElement;
+        Assert.Equal("budget_reached", result.GetProperty("status").GetString());
+        // The first update's entropy is that of a diagonal Gaussian over the 3 motors at init_log_std = -0.5:
+        // 3 (0.5 ln(2 pi e) + log std).
+        double entropy = double.Parse(rows[0]["policy/entropy"], CultureInfo.InvariantCulture);
+        Assert.Equal(3 * (0.5 * Math.Log(2 * Math.PI * Math.E) - 0.5), entropy, 4);
+    }
+
+    [Fact]
+    public void MemoryBenchmarkShowsAConstantNumberOfLiveTensors()
+    {
+        // Tensors that earlier tests dropped without disposing are finalized now, not while the count is read.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        string output = RunCommand(BenchCommand.Run, "pg", "memory", "--steps", "12000", "--reports", "4");
+        var rows = output.Split('\n').Where(l => l.Length > 2 && l.StartsWith("| ", StringComparison.Ordinal) && char.IsDigit(l[2]))
+            .Select(l => l.Split('|', StringSplitOptions.TrimEntries)).ToList();
+        Assert.True(rows.Count >= 4, output);
+        // Columns: env steps, iterations, RSS, peak RSS, managed heap, live tensors. After the first iteration every
+        // iteration frees what it allocated, so the count of live tensors no longer changes.
+        var tensors = rows.Skip(1).Select(r => long.Parse(r[6], NumberStyles.AllowThousands, CultureInfo.InvariantCulture)).ToList();
+        Assert.All(tensors, t => Assert.Equal(tensors[0], t));
+        Assert.Contains("`rl bench pg memory --steps 12000 --reports 4`", output);
+    }
+}
