@@ -52,7 +52,7 @@ public static class Program
             return 2;
         }
         // Environments defined over the renderer (pixel observations) join the registry for every command.
-        Rl.Rendering.RenderingEnvs.EnsureRegistered(Rl.Environments.Envs.Registry);
+        PixelEnvironments.EnsureRegistered();
         var rest = args.Skip(1).ToList();
         if (rest.Contains("--help") || rest.Contains("-h"))
         {

@@ -47,8 +47,7 @@ public static class GamesBenchmark
 
         var registry = new EnvRegistry();
         Envs.RegisterBuiltIns(registry);
-        KartEnvs.RegisterPixels(registry, RenderingEnvs.MakePixels);
-        ArcadeEnvs.RegisterPixels(registry, RenderingEnvs.MakePixels);
+        PixelEnvironments.EnsureRegistered(registry);
         var pixelKwargs = OptionSet.Of(("width", size), ("height", size));
 
         Console.WriteLine($"Pixel games: env steps per second with random actions, best of {repeats} (seed {seed}); frames {size}x{size} RGB; renderer: {HeadlessRenderer.ForCurrentThread.Description}.");

@@ -31,6 +31,8 @@ public static class BenchCommand
           pg memory [--steps N] [--reports N] [--seed N]
                         RSS, managed heap and live TorchSharp tensors over N REINFORCE steps (default 1,000,000)
           pg all                all three with their defaults
+          games [options]       kart and arcade env steps/s: state vectors, pixels one frame per step, vector envs
+                                with batched atlas rendering or a renderer per thread
         """;
 
     /// <summary>The benchmarks by name: each takes the arguments after its name.</summary>
@@ -43,6 +45,7 @@ public static class BenchCommand
         ["python"] = PythonBridgeBenchmark.Run,
         ["render"] = RenderBenchmark.Run,
         ["pg"] = PolicyGradientBenchmark.Run,
+        ["games"] = GamesBenchmark.Run,
     };
 
     /// <summary>Runs the command.</summary>

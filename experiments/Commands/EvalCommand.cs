@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Rl.Agents.Training;
+using Rl.Core;
 using Rl.Experiments.Cli;
 using Rl.Experiments.Training;
+using Rl.Rendering.Video;
 
 namespace Rl.Experiments.Commands;
 
@@ -10,13 +12,15 @@ public static class EvalCommand
 {
     /// <summary>Usage text.</summary>
     public const string Usage = """
-        rl eval <run-dir | checkpoint> [--episodes N] [--seed N] [--device auto|cpu|cuda] [--json]
+        rl eval <run-dir | checkpoint> [--episodes N] [--seed N] [--device auto|cpu|cuda] [--json] [--record-video DIR [--video-every N]]
           Evaluate the deterministic policy: mean ± std return, mean length, and whether the reward threshold is met.
           <run-dir>      a run directory: its newest usable checkpoint (older ones are tried when it is damaged)
           <checkpoint>   a checkpoint file (runs/.../checkpoints/step-*.ckpt)
           --episodes N   episodes (default 100)
           --seed N       seed of the first reset; later resets continue the stream (default 0)
           --json         one JSON object: mean_return, std_return, episodes, mean_length, reward_threshold, solved
+          --record-video DIR   write evaluation episodes to DIR as MP4 (GIF without ffmpeg): <env>-eval-episode-<i>
+          --video-every N      record every N-th episode (default: episodes 0, 1, 8, 27, 64, ... as Gymnasium's RecordVideo)
         """;
 
     /// <summary>Runs the command.</summary>
@@ -27,13 +31,21 @@ public static class EvalCommand
         int seed = a.Int("--seed") ?? 0;
         string? device = a.Option("--device");
         bool json = a.Flag("--json");
+        var (videoDir, videoEvery) = VideoRecording.Read(a, "rl eval");
         string path = a.RequirePositional("<run-dir | checkpoint>");
         a.EnsureAllConsumed();
 
         var (config, algorithm, file) = Load(path, device, line => Console.Error.WriteLine(line));
         using (algorithm)
         {
-            var result = Evaluator.Evaluate(algorithm.Policy, config.MakeEnv, episodes, seed, config.RewardThreshold);
+            var recorders = new List<IVideoRecorder>();
+            Func<IEnv> makeEnv = videoDir is null
+                ? config.MakeEnv
+                : VideoRecording.Recorded(config.MakeEnv, videoDir, VideoRecording.SafeName(config.Env) + "-eval",
+                    videoEvery is int n ? RecordVideoTriggers.Every(n) : RecordVideoTriggers.CappedCubic, recorders);
+            var result = Evaluator.Evaluate(algorithm.Policy, makeEnv, episodes, seed, config.RewardThreshold);
+            // Video files on standard error, so that --json output stays one object.
+            foreach (var video in recorders.SelectMany(r => r.VideosWritten)) Console.Error.WriteLine($"video: {video}");
             if (json)
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(TrainingSession.EvalJson(result)));

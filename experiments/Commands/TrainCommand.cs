@@ -13,7 +13,8 @@ public static class TrainCommand
     /// <summary>Usage text.</summary>
     public const string Usage = """
         rl train <config.toml> | <algo> <env-id>  [--set key=value]... [--seed N] [--device auto|cpu|cuda]
-                 [--out DIR] [--resume DIR] [--plain] [--human [--human-fps N] [--human-turn-based] [--human-script FILE]]
+                 [--out DIR] [--resume DIR] [--plain] [--record-video DIR [--video-every N]]
+                 [--human [--human-fps N] [--human-turn-based] [--human-script FILE]]
                  [--cluster M [--workers N] [--advertise IP]]
           Train an algorithm; logs, checkpoints and plots go to runs/<algo>-<env>-<timestamp>/ (or --out DIR).
           <config.toml>     a config file, or the name of one shipped in experiments/configs/ (rl algos lists them)
@@ -28,6 +29,9 @@ public static class TrainCommand
                             localhost:PORT (this learner is the primary silo) or redis=HOST:PORT; same results as local
           --workers N       with --cluster: wait for N workers before the first iteration (default 1)
           --advertise IP    with --cluster redis=...: the address workers reach this learner at (default: the first IPv4 one)
+          --record-video DIR  after every N-th iteration (--video-every N, default 10) and at the end, play one evaluation
+                            episode of the current policy (deterministic, its own environment and seed; training is
+                            unaffected) and write it to DIR/<env>-iteration-<i>-episode-0.mp4 (GIF without ffmpeg)
           --human           imitation (dagger, bc): you are the expert. A window shows every state the agent visits and
                             your keys label it (the environment's key map, as in rl play; P pause, ESC stop). Needs a display.
           --human-fps N     labels per second (default: the environment's render fps); --human-turn-based: wait for a key
@@ -49,6 +53,7 @@ public static class TrainCommand
         string? clusterText = a.Option("--cluster");
         int? minWorkers = a.Int("--workers", 1, 100000);
         string? advertiseText = a.Option("--advertise");
+        var (videoDir, videoEvery) = VideoRecording.Read(a, "rl train");
         bool human = a.Flag("--human");
         double? humanFps = a.Double("--human-fps");
         bool humanTurnBased = a.Flag("--human-turn-based");
@@ -85,7 +90,7 @@ public static class TrainCommand
         }
         try
         {
-            return Train(first, second, overrides, seed, device, outDir, resume, plain, cluster, labeller);
+            return Train(first, second, overrides, seed, device, outDir, resume, plain, cluster, labeller, videoDir, videoEvery);
         }
         finally
         {
@@ -94,7 +99,7 @@ public static class TrainCommand
     }
 
     private static int Train(string? first, string? second, List<string> overrides, long? seed, string? device, string? outDir, string? resume, bool plain,
-        ClusterRollouts? cluster, HumanLabeller? labeller)
+        ClusterRollouts? cluster, HumanLabeller? labeller, string? videoDir, int? videoEvery)
     {
         RolloutBackendFactory? rollouts = cluster is null ? null : cluster.Create;
         TrainingSession session;
@@ -127,7 +132,10 @@ public static class TrainCommand
             var c = session.Config;
             Console.Out.WriteLine($"training {c.Algo} on {c.Env}, seed {c.Seed}, budget {c.Run.TotalSteps:N0} steps" +
                                   (session.RewardThreshold is double t ? $", solved at mean return {t}" : ""));
-            var outcome = RunWithInterrupts(session, plain, cluster);
+            Func<IProgressSink, IProgressSink> withVideos = videoDir is null
+                ? sink => sink
+                : sink => new TrainingVideoSink(sink, session, videoDir, videoEvery ?? 10);
+            var outcome = RunWithInterrupts(session, plain, sink => withVideos(WithCluster(sink, session, cluster)));
             return Report(session, outcome);
         }
     }
@@ -166,7 +174,7 @@ public static class TrainCommand
     /// Runs the session with Ctrl-C and SIGTERM turned into a graceful stop (finish the iteration, checkpoint, plot); a
     /// second Ctrl-C ends the process at once.
     /// </summary>
-    private static TrainingOutcome RunWithInterrupts(TrainingSession session, bool plain, ClusterRollouts? cluster)
+    private static TrainingOutcome RunWithInterrupts(TrainingSession session, bool plain, Func<IProgressSink, IProgressSink> decorate)
     {
         using var stop = new CancellationTokenSource();
         void Interrupt(string what)
@@ -189,7 +197,7 @@ public static class TrainCommand
         try
         {
             if (plain || !Interactive())
-                return session.Run(WithCluster(new PlainProgress(Console.Out, session.Config.Run.ProgressSeconds), session, cluster), stop.Token);
+                return session.Run(decorate(new PlainProgress(Console.Out, session.Config.Run.ProgressSeconds)), stop.Token);
             TrainingOutcome? outcome = null;
             AnsiConsole.Progress()
                 .AutoClear(false)
@@ -198,7 +206,7 @@ public static class TrainCommand
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask("starting", maxValue: session.Config.Run.TotalSteps);
-                    outcome = session.Run(WithCluster(new LiveProgress(AnsiConsole.Console, task), session, cluster), stop.Token);
+                    outcome = session.Run(decorate(new LiveProgress(AnsiConsole.Console, task)), stop.Token);
                 });
             return outcome!;
         }

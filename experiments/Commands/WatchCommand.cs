@@ -57,8 +57,7 @@ public static class WatchCommand
         reader.EnsureAllConsumed();
         if (fps is < 0) throw new UsageException($"watch: --fps = {fps} must be 0 (as fast as possible) or positive");
 
-        var registry = Envs.Registry; // registers the built-in environments
-        RenderingEnvs.EnsureRegistered(registry);
+        var registry = PixelEnvironments.EnsureRegistered(); // the built-in environments and the pixel ids
         IEnv env;
         try
         {
@@ -73,7 +72,7 @@ public static class WatchCommand
             if (videoDir is not null)
                 env = EnvRegistry.WrapGeneric(typeof(RecordVideo<,>), env, new RecordVideoOptions
                 {
-                    Directory = videoDir, EpisodeTrigger = _ => true, NamePrefix = SafeName(envId),
+                    Directory = videoDir, EpisodeTrigger = _ => true, NamePrefix = VideoRecording.SafeName(envId),
                 });
             var policy = MakePolicy(policyArg, env, seed ?? 0, device);
             var session = new WatchSession(env, policy, new WatchOptions { Fps = fps, Episodes = episodes, Seed = seed, Hud = !noHud })
@@ -113,8 +112,6 @@ public static class WatchCommand
             return policy;
         }, NewestCheckpoint);
     }
-
-    private static string SafeName(string id) => string.Concat(id.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
 }
 
 /// <summary>

@@ -64,6 +64,7 @@ public sealed record ExperimentConfig
     public static ExperimentConfig Parse(string text, string source, IReadOnlyList<string>? overrides = null, long? seed = null, string? device = null)
     {
         BuiltInAlgorithms.EnsureRegistered();
+        PixelEnvironments.EnsureRegistered();
         var doc = TomlText.Parse(text, source);
         foreach (var item in overrides ?? []) ApplyOverride(doc, item);
         if (seed is long s) doc["seed"] = s;

@@ -157,17 +157,5 @@ public sealed class VideoTests : IDisposable
         return maxSteps;
     }
 
-    private static (int Frames, int Width, int Height) Probe(string file)
-    {
-        var psi = new ProcessStartInfo("ffprobe") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames,width,height", "-of", "csv=p=0", file })
-            psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        string output = p.StandardOutput.ReadToEnd().Trim();
-        string error = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"ffprobe failed on {file}: {error}");
-        var parts = output.Split(',');
-        return (int.Parse(parts[2]), int.Parse(parts[0]), int.Parse(parts[1]));
-    }
+    private static (int Frames, int Width, int Height) Probe(string file) => VideoProbe.Probe(file);
 }

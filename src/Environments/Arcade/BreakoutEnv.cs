@@ -21,11 +21,13 @@ namespace Rl.Environments.Arcade;
 /// dot per life left at the top left.</description></item>
 /// <item><term>Start state</term><description>The full wall, paddle centred, a ball at a random x in [16, 48] at y = 30
 /// falling 20-50° from vertical.</description></item>
-/// <item><term>Reward</term><description>+1 per brick removed (48 in all); nothing else.</description></item>
+/// <item><term>Reward</term><description>+1 per brick removed (48 in all); plus option <c>hit_reward</c> (default 0) per
+/// return of the ball off the paddle, and option <c>track_reward</c> (default 0) times 1 − |ball x − paddle x| / 64 per step:
+/// denser signals for short learning budgets (the info's <c>score</c> stays the bricks).</description></item>
 /// <item><term>Termination</term><description>The last life is lost (option <c>lives</c>, default 3; <c>lives=1</c> gives
 /// shorter episodes and a denser learning signal) or every brick is gone.</description></item>
 /// <item><term>Truncation</term><description>2,000 steps (a TimeLimit added by the registry).</description></item>
-/// <item><term>Info</term><description><c>lives</c>, <c>score</c> (bricks removed), <c>bricks_left</c>.</description></item>
+/// <item><term>Info</term><description><c>lives</c>, <c>score</c> (bricks removed), <c>bricks_left</c>, <c>paddle_hits</c>.</description></item>
 /// </list>
 /// </remarks>
 public sealed partial class BreakoutEnv : Env<float[], int>
@@ -44,6 +46,8 @@ public sealed partial class BreakoutEnv : Env<float[], int>
         ["paddle_speed"] = "number in (0, 8], default 2.5: pixels the paddle moves per step",
         ["ball_speed"] = "number in [0.25, 4], default 1.5: pixels the ball moves per step",
         ["trail"] = "bool, default true: draw where the ball was one step earlier",
+        ["hit_reward"] = "number in [0, 10], default 0: reward per return of the ball off the paddle (added to +1 per brick)",
+        ["track_reward"] = "number in [0, 10], default 0: per-step reward track_reward * (1 - |ball x - paddle x| / 64)",
     };
 
     private static readonly Discrete Actions = new(3);
@@ -75,6 +79,8 @@ public sealed partial class BreakoutEnv : Env<float[], int>
             PaddleSpeed = kwargs.GetDouble("paddle_speed", d.PaddleSpeed),
             BallSpeed = kwargs.GetDouble("ball_speed", d.BallSpeed),
             Trail = kwargs.GetBool("trail", d.Trail),
+            HitReward = kwargs.GetDouble("hit_reward", d.HitReward),
+            TrackReward = kwargs.GetDouble("track_reward", d.TrackReward),
         };
         options.Validate(Id);
         return new BreakoutEnv(options);
@@ -102,11 +108,15 @@ public sealed partial class BreakoutEnv : Env<float[], int>
     /// <inheritdoc />
     protected override StepResult<float[]> StepCore(int action, float[]? into)
     {
+        int hits = Game.PaddleHits;
         int removed = Game.Step(action, Random);
-        return new StepResult<float[]>(WriteObservation(into), removed, Game.Over, false, MakeInfo());
+        var o = Game.Options;
+        double reward = removed + o.HitReward * (Game.PaddleHits - hits)
+            + o.TrackReward * (1 - Math.Abs(Game.BallX - Game.PaddleX) / BreakoutGame.Size);
+        return new StepResult<float[]>(WriteObservation(into), reward, Game.Over, false, MakeInfo());
     }
 
-    private Info MakeInfo() => Info.Of(("lives", Game.Lives), ("score", Game.Score), ("bricks_left", Game.BricksLeft));
+    private Info MakeInfo() => Info.Of(("lives", Game.Lives), ("score", Game.Score), ("bricks_left", Game.BricksLeft), ("paddle_hits", Game.PaddleHits));
 
     private float[] WriteObservation(float[]? into)
     {

@@ -20,6 +20,18 @@ public sealed record BreakoutOptions
     /// <summary>Whether the picture shows where the ball was one step earlier (so one frame shows its direction). Default true.</summary>
     public bool Trail { get; init; } = true;
 
+    /// <summary>
+    /// Reward for each return of the ball off the paddle, added to the +1 per brick. Default 0 (the game's score only); a
+    /// small value (e.g. 0.5) gives a learner a signal on every catch, well before the ball reaches a brick.
+    /// </summary>
+    public double HitReward { get; init; }
+
+    /// <summary>
+    /// Reward per step for keeping the paddle under the ball: <c>track_reward · (1 − |ball x − paddle x| / 64)</c>. Default 0.
+    /// A shaping signal on every step for short learning budgets; the info's score stays the bricks.
+    /// </summary>
+    public double TrackReward { get; init; }
+
     /// <summary>Checks every value.</summary>
     /// <exception cref="ArgumentException">Naming the option (as its keyword) and the value.</exception>
     public void Validate(string context)
@@ -28,6 +40,8 @@ public sealed record BreakoutOptions
         if (!(PaddleWidth >= 2 && PaddleWidth <= 40)) throw new ArgumentException($"{context}: option 'paddle_width' = {PaddleWidth} must be in [2, 40] pixels");
         if (!(PaddleSpeed > 0 && PaddleSpeed <= 8)) throw new ArgumentException($"{context}: option 'paddle_speed' = {PaddleSpeed} must be in (0, 8] pixels per step");
         if (!(BallSpeed >= 0.25 && BallSpeed <= 4)) throw new ArgumentException($"{context}: option 'ball_speed' = {BallSpeed} must be in [0.25, 4] pixels per step");
+        if (!(HitReward >= 0 && HitReward <= 10)) throw new ArgumentException($"{context}: option 'hit_reward' = {HitReward} must be in [0, 10]");
+        if (!(TrackReward >= 0 && TrackReward <= 10)) throw new ArgumentException($"{context}: option 'track_reward' = {TrackReward} must be in [0, 10]");
     }
 }
 
@@ -115,6 +129,9 @@ public sealed class BreakoutGame
     /// <summary>Bricks removed since the reset.</summary>
     public int Score { get; private set; }
 
+    /// <summary>Returns of the ball off the paddle since the reset.</summary>
+    public int PaddleHits { get; private set; }
+
     /// <summary>Which bricks are standing, row-major from the bottom row (index = row × 8 + column); settable for tests.</summary>
     public Span<bool> Bricks => _bricks;
 
@@ -141,6 +158,7 @@ public sealed class BreakoutGame
         Array.Fill(_bricks, true);
         Lives = Options.Lives;
         Score = 0;
+        PaddleHits = 0;
         PaddleX = Size / 2.0;
         Launch(rng);
     }
@@ -191,7 +209,11 @@ public sealed class BreakoutGame
                 BallY -= dy;
                 BallVY = -BallVY;
             }
-            else if (BallVY < 0 && TouchesPaddle()) BounceOffPaddle();
+            else if (BallVY < 0 && TouchesPaddle())
+            {
+                BounceOffPaddle();
+                PaddleHits++;
+            }
 
             if (BallY + BallRadius < 0)
             {

@@ -61,6 +61,41 @@ public class BreakoutTests
     }
 
     [Fact]
+    public void APaddleReturnIsCountedAndEarnsTheHitRewardOption()
+    {
+        foreach (double hitReward in new[] { 0.0, 0.5 })
+        {
+            using var env = BreakoutEnv.FromKwargs(OptionSet.Of(("hit_reward", hitReward)));
+            env.Reset(0);
+            var g = env.Game;
+            g.PaddleX = 32;
+            SetBall(g, 32, 7.5, 0.3, -1.5);
+            var r = env.Step(Stay);
+            Assert.True(g.BallVY > 0);
+            Assert.Equal(hitReward, r.Reward);
+            Assert.Equal(1, r.Info.Get<int>("paddle_hits"));
+            Assert.Equal(0, r.Info.Get<int>("score")); // the score stays the bricks
+        }
+        var e = Assert.Throws<ArgumentException>(() => BreakoutEnv.FromKwargs(OptionSet.Of(("hit_reward", -1.0))));
+        Assert.Contains("hit_reward", e.Message);
+    }
+
+    [Fact]
+    public void TheTrackRewardPaysForThePaddleUnderTheBall()
+    {
+        using var env = BreakoutEnv.FromKwargs(OptionSet.Of(("track_reward", 0.5)));
+        env.Reset(0);
+        var g = env.Game;
+        g.PaddleX = 32;
+        SetBall(g, 48, 30, 0, -1.5);
+        var r = env.Step(Stay);
+        Assert.Equal(0.5 * (1 - 16.0 / 64), r.Reward, 12);
+        Assert.Equal(0, r.Info.Get<int>("score"));
+        var e = Assert.Throws<ArgumentException>(() => BreakoutEnv.FromKwargs(OptionSet.Of(("track_reward", 11.0))));
+        Assert.Contains("track_reward", e.Message);
+    }
+
+    [Fact]
     public void HittingABrickRemovesItForOnePointAndReflectsTheBall()
     {
         using var env = Started();

@@ -1,0 +1,26 @@
+using Rl.Core;
+using Rl.Environments;
+using Rl.Environments.Arcade;
+using Rl.Environments.Kart;
+using Rl.Rendering;
+
+namespace Rl.Experiments;
+
+/// <summary>
+/// Registers the environments defined over the renderer (pixel observations): <c>CartPolePixels-v1</c>, the kart racer's
+/// <c>Kart-v0</c> / <c>KartDiscrete-v0</c> and the arcade game's <c>Breakout-v0</c>. The environments library cannot depend on
+/// the renderer, so the runner, which has both, joins them; every command, config and benchmark sees the same ids.
+/// </summary>
+public static class PixelEnvironments
+{
+    /// <summary>Registers the pixel ids in <paramref name="registry"/> (default: <see cref="Envs.Registry"/>) unless they already are.</summary>
+    /// <returns>The registry.</returns>
+    public static EnvRegistry EnsureRegistered(EnvRegistry? registry = null)
+    {
+        registry ??= Envs.Registry;
+        RenderingEnvs.EnsureRegistered(registry);
+        KartEnvs.RegisterPixels(registry, RenderingEnvs.MakePixels);
+        ArcadeEnvs.RegisterPixels(registry, RenderingEnvs.MakePixels);
+        return registry;
+    }
+}
