@@ -263,7 +263,7 @@ public static class PolicyGradientBenchmark
         Console.WriteLine($"Memory over {steps:N0} environment steps of REINFORCE on CartPole-v1 (shipped config, seed {seed}); " +
                           $"load average before: {LoadAverage()}");
         Console.WriteLine();
-        Console.WriteLine("| env steps | iterations | RSS (MiB) | peak RSS (MiB) | managed heap (MiB) | live TorchSharp tensors |");
+        Console.WriteLine("| env steps | iterations | RSS (MiB) | peak RSS (MiB) | managed heap (MiB) | live TorchSharp tensors (after a full GC) |");
         Console.WriteLine("|---|---|---|---|---|---|");
         var context = new TrainingContext { MakeEnv = () => Envs.Make("CartPole-v1"), Seed = seed, Threads = 1, Device = "cpu" };
         using var agent = info.Create(Activator.CreateInstance(info.ConfigType)!, context);
@@ -276,8 +276,14 @@ public static class PolicyGradientBenchmark
             agent.RunIteration();
             if (agent.EnvSteps < nextReport && agent.EnvSteps < steps) continue;
             var (rss, peak) = ReadRss();
-            if (nextReport > 0) later.Add((rss, torch.Tensor.TotalCount));
-            Console.WriteLine($"| {agent.EnvSteps:N0} | {agent.Iteration} | {Mib(rss)} | {Mib(peak)} | {Mib(GC.GetTotalMemory(false))} | {torch.Tensor.TotalCount:N0} |");
+            long heap = GC.GetTotalMemory(false);
+            // Counted after a full collection: tensors dropped without disposal (by earlier work in the same process) are
+            // finalized first, so the count is the tensors still reachable, and a leak shows as a rising count.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            long tensors = torch.Tensor.TotalCount;
+            if (nextReport > 0) later.Add((rss, tensors));
+            Console.WriteLine($"| {agent.EnvSteps:N0} | {agent.Iteration} | {Mib(rss)} | {Mib(peak)} | {Mib(heap)} | {tensors:N0} |");
             nextReport += Math.Max(1, steps / reports);
         }
         Console.WriteLine();
