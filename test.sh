@@ -13,7 +13,8 @@ REQUIRED_PACKAGES=(
   libstdc++6         # libtorch and TorchSharp's native libraries
   fonts-dejavu-core  # text in the learning-curve plots (ScottPlot through SkiaSharp)
   libmujoco2.2.2     # MuJoCo locomotion environments (P/Invoke into libmujoco.so.2.2.2)
-  python3            # the Python Gymnasium bridge and its tests (a pure-Python test env; numpy optional)
+  python3            # the Python Gymnasium bridge and its tests (a pure-Python test env)
+  python3-numpy      # demonstrations load in numpy (.npz round trip test); the bridge's numpy array paths
   libegl1            # headless OpenGL rendering through EGL
   libgl1             # libglvnd OpenGL dispatch
   libglx-mesa0       # Mesa GLX for windows under Xvfb
