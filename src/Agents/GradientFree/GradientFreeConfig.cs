@@ -14,7 +14,7 @@ public abstract record GradientFreeConfig
     protected abstract string AlgorithmId { get; }
 
     /// <summary>The policy network. Default: linear (as in the ARS paper).</summary>
-    [Description("Policy network: linear, mlp (tanh hidden layers) or conv (Conv-ReLU layers, average pooling, linear head; image observations).")]
+    [Description("Policy network: linear, mlp (tanh hidden layers) or conv (Conv-ReLU layers, average pooling or none (conv_pooling), linear head; image observations).")]
     public PolicyKind Policy { get; init; } = PolicyKind.Linear;
 
     /// <summary>Hidden layer widths of the mlp policy. Default: [32].</summary>
@@ -32,6 +32,10 @@ public abstract record GradientFreeConfig
     /// <summary>Stride of each conv layer. Default: [2, 2].</summary>
     [Description("Stride of each layer of the conv policy (same length as conv_channels).")]
     public int[] ConvStrides { get; init; } = [2, 2];
+
+    /// <summary>How the conv policy's last feature map reaches its linear head. Default: average.</summary>
+    [Description("Conv policy head input: average (global average pooling, one value per channel) or none (the flattened last feature map, which keeps where features are).")]
+    public ConvPooling ConvPooling { get; init; } = ConvPooling.Average;
 
     /// <summary>How Box actions are brought into bounds. Default: clip.</summary>
     [Description("Box actions: clip into the bounds, or tanh (squash and rescale; bounded spaces only).")]
@@ -70,6 +74,7 @@ public abstract record GradientFreeConfig
         Kind = Policy,
         HiddenSizes = HiddenSizes,
         ConvLayers = [.. ConvChannels.Select((c, i) => new ConvLayer(c, ConvKernels[i], ConvStrides[i]))],
+        ConvPooling = ConvPooling,
         BoxActions = BoxActions,
         ActionNoise = ActionNoise,
     };
@@ -78,6 +83,7 @@ public abstract record GradientFreeConfig
     public virtual void Validate()
     {
         if (!Enum.IsDefined(Policy)) Fail(nameof(Policy), Policy, "must be linear, mlp or conv");
+        if (!Enum.IsDefined(ConvPooling)) Fail(nameof(ConvPooling), ConvPooling, "must be average or none");
         if (!Enum.IsDefined(BoxActions)) Fail(nameof(BoxActions), BoxActions, "must be clip or tanh");
         if (HiddenSizes is null || HiddenSizes.Length == 0 || HiddenSizes.Any(h => h <= 0))
             Fail(nameof(HiddenSizes), HiddenSizes, "must list at least one positive layer width");

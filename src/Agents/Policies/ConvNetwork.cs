@@ -8,9 +8,23 @@ namespace Rl.Agents.Policies;
 /// <param name="Stride">Step between kernel positions (no padding).</param>
 public readonly record struct ConvLayer(int Channels, int Kernel, int Stride);
 
+/// <summary>How a <see cref="ConvNetwork"/> turns its last feature map into the linear head's input.</summary>
+public enum ConvPooling
+{
+    /// <summary>Global average pooling: one value per channel, wherever the feature was seen (few head weights).</summary>
+    Average,
+
+    /// <summary>
+    /// No pooling: the whole last feature map (height × width × channels) feeds the head, so the head knows where each
+    /// feature is; needed when the action depends on positions (e.g. a small ball relative to a paddle).
+    /// </summary>
+    None,
+}
+
 /// <summary>
 /// A small all-convolutional network for image observations in height × width × channels order, as the course designs them:
-/// strided Conv–ReLU layers that increase the channels, global average pooling, then a linear head. Plain C# loops: for the
+/// strided Conv–ReLU layers that increase the channels, global average pooling (or, with <see cref="ConvPooling.None"/>, the
+/// flattened feature map), then a linear head. Plain C# loops: for the
 /// few thousand parameters a gradient-free agent can search, this beats the overhead of a tensor library per step.
 /// </summary>
 public sealed class ConvNetwork : FlatNetwork
@@ -28,9 +42,13 @@ public sealed class ConvNetwork : FlatNetwork
     /// <param name="layers">The convolution layers, first to last.</param>
     /// <param name="outputs">Outputs of the linear head.</param>
     /// <param name="inputScale">Multiplies every input first (1/255 for byte images).</param>
+    /// <param name="pooling">How the last feature map reaches the head (default: global average pooling).</param>
     /// <exception cref="ArgumentException">If a size is not positive or the image shrinks to nothing.</exception>
-    public ConvNetwork(int height, int width, int channels, IReadOnlyList<ConvLayer> layers, int outputs, float inputScale = 1f)
+    public ConvNetwork(int height, int width, int channels, IReadOnlyList<ConvLayer> layers, int outputs, float inputScale = 1f,
+        ConvPooling pooling = ConvPooling.Average)
     {
+        if (!Enum.IsDefined(pooling)) throw new ArgumentOutOfRangeException(nameof(pooling), pooling, "conv network pooling must be Average or None");
+        Pooling = pooling;
         if (height <= 0 || width <= 0 || channels <= 0)
             throw new ArgumentException($"conv network input {height}x{width}x{channels} must have positive dimensions");
         if (layers.Count == 0) throw new ArgumentException("conv network needs at least one convolution layer");
@@ -61,12 +79,18 @@ public sealed class ConvNetwork : FlatNetwork
             scratch = Math.Max(scratch, next.Item1 * next.Item2 * next.Item3);
         }
         _offsets[^1] = offset;
-        int pooled = _shapes[^1].C;
+        int pooled = HeadInputs;
         blocks.AddRange(DenseBlocks("head", offset, pooled, outputs));
         _blocks = [.. blocks];
         // Two activation buffers used alternately, the scaled input, and the pooled vector.
         ScratchSize = 2 * scratch + height * width * channels + pooled;
     }
+
+    /// <summary>How the last feature map reaches the head.</summary>
+    public ConvPooling Pooling { get; }
+
+    // Inputs of the linear head: one per channel when pooled, the whole last map otherwise.
+    private int HeadInputs => Pooling == ConvPooling.None ? _shapes[^1].H * _shapes[^1].W * _shapes[^1].C : _shapes[^1].C;
 
     /// <summary>The factor applied to every input before the first layer.</summary>
     public float InputScale { get; }
@@ -87,7 +111,7 @@ public sealed class ConvNetwork : FlatNetwork
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, Span<float> scratch)
     {
         CheckSizes(parameters, input, output, scratch);
-        int activations = (ScratchSize - InputSize - _shapes[^1].C) / 2;
+        int activations = (ScratchSize - InputSize - HeadInputs) / 2;
         var scaled = scratch.Slice(2 * activations, InputSize);
         for (int i = 0; i < input.Length; i++) scaled[i] = input[i] * InputScale;
         ReadOnlySpan<float> x = scaled;
@@ -97,8 +121,13 @@ public sealed class ConvNetwork : FlatNetwork
             Convolve(l, parameters, x, y);
             x = y;
         }
-        // Global average pooling over positions, then the linear head.
         var (oh, ow, oc) = _shapes[^1];
+        if (Pooling == ConvPooling.None)
+        {
+            Dense(parameters.Slice(_offsets[^1], (oh * ow * oc + 1) * OutputSize), x, output);
+            return;
+        }
+        // Global average pooling over positions, then the linear head.
         var pooled = scratch.Slice(2 * activations + InputSize, oc);
         pooled.Clear();
         for (int p = 0; p < oh * ow; p++)
@@ -140,11 +169,11 @@ public sealed class ConvNetwork : FlatNetwork
             int fanIn = _layers[l].Kernel * _layers[l].Kernel * _shapes[l].C;
             InitializeDense(parameters.Slice(_offsets[l], (fanIn + 1) * _layers[l].Channels), fanIn, _layers[l].Channels, Math.Sqrt(2), rng);
         }
-        int pooled = _shapes[^1].C;
+        int pooled = HeadInputs;
         InitializeDense(parameters.Slice(_offsets[^1], (pooled + 1) * OutputSize), pooled, OutputSize, 0.1, rng);
     }
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"Conv({_height}x{_width}x{_channels} -> {string.Join(" -> ", _layers.Select(l => $"{l.Channels}c{l.Kernel}k{l.Stride}s"))} -> avgpool -> {OutputSize})";
+        $"Conv({_height}x{_width}x{_channels} -> {string.Join(" -> ", _layers.Select(l => $"{l.Channels}c{l.Kernel}k{l.Stride}s"))} -> {(Pooling == ConvPooling.None ? "flatten" : "avgpool")} -> {OutputSize})";
 }

@@ -12,7 +12,7 @@ public enum PolicyKind
     /// <summary>Multilayer perceptron with tanh hidden layers.</summary>
     Mlp,
 
-    /// <summary>Strided Conv–ReLU layers, global average pooling, linear head; for image observations (H × W × C).</summary>
+    /// <summary>Strided Conv–ReLU layers, global average pooling (or none), linear head; for image observations (H × W × C).</summary>
     Conv,
 }
 
@@ -27,6 +27,9 @@ public sealed record PolicyOptions
 
     /// <summary>Convolution layers of a conv net.</summary>
     public IReadOnlyList<ConvLayer> ConvLayers { get; init; } = [new(8, 5, 2), new(16, 3, 2)];
+
+    /// <summary>How the conv net's last feature map reaches its head (default: global average pooling).</summary>
+    public ConvPooling ConvPooling { get; init; } = ConvPooling.Average;
 
     /// <summary>How Box actions are brought into bounds.</summary>
     public BoxActionMode BoxActions { get; init; } = BoxActionMode.Clip;
@@ -78,13 +81,13 @@ public sealed class PolicyArchitecture
         {
             PolicyKind.Linear => new LinearNetwork(inputs, head.OutputSize),
             PolicyKind.Mlp => new MlpNetwork(inputs, options.HiddenSizes, head.OutputSize),
-            PolicyKind.Conv => CreateConv(observationSpace, options.ConvLayers, head.OutputSize),
+            PolicyKind.Conv => CreateConv(observationSpace, options.ConvLayers, options.ConvPooling, head.OutputSize),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Kind, "unknown policy kind"),
         };
         return new PolicyArchitecture(observationSpace, actionSpace, network, head);
     }
 
-    private static ConvNetwork CreateConv(Space observationSpace, IReadOnlyList<ConvLayer> layers, int outputs)
+    private static ConvNetwork CreateConv(Space observationSpace, IReadOnlyList<ConvLayer> layers, ConvPooling pooling, int outputs)
     {
         if (observationSpace is not IBox box || box.Shape.Count is not (2 or 3))
             throw new ArgumentException(
@@ -92,7 +95,7 @@ public sealed class PolicyArchitecture
         int channels = box.Shape.Count == 3 ? box.Shape[2] : 1;
         // Byte images are scaled to [0, 1] so the initial weights see inputs of the usual size.
         float scale = box.DType == DType.UInt8 ? 1f / 255 : 1f;
-        return new ConvNetwork(box.Shape[0], box.Shape[1], channels, layers, outputs, scale);
+        return new ConvNetwork(box.Shape[0], box.Shape[1], channels, layers, outputs, scale, pooling);
     }
 
     /// <summary>Initial parameters as the network initializes them.</summary>

@@ -65,6 +65,23 @@ public class GradientFreePolicyTests
     }
 
     [Fact]
+    public void ConvNetworkWithoutPoolingFeedsTheWholeFeatureMapToTheHead()
+    {
+        // Same image and filter as above: the map [0, 7; 27, 37] after ReLU; head weights [1, 0, 0, -1], bias 2 → 0 − 37 + 2.
+        var net = new ConvNetwork(3, 3, 1, [new ConvLayer(1, 2, 1)], outputs: 1, pooling: ConvPooling.None);
+        float[] p = [1, 2, 3, 4, -40, 1, 0, 0, -1, 2];
+        Assert.Equal(p.Length, net.ParameterCount);
+        var y = new float[1];
+        net.Forward(p, [1, 2, 3, 4, 5, 6, 7, 8, 9], y, new float[net.ScratchSize]);
+        Assert.Equal(-35f, y[0], 5);
+        Assert.Contains("flatten", net.ToString());
+
+        var arch = PolicyArchitecture.Create(new Box<byte>(0, 255, 8, 8, 1), new Discrete(2),
+            new PolicyOptions { Kind = PolicyKind.Conv, ConvLayers = [new ConvLayer(8, 3, 1)], ConvPooling = ConvPooling.None });
+        Assert.Equal(8 * (9 + 1) + 2 * (6 * 6 * 8 + 1), arch.ParameterCount);
+    }
+
+    [Fact]
     public void ConvLayersThatShrinkTheImageToNothingAreRejected()
     {
         var e = Assert.Throws<ArgumentException>(() => new ConvNetwork(4, 4, 1, [new ConvLayer(4, 3, 2), new ConvLayer(4, 3, 1)], 2));
