@@ -23,4 +23,25 @@ public static class PixelEnvironments
         ArcadeEnvs.RegisterPixels(registry, RenderingEnvs.MakePixels);
         return registry;
     }
+
+    /// <summary>
+    /// Makes <paramref name="envId"/> from the default registry (pixel ids included) with <c>--set</c> style keyword
+    /// options, for a runner command: an unknown id or a bad option becomes a usage error prefixed with the command's name.
+    /// </summary>
+    /// <param name="command">The command's name for the message (<c>watch</c>, <c>play</c>).</param>
+    /// <param name="envId">The environment id.</param>
+    /// <param name="sets">Keyword options as <c>key=value</c>.</param>
+    /// <exception cref="Cli.UsageException">If the id is unknown or an option is rejected.</exception>
+    public static IEnv MakeForCommand(string command, string envId, IEnumerable<string> sets)
+    {
+        var registry = EnsureRegistered();
+        try
+        {
+            return registry.Make(envId, new MakeOptions { Kwargs = OptionSet.Parse(sets) });
+        }
+        catch (Exception e) when (e is KeyNotFoundException or ArgumentException)
+        {
+            throw new Cli.UsageException($"{command}: {e.Message}");
+        }
+    }
 }

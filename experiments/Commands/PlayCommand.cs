@@ -61,17 +61,7 @@ public static class PlayCommand
             throw new UsageException($"play: --input-script: {e.Message}");
         }
 
-        var registry = Envs.Registry;
-        RenderingEnvs.EnsureRegistered(registry);
-        IEnv env;
-        try
-        {
-            env = registry.Make(envId, new MakeOptions { Kwargs = OptionSet.Parse(sets) });
-        }
-        catch (Exception e) when (e is KeyNotFoundException or ArgumentException)
-        {
-            throw new UsageException($"play: {e.Message}");
-        }
+        IEnv env = PixelEnvironments.MakeForCommand("play", envId, sets);
         try
         {
             var options = new PlayOptions { Fps = fps, TurnBased = turnBased, Episodes = episodes, Seed = seed, Hud = !noHud };

@@ -57,16 +57,7 @@ public static class WatchCommand
         reader.EnsureAllConsumed();
         if (fps is < 0) throw new UsageException($"watch: --fps = {fps} must be 0 (as fast as possible) or positive");
 
-        var registry = PixelEnvironments.EnsureRegistered(); // the built-in environments and the pixel ids
-        IEnv env;
-        try
-        {
-            env = registry.Make(envId, new MakeOptions { Kwargs = OptionSet.Parse(sets) });
-        }
-        catch (Exception e) when (e is KeyNotFoundException or ArgumentException)
-        {
-            throw new UsageException($"watch: {e.Message}");
-        }
+        IEnv env = PixelEnvironments.MakeForCommand("watch", envId, sets);
         try
         {
             if (videoDir is not null)
