@@ -1,3 +1,4 @@
+using Rl.Agents.Policies;
 using Rl.Core;
 using static TorchSharp.torch;
 
@@ -24,7 +25,13 @@ public sealed record ConvNetSpec
     /// <summary>Residual blocks (two 3×3 convs with a skip connection) after each stage. Default 0.</summary>
     public int ResidualBlocks { get; init; }
 
-    /// <summary>Width of the linear layer after global average pooling (the features heads read). Default 256.</summary>
+    /// <summary>
+    /// How the last feature map reaches the linear layer: global average pooling (default; one value per channel) or none (the
+    /// flattened map, so the features know where things are, e.g. a small ball relative to a paddle).
+    /// </summary>
+    public ConvPooling Pooling { get; init; } = ConvPooling.Average;
+
+    /// <summary>Width of the linear layer after the pooling (the features heads read). Default 256.</summary>
     public int Features { get; init; } = 256;
 
     /// <summary>Weight initialization. Default He (the convs are followed by ReLU).</summary>
@@ -41,6 +48,7 @@ public sealed record ConvNetSpec
         Positive(Kernels, "conv_kernels");
         Positive(Strides, "conv_strides");
         if (ResidualBlocks < 0) throw new ArgumentException($"conv_residual_blocks = {ResidualBlocks} must be >= 0");
+        if (!Enum.IsDefined(Pooling)) throw new ArgumentException($"conv_pooling = {Pooling} is not valid; use average or none");
         if (Features <= 0) throw new ArgumentException($"conv_features = {Features} must be positive");
         if (Norm == NormKind.Group && (Groups <= 0 || Channels.Any(c => c % Groups != 0)))
             throw new ArgumentException($"conv_groups = {Groups} must divide every channel count [{string.Join(", ", Channels)}]");
@@ -54,7 +62,8 @@ public sealed record ConvNetSpec
 
 /// <summary>
 /// A conv-net body as the course teaches: strided Conv → [Norm] → ReLU stages with growing channels, optional residual
-/// blocks, global average pooling (all-convolutional, no flatten of a large feature map) and a linear layer with ReLU.
+/// blocks, global average pooling (all-convolutional, no flatten of a large feature map; or, with
+/// <see cref="ConvPooling.None"/>, the flattened last map) and a linear layer with ReLU.
 /// Input: flat rows of H×W×C values (the layout of image observations), reshaped to N×C×H×W inside.
 /// </summary>
 public sealed class ConvNet : nn.Module<Tensor, Tensor>
@@ -89,7 +98,9 @@ public sealed class ConvNet : nn.Module<Tensor, Tensor>
             for (int b = 0; b < spec.ResidualBlocks; b++) seq.append($"res{i}_{b}", new ResidualBlock(c, spec.Norm, spec.Groups));
         }
         convs = seq;
-        head = nn.Sequential(("pool", nn.AdaptiveAvgPool2d(1)), ("flatten", nn.Flatten()), ("linear", nn.Linear(c, spec.Features)), ("relu", nn.ReLU()));
+        head = spec.Pooling == ConvPooling.None
+            ? nn.Sequential(("flatten", nn.Flatten()), ("linear", nn.Linear((long)c * h * w, spec.Features)), ("relu", nn.ReLU()))
+            : nn.Sequential(("pool", nn.AdaptiveAvgPool2d(1)), ("flatten", nn.Flatten()), ("linear", nn.Linear(c, spec.Features)), ("relu", nn.ReLU()));
         OutputSize = spec.Features;
         FeatureMapSize = (h, w);
         RegisterComponents();
@@ -99,7 +110,7 @@ public sealed class ConvNet : nn.Module<Tensor, Tensor>
     /// <summary>The number of output features.</summary>
     public int OutputSize { get; }
 
-    /// <summary>Height and width of the last feature map before global average pooling.</summary>
+    /// <summary>Height and width of the last feature map before the pooling.</summary>
     public (int Height, int Width) FeatureMapSize { get; }
 
     /// <inheritdoc />

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Rl.Agents.Networks;
 using Rl.Agents.Optimization;
+using Rl.Agents.Policies;
 
 namespace Rl.Agents.PolicyGradient;
 
@@ -82,8 +83,12 @@ public abstract record PolicyGradientConfig
     [Description("Conv net: residual blocks after each stage.")]
     public int ConvResidualBlocks { get; init; }
 
-    /// <summary>Conv net: width of the linear layer after global average pooling. Default 256.</summary>
-    [Description("Conv net: width of the linear layer after global average pooling.")]
+    /// <summary>Conv net: how the last feature map reaches the linear layer: average (global average pooling) or none (flattened). Default average.</summary>
+    [Description("Conv net: average (global average pooling, one value per channel) or none (the flattened last feature map, which keeps where features are).")]
+    public ConvPooling ConvPooling { get; init; } = ConvPooling.Average;
+
+    /// <summary>Conv net: width of the linear layer after the pooling. Default 256.</summary>
+    [Description("Conv net: width of the linear layer after the pooling.")]
     public int ConvFeatures { get; init; } = 256;
 
     /// <summary>Initial log standard deviation of Gaussian policies (Box actions). Default -0.5.</summary>
@@ -213,6 +218,7 @@ public abstract record PolicyGradientConfig
             Norm = NetworkNames.ParseNorm(ConvNorm, "conv_norm"),
             Groups = ConvGroups,
             ResidualBlocks = ConvResidualBlocks,
+            Pooling = ConvPooling,
             Features = ConvFeatures,
         };
         conv.Validate();

@@ -66,6 +66,32 @@ public class NetworkTests
     }
 
     [Fact]
+    public void ConvNetWithoutPoolingFlattensTheMapSoFeaturesKnowWhere()
+    {
+        using var scope = torch.NewDisposeScope();
+        // A 1x1 identity conv and no pooling: the linear layer reads each pixel separately (2 x 2 x 1 = 4 inputs), so one
+        // lit pixel gives a different feature depending on where it is; average pooling would give the same value.
+        var spec = new ConvNetSpec { Channels = [1], Kernels = [1], Strides = [1], Features = 1, Pooling = Rl.Agents.Policies.ConvPooling.None };
+        using var net = new ConvNet(2, 2, 1, spec, new Rng(3));
+        var modules = net.named_modules().Select(m => m.module).ToList();
+        Assert.Empty(modules.OfType<AdaptiveAvgPool2d>());
+        var linear = modules.OfType<Linear>().Single();
+        using (torch.no_grad())
+        {
+            modules.OfType<Conv2d>().Single().weight!.fill_(1f);
+            modules.OfType<Conv2d>().Single().bias!.fill_(0f);
+            linear.weight!.copy_(torch.tensor(new float[] { 1, 2, 3, 4 }).reshape(1, 4));
+            linear.bias!.fill_(0f);
+        }
+        var x = torch.tensor(new float[] { 0, 0, 1, 0, 0, 0, 0, 1 }).reshape(2, 4);
+        var y = net.forward(x);
+        Assert.Equal(3f, y[0, 0].item<float>(), 4);
+        Assert.Equal(4f, y[1, 0].item<float>(), 4);
+        var e = Assert.Throws<ArgumentException>(() => new ConvNetSpec { Pooling = (Rl.Agents.Policies.ConvPooling)7 }.Validate());
+        Assert.Contains("conv_pooling", e.Message);
+    }
+
+    [Fact]
     public void ConvNetRejectsImagesTooSmallForItsStrides()
     {
         var e = Assert.Throws<ArgumentException>(() => new ConvNet(8, 8, 3, new ConvNetSpec(), new Rng(0)));
