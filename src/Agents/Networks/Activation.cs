@@ -83,6 +83,29 @@ public static class NetworkNames
         _ => throw Invalid(key, value, Norms),
     };
 
+    /// <summary>The accepted network body names.</summary>
+    public static readonly string[] Bodies = ["auto", "mlp", "conv"];
+
+    /// <summary>Parses <c>auto</c>, <c>mlp</c> or <c>conv</c>.</summary>
+    /// <exception cref="ArgumentException">Naming <paramref name="key"/> and the value.</exception>
+    public static BodyKind ParseBody(string value, string key) => value switch
+    {
+        "auto" => BodyKind.Auto,
+        "mlp" => BodyKind.Mlp,
+        "conv" => BodyKind.Conv,
+        _ => throw Invalid(key, value, Bodies),
+    };
+
+    /// <summary>Checks that <paramref name="widths"/> is a non-empty list of positive layer widths.</summary>
+    /// <returns><paramref name="widths"/>.</returns>
+    /// <exception cref="ArgumentException">Naming <paramref name="key"/> and the list.</exception>
+    public static int[] CheckHiddenSizes(int[]? widths, string key)
+    {
+        if (widths is null || widths.Length == 0 || widths.Any(h => h <= 0))
+            throw new ArgumentException($"{key} = [{string.Join(", ", widths ?? [])}] must be a non-empty list of positive widths");
+        return widths;
+    }
+
     internal static ArgumentException Invalid(string key, string value, string[] valid) =>
         new($"{key} = \"{value}\" is not valid; use one of: {string.Join(", ", valid)}");
 

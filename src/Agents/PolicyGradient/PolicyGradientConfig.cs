@@ -201,15 +201,8 @@ public abstract record PolicyGradientConfig
     /// <summary>The network architecture these keys describe.</summary>
     public NetworkSpec NetworkSpec()
     {
-        var body = Network switch
-        {
-            "auto" => BodyKind.Auto,
-            "mlp" => BodyKind.Mlp,
-            "conv" => BodyKind.Conv,
-            _ => throw new ArgumentException($"network = \"{Network}\" is not valid; use one of: auto, mlp, conv"),
-        };
-        if (HiddenSizes is null || HiddenSizes.Length == 0 || HiddenSizes.Any(h => h <= 0))
-            throw new ArgumentException($"hidden_sizes = [{string.Join(", ", HiddenSizes ?? [])}] must be a non-empty list of positive widths");
+        var body = NetworkNames.ParseBody(Network, "network");
+        NetworkNames.CheckHiddenSizes(HiddenSizes, "hidden_sizes");
         var conv = new ConvNetSpec
         {
             Channels = ConvChannels,
