@@ -123,8 +123,9 @@ public static class PolicyGradientBenchmark
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var sw = Stopwatch.StartNew();
             var obs = TensorRows.FromSpan(pixels, [ConvBatch, 64 * 64 * 3], torch.CPU);
-            learner.GradientStep(obs, TensorRows.FromSpan(actions, [ConvBatch, 1], torch.CPU), TensorRows.FromSpan(advantages, [ConvBatch], torch.CPU),
-                behaviourLogProbs: null, truncation: 1.0, entropyCoef: 0.01, normalizeAdvantages: true);
+            var a = TensorRows.FromSpan(actions, [ConvBatch, 1], torch.CPU);
+            var adv = TensorRows.FromSpan(advantages, [ConvBatch], torch.CPU);
+            learner.Step(() => Reinforce.Loss(learner, obs, a, adv, entropyCoef: 0.01, normalizeAdvantages: true).Loss);
             return (sw.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
         }
 
