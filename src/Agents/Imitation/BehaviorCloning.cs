@@ -20,7 +20,7 @@ namespace Rl.Agents.Imitation;
 public sealed class BehaviorCloning : ImitationAlgorithm
 {
     /// <summary>The registered id.</summary>
-    public const string AlgorithmId = "bc";
+    public const string AlgorithmId = AlgorithmIds.BehaviorCloning;
 
     private readonly BcConfig _config;
 

@@ -20,7 +20,7 @@ namespace Rl.Agents.Imitation;
 public sealed class Dagger : ImitationAlgorithm
 {
     /// <summary>The registered id.</summary>
-    public const string AlgorithmId = "dagger";
+    public const string AlgorithmId = AlgorithmIds.Dagger;
 
     private readonly DaggerConfig _config;
 
