@@ -118,9 +118,7 @@ public sealed partial class CartPoleEnv : Env<float[], int>
     /// <inheritdoc />
     protected override ResetResult<float[]> ResetCore(OptionSet options, float[]? into)
     {
-        double low = options.GetDouble("low", -0.05), high = options.GetDouble("high", 0.05);
-        if (!(low <= high) || double.IsInfinity(low) || double.IsInfinity(high))
-            throw new ArgumentException($"{Name}.Reset: option low={low} and high={high} must be finite with low <= high");
+        var (low, high) = ClassicControl.ResetBounds(options, -0.05, 0.05, Name);
         // Gymnasium draws np_random.uniform(low, high, size=(4,)): four draws in state order.
         var rng = NumpyRandom;
         _x = rng.Uniform(low, high);
