@@ -18,8 +18,8 @@ public sealed record BenchResult(string Case, long Steps, double Seconds, double
 }
 
 /// <summary>
-/// CartPole-v1 stepping throughput through the public API (<c>Envs.Make</c>, so the registry's TimeLimit wrapper is
-/// included), with random actions drawn in advance and a reset whenever an episode ends. Not a test: speed is measured here
+/// Stepping throughput of CartPole-v1 and the other classic-control tasks through the public API (<c>Envs.Make</c>, so the
+/// registry's TimeLimit wrapper is included), with random actions drawn in advance and a reset whenever an episode ends. Not a test: speed is measured here
 /// and reported in the README, never asserted.
 /// </summary>
 public static class EnvBenchmark
@@ -33,8 +33,12 @@ public static class EnvBenchmark
     /// </summary>
     public static readonly IReadOnlyList<(string Name, Func<long, (long Steps, double Seconds, long Bytes)> Measure)> Cases =
     [
-        ("CartPole-v1, 1 env, Step(action, into) (observation buffer reused)", n => SingleEnv(n, reuseBuffer: true)),
-        ("CartPole-v1, 1 env, Step(action) (new observation array per step)", n => SingleEnv(n, reuseBuffer: false)),
+        ("CartPole-v1, 1 env, Step(action, into) (observation buffer reused)", n => SingleEnv("CartPole-v1", n, reuseBuffer: true, Discrete(2))),
+        ("CartPole-v1, 1 env, Step(action) (new observation array per step)", n => SingleEnv("CartPole-v1", n, reuseBuffer: false, Discrete(2))),
+        ("Pendulum-v1, 1 env, Step(action, into)", n => SingleEnv("Pendulum-v1", n, reuseBuffer: true, Box(2f))),
+        ("MountainCar-v0, 1 env, Step(action, into)", n => SingleEnv("MountainCar-v0", n, reuseBuffer: true, Discrete(3))),
+        ("MountainCarContinuous-v0, 1 env, Step(action, into)", n => SingleEnv("MountainCarContinuous-v0", n, reuseBuffer: true, Box(1f))),
+        ("Acrobot-v1, 1 env, Step(action, into)", n => SingleEnv("Acrobot-v1", n, reuseBuffer: true, Discrete(3))),
         ("CartPole-v1, SyncVectorEnv of 8 (next-step autoreset)", n => Vector(n, 8)),
         ("CartPole-v1, SyncVectorEnv of 64 (next-step autoreset)", n => Vector(n, 64)),
     ];
@@ -88,12 +92,17 @@ public static class EnvBenchmark
         return (calls * numEnvs, sw.Elapsed.TotalSeconds, bytes);
     }
 
-    private static (long, double, long) SingleEnv(long steps, bool reuseBuffer)
+    private static Func<Rng, int> Discrete(int n) => rng => rng.NextInt(n);
+
+    // Actions drawn in advance as arrays of one element (the classic tasks' Box(1) actions), uniform in [-high, high].
+    private static Func<Rng, float[]> Box(float high) => rng => [(float)rng.Uniform(-high, high)];
+
+    private static (long, double, long) SingleEnv<TAct>(string id, long steps, bool reuseBuffer, Func<Rng, TAct> draw)
     {
-        using var env = Envs.Make<float[], int>("CartPole-v1");
+        using var env = Envs.Make<float[], TAct>(id);
         var rng = new Rng(0);
-        var actions = new int[4096];
-        for (int i = 0; i < actions.Length; i++) actions[i] = rng.NextInt(2);
+        var actions = new TAct[4096];
+        for (int i = 0; i < actions.Length; i++) actions[i] = draw(rng);
         float[] obs = env.Reset(seed: 0).Observation;
         float[]? into = reuseBuffer ? obs : null;
 
