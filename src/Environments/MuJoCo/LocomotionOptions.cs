@@ -48,6 +48,16 @@ public sealed record LocomotionOptions
     /// </summary>
     public bool? StepInfo { get; init; }
 
+    /// <summary>
+    /// The MJCF model to simulate instead of the shipped one (kwarg <c>xml_file</c>): a file path, or the name of a shipped model.
+    /// The model must have the root's planar pose first in qpos, as the shipped one does; see docs/mujoco.md for running
+    /// Gymnasium's own model files.
+    /// </summary>
+    public string? XmlFile { get; init; }
+
+    /// <summary>How the environment is drawn (kwarg <c>renderer</c>: <c>mujoco</c>, the default, or <c>sketch</c>).</summary>
+    public MuJoCoRendererKind? Renderer { get; init; }
+
     /// <summary>Keyword option names, as accepted by the registry.</summary>
     public static class Keys
     {
@@ -73,6 +83,10 @@ public sealed record LocomotionOptions
         public const string FrameSkip = "frame_skip";
         /// <summary><c>step_info</c>.</summary>
         public const string StepInfo = "step_info";
+        /// <summary><c>xml_file</c>.</summary>
+        public const string XmlFile = "xml_file";
+        /// <summary><c>renderer</c>.</summary>
+        public const string Renderer = "renderer";
     }
 
     /// <summary>
@@ -102,12 +116,28 @@ public sealed record LocomotionOptions
                 ExcludeCurrentPositionsFromObservation = kwargs.ContainsKey(Keys.ExcludeCurrentPositions) ? kwargs.GetBool(Keys.ExcludeCurrentPositions, true) : null,
                 FrameSkip = kwargs.ContainsKey(Keys.FrameSkip) ? kwargs.GetInt(Keys.FrameSkip, 1) : null,
                 StepInfo = kwargs.ContainsKey(Keys.StepInfo) ? kwargs.GetBool(Keys.StepInfo, true) : null,
+                XmlFile = kwargs.GetString(Keys.XmlFile, null),
+                Renderer = ParseRenderer(kwargs),
             };
         }
         catch (ArgumentException e)
         {
             throw new ArgumentException($"{envId}: {e.Message}", e);
         }
+    }
+
+    /// <summary>Reads the <c>renderer</c> option: <c>mujoco</c> or <c>sketch</c>; null when absent.</summary>
+    /// <exception cref="ArgumentException">If the value is neither.</exception>
+    public static MuJoCoRendererKind? ParseRenderer(OptionSet kwargs)
+    {
+        ArgumentNullException.ThrowIfNull(kwargs);
+        return kwargs.GetString(Keys.Renderer, null)?.Trim().ToLowerInvariant() switch
+        {
+            null => null,
+            "mujoco" => MuJoCoRendererKind.MuJoCo,
+            "sketch" => MuJoCoRendererKind.Sketch,
+            var other => throw new ArgumentException($"option '{Keys.Renderer}' = '{other}' is not one of mujoco, sketch"),
+        };
     }
 
     private static double? Number(OptionSet kwargs, string key) => kwargs.ContainsKey(key) ? kwargs.GetDouble(key, 0) : null;
@@ -153,6 +183,8 @@ public sealed record LocomotionOptions
         ExcludeCurrentPositionsFromObservation = ExcludeCurrentPositionsFromObservation ?? defaults.ExcludeCurrentPositionsFromObservation,
         FrameSkip = FrameSkip ?? defaults.FrameSkip,
         StepInfo = StepInfo ?? defaults.StepInfo,
+        XmlFile = XmlFile ?? defaults.XmlFile,
+        Renderer = Renderer ?? defaults.Renderer,
     };
 
     /// <summary>Descriptions of the given keyword options with the defaults filled in, for <see cref="EnvSpec.KwargDocs"/>.</summary>
@@ -172,6 +204,8 @@ public sealed record LocomotionOptions
             [Keys.ExcludeCurrentPositions] = $"bool, default {defaults.ExcludeCurrentPositionsFromObservation}: leave the absolute position out of the observation",
             [Keys.FrameSkip] = $"int, default {defaults.FrameSkip}: MuJoCo steps per environment step",
             [Keys.StepInfo] = $"bool, default {defaults.StepInfo}: put the reward components in each step's info (false: no allocation per step)",
+            [Keys.XmlFile] = "path, default the shipped model: an MJCF file to simulate instead (or a shipped model's name, e.g. hopper.xml)",
+            [Keys.Renderer] = "mujoco or sketch, default mujoco: MuJoCo's own renderer, or the hand-drawn flat view",
         };
         return keys.ToDictionary(k => k, k => all[k]);
     }

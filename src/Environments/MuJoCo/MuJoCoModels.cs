@@ -34,6 +34,52 @@ public static class MuJoCoModels
         return reader.ReadToEnd();
     }
 
+    /// <summary>
+    /// The model of an environment: the shipped <paramref name="modelName"/>, or what the <c>xml_file</c> option names. As in
+    /// Gymnasium, <c>xml_file</c> is a path to an MJCF file (relative to the working directory), or the bare name of a shipped
+    /// model (e.g. <c>hopper.xml</c>) when no such file exists. The file is checked before MuJoCo opens it, so a missing or
+    /// unreadable file, or MuJoCo's parse error, is reported with the environment, the option and the full path.
+    /// </summary>
+    /// <exception cref="ArgumentException">If the path is empty, missing, a directory or unreadable.</exception>
+    /// <exception cref="MuJoCoException">If MuJoCo rejects the file (its message, with the path).</exception>
+    public static MjModel LoadForEnv(string envId, string modelName, string? xmlFile)
+    {
+        if (xmlFile is null) return MjModel.FromXmlString(GetXml(modelName), $"{envId} model ({modelName})");
+        const string key = "xml_file";
+        if (string.IsNullOrWhiteSpace(xmlFile)) throw new ArgumentException($"{envId}: option '{key}' is empty; give the path of an MJCF file");
+        string full;
+        try
+        {
+            full = Path.GetFullPath(xmlFile);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new ArgumentException($"{envId}: option '{key}' = '{xmlFile}' is not a valid path ({e.Message})", e);
+        }
+        if (!File.Exists(full))
+        {
+            if (Names.Contains(xmlFile)) return MjModel.FromXmlString(GetXml(xmlFile), $"{envId} model ({xmlFile})");
+            if (Directory.Exists(full)) throw new ArgumentException($"{envId}: option '{key}' = '{full}' is a directory, not an MJCF file");
+            throw new ArgumentException($"{envId}: option '{key}' = '{full}': no such file (shipped models: {string.Join(", ", Names)})");
+        }
+        try
+        {
+            using var probe = File.OpenRead(full);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new ArgumentException($"{envId}: option '{key}' = '{full}' cannot be read ({e.Message})", e);
+        }
+        try
+        {
+            return MjModel.FromXmlFile(full);
+        }
+        catch (MuJoCoException e)
+        {
+            throw new MuJoCoException($"{envId}: option '{key}': {e.Message}", e);
+        }
+    }
+
     /// <summary>Compiles a shipped model.</summary>
     /// <param name="name">One of <see cref="Names"/>.</param>
     /// <exception cref="ArgumentException">If there is no model of that name.</exception>

@@ -1,16 +1,23 @@
 using System.Numerics;
 using Rl.Core.Rendering;
 
+// The handles are read under unsafe code: MjModel.Native and MjData.Native are typed pointers.
+
 namespace Rl.Environments.MuJoCo;
 
-/// <summary>How a <see cref="LocomotionEnv"/> is drawn: the plane it is seen in and how much of the world the frame shows.</summary>
+/// <summary>How a <see cref="MuJoCoEnv"/> is drawn by the hand-drawn (<c>renderer=sketch</c>) view: the plane it is seen in and how much of the world the frame shows.</summary>
 /// <param name="FromAbove">False: a side view of the x-z plane, seen from −y (walkers); true: a top view of the x-y plane (the swimmer).</param>
 /// <param name="Width">World metres across the (square) frame.</param>
 /// <param name="Bottom">For a side view, the world z at the bottom edge (a top view is centred on the root body instead).</param>
 public readonly record struct LocomotionView(bool FromAbove, float Width, float Bottom);
 
-/// <summary>The picture of a locomotion environment: every geom of the model, seen from the side (or from above), following the root body.</summary>
-public abstract partial class LocomotionEnv : IRenderable
+/// <summary>
+/// The picture of a MuJoCo environment. By default (<c>renderer=mujoco</c>) Rl.Rendering draws it with MuJoCo's own renderer
+/// through <see cref="IMuJoCoRenderable"/>: the model's meshes, materials, lights and shadows, seen by a camera tracking the root
+/// body. With <c>renderer=sketch</c>, <see cref="DescribeScene"/>'s hand-drawn view is used instead: every geom of the model seen
+/// from the side (or from above), following the root body.
+/// </summary>
+public abstract unsafe partial class MuJoCoEnv : IMuJoCoRenderable
 {
     /// <summary>Native frame width and height in pixels (Gymnasium's MuJoCo default of 480 x 480).</summary>
     public const int ScreenSize = 480;
@@ -31,8 +38,29 @@ public abstract partial class LocomotionEnv : IRenderable
     private readonly Vector2[] _hull = new Vector2[HullSamples + 1];
     private const int HullSamples = 96;
 
+    /// <inheritdoc />
+    public bool UseMuJoCoRenderer => Renderer == MuJoCoRendererKind.MuJoCo;
+
+    /// <inheritdoc />
+    public nint ModelHandle => (nint)_model.Native;
+
+    /// <inheritdoc />
+    public nint DataHandle => (nint)_data.Native;
+
+    /// <inheritdoc />
+    public int FrameWidth => ScreenSize;
+
+    /// <inheritdoc />
+    public int FrameHeight => ScreenSize;
+
     /// <summary>
-    /// The view: a side view 3.2 m wide with the ground 0.5 m above the bottom edge, unless an environment overrides it (the
+    /// The camera MuJoCo's renderer draws from: by default one tracking the root body (body 1) from 3 m, from the side (azimuth
+    /// 90: x runs left to right) and slightly above; environments override it with Gymnasium's <c>default_camera_config</c>.
+    /// </summary>
+    public virtual MuJoCoCamera Camera => new(TrackBodyId: 1, Distance: 3.0, Azimuth: 90, Elevation: -20);
+
+    /// <summary>
+    /// The sketch view: a side view 3.2 m wide with the ground 0.5 m above the bottom edge, unless an environment overrides it (the
     /// swimmer is seen from above).
     /// </summary>
     public virtual LocomotionView View => new(FromAbove: false, Width: 3.2f, Bottom: -0.5f);
