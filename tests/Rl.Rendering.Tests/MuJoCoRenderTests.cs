@@ -145,7 +145,8 @@ public sealed class MuJoCoWatchTests(XvfbDisplay display)
     [Fact]
     public void RgbArrayModeReturnsTheHopperFrame()
     {
-        var inner = new HopperEnv();
+        // The hand-drawn view (MuJoCo's renderer is checked in MuJoCoNativeRenderTests).
+        var inner = new HopperEnv(new LocomotionOptions { Renderer = MuJoCoRendererKind.Sketch });
         using var rgb = new RenderedEnv<double[], float[]>(inner, RenderModes.RgbArray);
         rgb.Reset(seed: 3);
         rgb.Step([0.1f, 0.2f, -0.1f]);

@@ -91,6 +91,15 @@ public sealed unsafe class MjData : SafeHandle
     /// <summary>Row-major 3x3 rotation matrix of each body's frame, flattened (<c>9·Model.NBody</c> values).</summary>
     public ReadOnlySpan<double> Xmat => new(Native->xmat, 9 * _m->nbody);
 
+    /// <summary>Centre of mass of each body's subtree (the body and everything attached below it), flattened (<c>3·Model.NBody</c> values).</summary>
+    public ReadOnlySpan<double> SubtreeCom => new(Native->subtree_com, 3 * _m->nbody);
+
+    /// <summary>Cartesian position of each site, flattened (<c>3·Model.NSite</c> values).</summary>
+    public ReadOnlySpan<double> SiteXpos => new(Native->site_xpos, 3 * _m->nsite);
+
+    /// <summary>Centre of mass of each body (not of its subtree), flattened (<c>3·Model.NBody</c> values).</summary>
+    public ReadOnlySpan<double> Xipos => new(Native->xipos, 3 * _m->nbody);
+
     /// <summary>Cartesian position of each geom, flattened (<c>3·Model.NGeom</c> values).</summary>
     public ReadOnlySpan<double> GeomXpos => new(Native->geom_xpos, 3 * _m->ngeom);
 

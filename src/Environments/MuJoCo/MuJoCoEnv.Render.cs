@@ -54,10 +54,30 @@ public abstract unsafe partial class MuJoCoEnv : IMuJoCoRenderable
     public int FrameHeight => ScreenSize;
 
     /// <summary>
-    /// The camera MuJoCo's renderer draws from: by default one tracking the root body (body 1) from 3 m, from the side (azimuth
-    /// 90: x runs left to right) and slightly above; environments override it with Gymnasium's <c>default_camera_config</c>.
+    /// The camera MuJoCo's renderer draws from: <c>mjCAMERA_TRACKING</c> on the root body (body 1), looking at its subtree's
+    /// centre of mass from <see cref="CameraDistance"/> metres, at <see cref="CameraAzimuth"/> and <see cref="CameraElevation"/>.
     /// </summary>
-    public virtual MuJoCoCamera Camera => new(TrackBodyId: 1, Distance: 3.0, Azimuth: 90, Elevation: -20);
+    public MuJoCoCamera Camera
+    {
+        get
+        {
+            int body = CameraBody;
+            ReadOnlySpan<double> com = _data.SubtreeCom;
+            return new MuJoCoCamera(body, CameraDistance, CameraAzimuth, CameraElevation, com[3 * body], com[3 * body + 1], com[3 * body + 2]);
+        }
+    }
+
+    /// <summary>The body the camera tracks (default 1, the root of the moving system).</summary>
+    protected virtual int CameraBody => 1;
+
+    /// <summary>Camera distance in metres (default 3, Gymnasium's for the hopper).</summary>
+    protected virtual double CameraDistance => 3.0;
+
+    /// <summary>Camera heading in degrees (default 90: a side view, x running left to right).</summary>
+    protected virtual double CameraAzimuth => 90;
+
+    /// <summary>Camera tilt in degrees (default −20: slightly from above).</summary>
+    protected virtual double CameraElevation => -20;
 
     /// <summary>
     /// The sketch view: a side view 3.2 m wide with the ground 0.5 m above the bottom edge, unless an environment overrides it (the
