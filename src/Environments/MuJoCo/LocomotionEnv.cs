@@ -40,12 +40,8 @@ public abstract class LocomotionEnv : MuJoCoEnv
     /// <exception cref="ArgumentException">If a setting is out of range or the model file cannot be read.</exception>
     /// <exception cref="MuJoCoException">If MuJoCo rejects the model file, or it has too few coordinates for this environment.</exception>
     protected LocomotionEnv(string id, string modelName, LocomotionOptions? options, LocomotionOptions defaults, int absolutePositions)
-        : this(id, modelName, Validate((options ?? new LocomotionOptions()).WithDefaults(defaults), id), absolutePositions) { }
-
-    private LocomotionEnv(string id, string modelName, LocomotionOptions options, int absolutePositions)
-        : base(id, modelName, options.XmlFile, options.FrameSkip!.Value, options.Renderer ?? MuJoCoRendererKind.MuJoCo)
+        : base(id, modelName, Resolve(options, defaults, id))
     {
-        Options = options;
         _forwardWeight = Options.ForwardRewardWeight!.Value;
         _ctrlWeight = Options.CtrlCostWeight!.Value;
         _healthyReward = Options.HealthyReward ?? 0.0;
@@ -54,39 +50,10 @@ public abstract class LocomotionEnv : MuJoCoEnv
         _stepInfo = Options.StepInfo!.Value;
         _positionsExcluded = Options.ExcludeCurrentPositionsFromObservation!.Value ? absolutePositions : 0;
         if (Model.Nq < absolutePositions + 1)
-        {
-            Dispose();
-            throw new MuJoCoException($"{id}: the model from {Model.Source} has {Model.Nq} position coordinates; this environment needs at least {absolutePositions + 1} (the root's planar pose first)");
-        }
+            throw Fail($"{id}: the model from {Model.Source} has {Model.Nq} position coordinates; this environment needs at least {absolutePositions + 1} (the root's planar pose first)");
         int obsSize = Model.Nq - _positionsExcluded + Model.Nv;
         _observationSpace = new Box<double>(double.NegativeInfinity, double.PositiveInfinity, obsSize);
     }
-
-    private static LocomotionOptions Validate(LocomotionOptions o, string id)
-    {
-        static void Finite(double? x, string key, string id)
-        {
-            if (x is double d && !double.IsFinite(d)) throw new ArgumentException($"{id}: option '{key}' = {d} must be finite");
-        }
-        static void Range((double Low, double High)? r, string key, string id)
-        {
-            if (r is { } v && !(v.Low <= v.High))
-                throw new ArgumentException($"{id}: option '{key}' = ({v.Low}, {v.High}) needs low <= high");
-        }
-        Finite(o.ForwardRewardWeight, LocomotionOptions.Keys.ForwardRewardWeight, id);
-        Finite(o.CtrlCostWeight, LocomotionOptions.Keys.CtrlCostWeight, id);
-        Finite(o.HealthyReward, LocomotionOptions.Keys.HealthyReward, id);
-        Finite(o.ResetNoiseScale, LocomotionOptions.Keys.ResetNoiseScale, id);
-        if (o.ResetNoiseScale < 0) throw new ArgumentException($"{id}: option '{LocomotionOptions.Keys.ResetNoiseScale}' = {o.ResetNoiseScale} must not be negative");
-        if (o.FrameSkip < 1) throw new ArgumentException($"{id}: option '{LocomotionOptions.Keys.FrameSkip}' = {o.FrameSkip} must be at least 1");
-        Range(o.HealthyStateRange, LocomotionOptions.Keys.HealthyStateRange, id);
-        Range(o.HealthyZRange, LocomotionOptions.Keys.HealthyZRange, id);
-        Range(o.HealthyAngleRange, LocomotionOptions.Keys.HealthyAngleRange, id);
-        return o;
-    }
-
-    /// <summary>The settings in effect, with every default filled in.</summary>
-    public LocomotionOptions Options { get; }
 
     /// <summary>The reward components of the last step (zero before the first step of an episode).</summary>
     public LocomotionStep LastStep { get; private set; }

@@ -112,6 +112,24 @@ public sealed unsafe class MjData : SafeHandle
     /// </summary>
     public ReadOnlySpan<double> CfrcExt => new(Native->cfrc_ext, 6 * _m->nbody);
 
+    /// <summary>Com-based inertia of each body (10 values per body: the 3x3 inertia's 6 distinct entries, 3 of mass times com offset, the mass), flattened (<c>10·Model.NBody</c> values).</summary>
+    public ReadOnlySpan<double> Cinert => new(Native->cinert, 10 * _m->nbody);
+
+    /// <summary>Com-based velocity of each body (angular x, y, z, then linear x, y, z), flattened (<c>6·Model.NBody</c> values).</summary>
+    public ReadOnlySpan<double> Cvel => new(Native->cvel, 6 * _m->nbody);
+
+    /// <summary>Generalized force of the actuators (<c>Model.Nv</c> values).</summary>
+    public ReadOnlySpan<double> QfrcActuator => new(Native->qfrc_actuator, _m->nv);
+
+    /// <summary>Generalized constraint force (limits, contacts; <c>Model.Nv</c> values).</summary>
+    public ReadOnlySpan<double> QfrcConstraint => new(Native->qfrc_constraint, _m->nv);
+
+    /// <summary>Length of each tendon (<c>Model.NTendon</c> values).</summary>
+    public ReadOnlySpan<double> TendonLength => new(Native->ten_length, _m->ntendon);
+
+    /// <summary>Velocity of each tendon (<c>Model.NTendon</c> values).</summary>
+    public ReadOnlySpan<double> TendonVelocity => new(Native->ten_velocity, _m->ntendon);
+
     /// <summary>Number of contacts detected in the last step or <see cref="Forward"/>.</summary>
     public int ContactCount => Native->ncon;
 

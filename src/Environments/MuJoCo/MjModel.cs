@@ -172,6 +172,9 @@ public sealed unsafe class MjModel : SafeHandle
     /// <summary>Each geom's colour (r, g, b, a in [0, 1]), flattened (<c>4·NGeom</c> values).</summary>
     public ReadOnlySpan<float> GeomRgba => new(Native->geom_rgba, 4 * NGeom);
 
+    /// <summary>Number of tendons.</summary>
+    public int NTendon => Native->ntendon;
+
     /// <summary>Number of sites.</summary>
     public int NSite => Native->nsite;
 

@@ -54,21 +54,30 @@ public abstract unsafe partial class MuJoCoEnv : IMuJoCoRenderable
     public int FrameHeight => ScreenSize;
 
     /// <summary>
-    /// The camera MuJoCo's renderer draws from: <c>mjCAMERA_TRACKING</c> on the root body (body 1), looking at its subtree's
-    /// centre of mass from <see cref="CameraDistance"/> metres, at <see cref="CameraAzimuth"/> and <see cref="CameraElevation"/>.
+    /// The camera MuJoCo's renderer draws from: <c>mjCAMERA_TRACKING</c> on <see cref="CameraBody"/>, looking at its subtree's
+    /// centre of mass, or a fixed camera looking at <see cref="CameraLookAt"/> when <see cref="CameraBody"/> is -1; from
+    /// <see cref="CameraDistance"/> metres, at <see cref="CameraAzimuth"/> and <see cref="CameraElevation"/>.
     /// </summary>
     public MuJoCoCamera Camera
     {
         get
         {
             int body = CameraBody;
+            if (body < 0)
+            {
+                var (x, y, z) = CameraLookAt;
+                return new MuJoCoCamera(-1, CameraDistance, CameraAzimuth, CameraElevation, x, y, z);
+            }
             ReadOnlySpan<double> com = _data.SubtreeCom;
             return new MuJoCoCamera(body, CameraDistance, CameraAzimuth, CameraElevation, com[3 * body], com[3 * body + 1], com[3 * body + 2]);
         }
     }
 
-    /// <summary>The body the camera tracks (default 1, the root of the moving system).</summary>
+    /// <summary>The body the camera tracks (default 1, the root of the moving system), or -1 for a fixed camera.</summary>
     protected virtual int CameraBody => 1;
+
+    /// <summary>The point a fixed camera (<see cref="CameraBody"/> = -1) looks at (default the origin).</summary>
+    protected virtual (double X, double Y, double Z) CameraLookAt => (0, 0, 0);
 
     /// <summary>Camera distance in metres (default 3, Gymnasium's for the hopper).</summary>
     protected virtual double CameraDistance => 3.0;

@@ -28,14 +28,18 @@ public abstract partial class MuJoCoEnv : Env<double[], float[]>
 
     /// <summary>Loads the model and sets up the action space and metadata.</summary>
     /// <param name="id">The environment id, for messages.</param>
-    /// <param name="modelName">The shipped model used when <paramref name="xmlFile"/> is null (one of <see cref="MuJoCoModels.Names"/>).</param>
-    /// <param name="xmlFile">The <c>xml_file</c> option: a path to an MJCF file, or the name of a shipped model; null for <paramref name="modelName"/>.</param>
-    /// <param name="frameSkip">MuJoCo steps per environment step (at least 1).</param>
-    /// <param name="renderer">How the environment is drawn.</param>
-    /// <exception cref="ArgumentException">If <paramref name="frameSkip"/> is below 1 or the file cannot be read.</exception>
+    /// <param name="modelName">The shipped model used unless the options name an <c>xml_file</c> (one of <see cref="MuJoCoModels.Names"/>).</param>
+    /// <param name="options">The settings with every default filled in (see <see cref="Resolve"/>); this class reads
+    /// <c>xml_file</c> (a path to an MJCF file, or the name of a shipped model), <c>frame_skip</c> and <c>renderer</c>.</param>
+    /// <exception cref="ArgumentException">If <c>frame_skip</c> is below 1 or the file cannot be read.</exception>
     /// <exception cref="MuJoCoException">If MuJoCo rejects the model (the message names the file and gives MuJoCo's error).</exception>
-    protected MuJoCoEnv(string id, string modelName, string? xmlFile, int frameSkip, MuJoCoRendererKind renderer)
+    protected MuJoCoEnv(string id, string modelName, LocomotionOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+        string? xmlFile = options.XmlFile;
+        int frameSkip = options.FrameSkip ?? 1;
+        var renderer = options.Renderer ?? MuJoCoRendererKind.MuJoCo;
         EnvId = id;
         if (frameSkip < 1) throw new ArgumentException($"{id}: option 'frame_skip' = {frameSkip} must be at least 1");
         FrameSkip = frameSkip;
@@ -75,8 +79,19 @@ public abstract partial class MuJoCoEnv : Env<double[], float[]>
         return new Box<float>(low, high);
     }
 
+    /// <summary>
+    /// The settings of an environment: <paramref name="options"/> with every unset property taken from
+    /// <paramref name="defaults"/>, checked.
+    /// </summary>
+    /// <exception cref="ArgumentException">Naming the environment and the option that is out of range.</exception>
+    protected static LocomotionOptions Resolve(LocomotionOptions? options, LocomotionOptions defaults, string id) =>
+        (options ?? new LocomotionOptions()).WithDefaults(defaults).Validated(id);
+
     /// <summary>The environment id used in messages.</summary>
     protected string EnvId { get; }
+
+    /// <summary>The settings in effect, with every default filled in.</summary>
+    public LocomotionOptions Options { get; }
 
     /// <summary>The compiled MuJoCo model.</summary>
     public MjModel Model => _model;
@@ -101,10 +116,11 @@ public abstract partial class MuJoCoEnv : Env<double[], float[]>
 
     /// <summary>
     /// Writes the action into the controls and advances the simulation by <see cref="FrameSkip"/> steps (Gymnasium's
-    /// <c>do_simulation</c>); returns Σ action², for control costs.
+    /// <c>do_simulation</c>); returns Σ action², for control costs. With <paramref name="contactForces"/> it then computes the
+    /// com-based forces (<c>mj_rnePostConstraint</c>, as Gymnasium does after every step) so <see cref="MjData.CfrcExt"/> is current.
     /// </summary>
     /// <exception cref="MuJoCoException">If the simulation became unstable (MuJoCo reset its state).</exception>
-    protected double Simulate(float[] action)
+    protected double Simulate(float[] action, bool contactForces = false)
     {
         Span<double> ctrl = _data.Ctrl;
         double sumSquares = 0;
@@ -119,6 +135,7 @@ public abstract partial class MuJoCoEnv : Env<double[], float[]>
         // the body back to its start, so stop with a clear message instead.
         if (_data.WarningCount(MjWarning.BadQpos) + _data.WarningCount(MjWarning.BadQvel) + _data.WarningCount(MjWarning.BadQacc) > 0)
             throw new MuJoCoException($"{Name}: the simulation became unstable and MuJoCo reset its state ({MuJoCoLibrary.LastWarning ?? "no message"}); reset the environment");
+        if (contactForces) _data.RnePostConstraint();
         return sumSquares;
     }
 
@@ -146,9 +163,20 @@ public abstract partial class MuJoCoEnv : Env<double[], float[]>
         return obs;
     }
 
+    /// <summary>Disposes the half-made environment and returns the error to throw from a derived constructor.</summary>
+    protected MuJoCoException Fail(string message)
+    {
+        Dispose();
+        return new MuJoCoException(message);
+    }
+
     /// <summary>The id of a body the environment needs, with a message naming the model's source when it is missing.</summary>
     /// <exception cref="MuJoCoException">If the model has no body of that name.</exception>
-    protected int RequireBody(string name) => _model.GetId(MjObjectType.Body, name);
+    protected int RequireBody(string name)
+    {
+        int id = _model.TryGetId(MjObjectType.Body, name);
+        return id >= 0 ? id : throw Fail($"{EnvId}: the model from {_model.Source} has no body named '{name}', which this environment needs");
+    }
 
     /// <summary>Whether every element of <paramref name="values"/> lies strictly inside (low, high).</summary>
     protected static bool AllInside(ReadOnlySpan<double> values, (double Low, double High) range)

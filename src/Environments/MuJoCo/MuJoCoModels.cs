@@ -2,7 +2,8 @@ namespace Rl.Environments.MuJoCo;
 
 /// <summary>
 /// The MJCF models shipped with the MuJoCo environments (written for this toolkit, not copied from Gymnasium), as embedded
-/// resources. Read one to inspect it, change it, or load it with <see cref="MjModel.FromXmlString"/>.
+/// resources. The planar four (hopper, walker, cheetah, swimmer) are this toolkit's own bodies; the other six use the physical
+/// figures of Gymnasium's models (MIT licence), and on MuJoCo 2.2.2 step bit for bit as Gymnasium's files do (docs/mujoco.md). Read one to inspect it, change it, or load it with <see cref="MjModel.FromXmlString"/>.
 /// </summary>
 public static class MuJoCoModels
 {
@@ -20,8 +21,27 @@ public static class MuJoCoModels
     /// <summary>The three-segment swimmer (<c>Swimmer-v1</c>).</summary>
     public const string Swimmer = "swimmer.xml";
 
+    /// <summary>The cart with a pole (<c>InvertedPendulum-v1</c>).</summary>
+    public const string InvertedPendulum = "inverted_pendulum.xml";
+
+    /// <summary>The cart with two poles (<c>InvertedDoublePendulum-v1</c>).</summary>
+    public const string InvertedDoublePendulum = "inverted_double_pendulum.xml";
+
+    /// <summary>The two-link arm and its target (<c>Reacher-v1</c>).</summary>
+    public const string Reacher = "reacher.xml";
+
+    /// <summary>The seven-joint arm, object and goal (<c>Pusher-v1</c>).</summary>
+    public const string Pusher = "pusher.xml";
+
+    /// <summary>The four-legged ant (<c>Ant-v1</c>).</summary>
+    public const string Ant = "ant.xml";
+
+    /// <summary>The humanoid (<c>Humanoid-v1</c>).</summary>
+    public const string Humanoid = "humanoid.xml";
+
     /// <summary>The file names of the shipped models.</summary>
-    public static IReadOnlyList<string> Names { get; } = [Hopper, Walker2d, HalfCheetah, Swimmer];
+    public static IReadOnlyList<string> Names { get; } =
+        [Hopper, Walker2d, HalfCheetah, Swimmer, InvertedPendulum, InvertedDoublePendulum, Reacher, Pusher, Ant, Humanoid];
 
     /// <summary>The MJCF text of a shipped model.</summary>
     /// <param name="name">One of <see cref="Names"/>, e.g. <see cref="Hopper"/>.</param>
