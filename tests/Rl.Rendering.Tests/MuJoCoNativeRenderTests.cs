@@ -106,6 +106,68 @@ public sealed unsafe class MuJoCoNativeRenderTests
         Assert.Equal(frame.Pixels, HeadlessRenderer.ForCurrentThread.Render(scene).Pixels);
     }
 
+    public static TheoryData<string> AllMuJoCoEnvs => new()
+    {
+        HopperEnv.Id, Walker2dEnv.Id, HalfCheetahEnv.Id, SwimmerEnv.Id, InvertedPendulumEnv.Id, InvertedDoublePendulumEnv.Id,
+        ReacherEnv.Id, PusherEnv.Id, AntEnv.Id, HumanoidEnv.Id,
+    };
+
+    [Theory, MemberData(nameof(AllMuJoCoEnvs))]
+    public void EveryMuJoCoEnvDrawsAScenedFrameThatFollowsTheState(string id)
+    {
+        using var env = (IEnv<double[], float[]>)Rl.Environments.Envs.Make(id);
+        var mujoco = (IMuJoCoRenderable)env.Unwrapped;
+        env.Reset(seed: 0);
+        var renderer = MuJoCoRenderer.ForCurrentThread;
+        var first = renderer.Render(mujoco, 96, 96);
+        var (geoms, _) = renderer.SceneCounts(mujoco);
+        Assert.True(geoms >= ((MuJoCoEnv)env.Unwrapped).Model.NGeom, $"{id}: {geoms} scene geoms");
+        // Not blank: sky, floor and body give many colours.
+        Assert.True(first.Pixels.Chunk(3).Select(p => (p[0], p[1], p[2])).Distinct().Count() > 50, $"{id}: a nearly uniform frame");
+        var rng = new Rng(1);
+        var space = (Rl.Core.Spaces.Box<float>)env.ActionSpace;
+        for (int t = 0; t < 10; t++)
+        {
+            var a = new float[space.Size];
+            for (int i = 0; i < a.Length; i++) a[i] = (float)rng.Uniform(space.Low[i], space.High[i]);
+            if (env.Step(a).Done) break;
+        }
+        Assert.NotEqual(first.Pixels, renderer.Render(mujoco, 96, 96).Pixels);
+    }
+
+    [Fact]
+    public void AHumanoidVideoIsMuJoCosPicture()
+    {
+        string dir = Directory.CreateTempSubdirectory("rl-mujoco-video-").FullName;
+        try
+        {
+            var inner = (IEnv<double[], float[]>)Rl.Environments.Envs.Make(HumanoidEnv.Id);
+            using (var env = new Video.RecordVideo<double[], float[]>(inner, new Video.RecordVideoOptions
+            {
+                Directory = dir, Format = Video.VideoFormat.Gif, Width = 64, Height = 64, EpisodeTrigger = _ => true,
+            }))
+            {
+                env.Reset(seed: 1);
+                for (int t = 0; t < 4; t++) env.Step(new float[17]);
+                var expected = MuJoCoRenderer.ForCurrentThread.Render((HumanoidEnv)inner.Unwrapped, 64, 64);
+                env.Dispose();
+                var gif = GifReader.Read(Assert.Single(env.VideosWritten));
+                Assert.Equal(5, gif.Frames.Count);
+                Assert.Equal((64, 64), (gif.Width, gif.Height));
+                // GIF quantises colours; the last frame is MuJoCo's within that error on most pixels.
+                var last = gif.Frames[^1];
+                int close = 0;
+                for (int i = 0; i < 64 * 64; i++)
+                    if (Math.Abs(last[3 * i] - expected.Pixels[3 * i]) + Math.Abs(last[3 * i + 1] - expected.Pixels[3 * i + 1]) + Math.Abs(last[3 * i + 2] - expected.Pixels[3 * i + 2]) < 48) close++;
+                Assert.True(close > 0.9 * 64 * 64, $"{close} of {64 * 64} pixels match MuJoCo's frame");
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static (byte R, byte G, byte B) Pixel(Frame frame, (int Col, int Row) p)
     {
         int i = (p.Row * frame.Width + p.Col) * 3;
