@@ -75,7 +75,7 @@ public static class DistributedBenchmark
         }
         Console.WriteLine();
         Console.WriteLine(Commands.BenchCommand.Machine() + string.Create(CultureInfo.InvariantCulture,
-            $"; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}; `rl bench distributed --workers {string.Join(',', workerCounts)} --iterations {iterations} --directions {directions}`"));
+            $"; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}; `rl bench distributed --workers {string.Join(',', workerCounts)} --iterations {iterations} --directions {directions} --tls-repeats {tlsRepeats}`"));
         return 0;
     }
 

@@ -73,6 +73,16 @@ public class ClusterSecurityTests : ConsoleTest
         File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         Assert.Contains("chmod 600", Assert.Throws<InvalidOperationException>(() => ClusterCredential.Load(file)).Message);
 
+        // From the environment variable: the log names where it came from and its fingerprint, never the key.
+        using (var fromVariable = WorkerProcess.Start($"localhost:{ClusterMembership.FreePort()}", null,
+                   new Dictionary<string, string> { [ClusterCredential.EnvironmentVariable] = File.ReadAllText(TestCredential.File) }))
+        {
+            Assert.True(fromVariable.WaitFor("waiting for the learner", TimeSpan.FromSeconds(30)), string.Join("\n", fromVariable.Seen));
+            Assert.Contains(fromVariable.Seen, l => l.Contains($"credential {TestCredential.Value.Fingerprint} (${ClusterCredential.EnvironmentVariable})", StringComparison.Ordinal));
+            Assert.DoesNotContain(fromVariable.Seen, l => l.Contains("PRIVATE KEY", StringComparison.Ordinal));
+            Assert.DoesNotContain("PRIVATE KEY", File.ReadAllText($"/proc/{fromVariable.Pid}/cmdline"));
+        }
+
         // A worker with no credential anywhere (no option, no variable, no default file) does not start, and says how to make one.
         using var bare = WorkerProcess.Start($"localhost:{ClusterMembership.FreePort()}", null, null);
         Assert.True(bare.WaitForExit(TimeSpan.FromSeconds(30)), "a worker without a credential kept running");
