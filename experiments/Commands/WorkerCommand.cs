@@ -77,7 +77,7 @@ public static class WorkerCommand
     private static async Task ServeAsync(ClusterMembership membership, ClusterCredential credential, WorkerHostOptions options, int port, IPAddress? advertise,
         CancellationToken stop)
     {
-        bool waitingShown = false;
+        bool waitingShown = false, strangerShown = false;
         while (!stop.IsCancellationRequested)
         {
             try
@@ -90,10 +90,14 @@ public static class WorkerCommand
                 await Delay(5000, stop);
                 continue;
             }
-            if (!membership.PrimaryReachable())
+            var primary = await PrimaryAsync(membership, credential);
+            if (primary != PeerState.Member)
             {
-                if (!waitingShown) Log($"waiting for the learner (primary silo at 127.0.0.1:{membership.PrimaryPort})");
-                waitingShown = true;
+                if (primary == PeerState.Stranger && !strangerShown)
+                    Log($"could not authenticate the silo at 127.0.0.1:{membership.PrimaryPort}: it holds another cluster credential (or refused this one); not joining it");
+                else if (primary == PeerState.Unreachable && !waitingShown)
+                    Log($"waiting for the learner (primary silo at 127.0.0.1:{membership.PrimaryPort})");
+                (waitingShown, strangerShown) = (primary == PeerState.Unreachable || waitingShown, primary == PeerState.Stranger);
                 await Delay(1000, stop);
                 continue;
             }
@@ -117,12 +121,18 @@ public static class WorkerCommand
             while (!stop.IsCancellationRequested && unreachable < 3)
             {
                 await Delay(1000, stop);
-                unreachable = membership.PrimaryReachable() ? 0 : unreachable + 1;
+                unreachable = await PrimaryAsync(membership, credential) == PeerState.Member ? 0 : unreachable + 1;
             }
             if (!stop.IsCancellationRequested) Log("the learner's silo is gone; leaving the cluster and waiting for the next learner");
             await silo.DisposeAsync();
         }
     }
+
+    /// <summary>Who answers at the primary silo's port (localhost membership; with Redis there is no primary: a member).</summary>
+    private static Task<PeerState> PrimaryAsync(ClusterMembership membership, ClusterCredential credential) =>
+        membership.Kind != MembershipKind.Localhost
+            ? Task.FromResult(PeerState.Member)
+            : ClusterSecurity.ProbeAsync(new IPEndPoint(IPAddress.Loopback, membership.PrimaryPort), credential, TimeSpan.FromSeconds(5));
 
     private static async Task Delay(int ms, CancellationToken stop)
     {

@@ -107,6 +107,9 @@ public class ClusterSecurityTests : ConsoleTest
             for (int i = 0; i < 3; i++) algorithm.RunIteration();
             Assert.True(worker.WaitFor("chunk of version", TimeSpan.FromSeconds(10)), "the worker ran no chunk: " + string.Join("\n", worker.Seen));
 
+            // Members' connections, the worker's liveness checks included, are never taken for intruders.
+            Assert.DoesNotContain(log, l => l.Contains("refused", StringComparison.Ordinal));
+
             // A silo holding another cluster's credential: both sides log the refusal with the other's address.
             using (var intruder = WorkerProcess.Start($"localhost:{port}", TestCredential.Other, null))
             {
