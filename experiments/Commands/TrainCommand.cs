@@ -15,7 +15,7 @@ public static class TrainCommand
         rl train <config.toml> | <algo> <env-id>  [--set key=value]... [--seed N] [--device auto|cpu|cuda]
                  [--out DIR] [--resume DIR] [--plain] [--record-video DIR [--video-every N]]
                  [--human [--human-fps N] [--human-turn-based] [--human-script FILE]]
-                 [--cluster M [--workers N] [--advertise IP]]
+                 [--cluster M [--workers N] [--advertise IP] [--credential FILE]] [--allow-env MODULE:CLASS]
           Train an algorithm; logs, checkpoints and plots go to runs/<algo>-<env>-<timestamp>/ (or --out DIR).
           <config.toml>     a config file, or the name of one shipped in experiments/configs/ (rl algos lists them)
           <algo> <env-id>   the shipped config for the pair when there is one, else the algorithm's defaults
@@ -29,6 +29,9 @@ public static class TrainCommand
                             localhost:PORT (this learner is the primary silo) or redis=HOST:PORT; same results as local
           --workers N       with --cluster: wait for N workers before the first iteration (default 1)
           --advertise IP    with --cluster redis=...: the address workers reach this learner at (default: the first IPv4 one)
+        """ + "\n" + ClusterArguments.Usage + "\n" + """
+          --allow-env X     build the Python environment X (module:Class, or a registry module) that a config file names:
+                            that runs its code, so a file is not trusted to do it without this option
           --record-video DIR  after every N-th iteration (--video-every N, default 10) and at the end, play one evaluation
                             episode of the current policy (deterministic, its own environment and seed; training is
                             unaffected) and write it to DIR/<env>-iteration-<i>-episode-0.mp4 (GIF without ffmpeg)
@@ -50,9 +53,9 @@ public static class TrainCommand
         string? outDir = a.Option("--out");
         string? resume = a.Option("--resume");
         bool plain = a.Flag("--plain");
-        string? clusterText = a.Option("--cluster");
+        var clusterArguments = ClusterArguments.Read(a, "rl train");
         int? minWorkers = a.Int("--workers", 1, 100000);
-        string? advertiseText = a.Option("--advertise");
+        var allowEnv = a.Multi("--allow-env");
         var (videoDir, videoEvery) = VideoRecording.Read(a, "rl train");
         bool human = a.Flag("--human");
         double? humanFps = a.Double("--human-fps");
@@ -67,39 +70,31 @@ public static class TrainCommand
         using var labeller = human ? HumanLabeller.Create(humanFps, humanTurnBased, humanScript) : null;
 
         BuiltInAlgorithms.EnsureRegistered();
-        if ((minWorkers is not null || advertiseText is not null) && clusterText is null)
-            throw new UsageException("rl train: --workers and --advertise need --cluster");
-        System.Net.IPAddress? advertise = null;
-        if (advertiseText is not null && !System.Net.IPAddress.TryParse(advertiseText, out advertise))
-            throw new UsageException($"rl train: --advertise {advertiseText} is not an IP address");
+        if (minWorkers is not null && clusterArguments is null)
+            throw new UsageException("rl train: --workers needs --cluster");
         ClusterRollouts? cluster = null;
-        if (clusterText is not null)
+        Distributed.ClusterCredential? credential = null;
+        if (clusterArguments is not null)
         {
-            Distributed.ClusterMembership membership;
-            try
-            {
-                membership = Distributed.ClusterMembership.Parse(clusterText);
-            }
-            catch (FormatException e)
-            {
-                throw new UsageException("rl train: " + e.Message);
-            }
+            var membership = clusterArguments.Membership;
+            credential = clusterArguments.Credential("rl train");
             var options = new Distributed.DistributedRolloutOptions { MinWorkers = minWorkers ?? 1 };
-            cluster = ClusterRollouts.StartAsync(membership, options, line => Console.Error.WriteLine(line), advertise).GetAwaiter().GetResult();
-            Console.Out.WriteLine($"learner silo up ({membership}); rollouts run on the workers (rl worker --cluster {membership})");
+            cluster = ClusterRollouts.StartAsync(membership, credential, options, line => Console.Error.WriteLine(line), clusterArguments.Advertise).GetAwaiter().GetResult();
+            Console.Out.WriteLine($"learner silo up ({membership}, credential {credential.Fingerprint}); rollouts run on the workers (rl worker --cluster {membership})");
         }
         try
         {
-            return Train(first, second, overrides, seed, device, outDir, resume, plain, cluster, labeller, videoDir, videoEvery);
+            return Train(first, second, overrides, seed, device, outDir, resume, plain, cluster, labeller, videoDir, videoEvery, allowEnv);
         }
         finally
         {
             cluster?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            credential?.Dispose();
         }
     }
 
     private static int Train(string? first, string? second, List<string> overrides, long? seed, string? device, string? outDir, string? resume, bool plain,
-        ClusterRollouts? cluster, HumanLabeller? labeller, string? videoDir, int? videoEvery)
+        ClusterRollouts? cluster, HumanLabeller? labeller, string? videoDir, int? videoEvery, List<string> allowEnv)
     {
         RolloutBackendFactory? rollouts = cluster is null ? null : cluster.Create;
         TrainingSession session;
@@ -107,6 +102,9 @@ public static class TrainCommand
         {
             if (first is not null || seed is not null || outDir is not null)
                 throw new UsageException("rl train: --resume DIR continues a run as it was configured; give no config, --seed or --out with it");
+            if (File.Exists(Path.Combine(resume, "config.toml")))
+                PythonEnvGuard.Check(ExperimentConfig.Parse(File.ReadAllText(Path.Combine(resume, "config.toml")), Path.Combine(resume, "config.toml")),
+                    Path.Combine(resume, "config.toml"), allowEnv);
             session = TrainingSession.Resume(resume, overrides, device, line => Console.Error.WriteLine(line), rollouts);
             if (cluster is not null && session.Config.Config is not Agents.GradientFree.GradientFreeConfig)
             {
@@ -120,6 +118,8 @@ public static class TrainCommand
             if (first is null) throw new UsageException("rl train: missing <config.toml> or <algo> <env-id>");
             var (text, source) = LoadConfigText(first, second);
             var config = ExperimentConfig.Parse(text, source, overrides, seed, device);
+            if (second is null && File.Exists(first) && !overrides.Any(o => o.StartsWith("env=", StringComparison.Ordinal)))
+                PythonEnvGuard.Check(config, first, allowEnv);
             if (cluster is not null) ClusterRollouts.EnsureSupported(config);
             string dir = outDir ?? DefaultRunDirectory(config);
             session = TrainingSession.Create(config, dir, labeller is null ? null : labeller.ExpertFor, rollouts);
