@@ -29,13 +29,15 @@ public sealed class EnvironmentRegistrarAttribute(Type registrarType) : Attribut
 /// <summary>
 /// Loads a user's .NET assembly of environments (the runner's <c>--env-assembly PATH</c>) and runs its registrars, so its
 /// environment ids work with <see cref="EnvRegistry.Make"/> like the built-in ones. An assembly is loaded once per process
-/// (into the default load context, sharing this toolkit's assemblies); loading the same path again returns the ids it
-/// registered the first time. Its dependencies are looked up next to it.
+/// (into the default load context, sharing this toolkit's assemblies) and registers into a registry once: loading the same
+/// path into the same registry again returns the ids it registered the first time. Its dependencies are looked up next to
+/// it (build the assembly with <c>EnableDynamicLoading</c>, or publish it, so its package dependencies are copied there).
 /// </summary>
 public static class EnvironmentAssemblies
 {
     private static readonly Lock Gate = new();
-    private static readonly Dictionary<string, IReadOnlyList<string>> Loaded = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, Assembly> Loaded = new(StringComparer.Ordinal);
+    private static readonly Dictionary<(string Path, EnvRegistry Registry), IReadOnlyList<string>> Registered = [];
     private static readonly List<string> Directories = [];
     private static readonly Lock DirectoriesGate = new(); // separate: the resolver runs inside Load, which holds Gate
     private static bool _resolverInstalled;
@@ -67,30 +69,11 @@ public static class EnvironmentAssemblies
         string full = Path.GetFullPath(path);
         lock (Gate)
         {
-            if (Loaded.TryGetValue(full, out var known)) return known;
-            if (!File.Exists(full))
-                throw new FileNotFoundException(Directory.Exists(full)
-                    ? $"environment assembly '{path}' is a directory; name the .dll file"
-                    : $"environment assembly '{path}' not found", full);
-
-            Assembly assembly;
-            try
+            if (Registered.TryGetValue((full, registry), out var known)) return known;
+            if (!Loaded.TryGetValue(full, out var assembly))
             {
-                AssemblyName.GetAssemblyName(full); // reads the metadata only: a clear error for a file that is no assembly
-            }
-            catch (BadImageFormatException)
-            {
-                throw new EnvironmentAssemblyException(path, "is not a .NET assembly (a native library or another kind of file?)");
-            }
-            InstallResolver();
-            lock (DirectoriesGate) Directories.Add(Path.GetDirectoryName(full)!);
-            try
-            {
-                assembly = AssemblyLoadContext.Default.LoadFromAssemblyPath(full);
-            }
-            catch (Exception e) when (e is FileLoadException or BadImageFormatException)
-            {
-                throw new EnvironmentAssemblyException(path, $"could not be loaded: {e.Message}", e);
+                assembly = LoadAssembly(path, full);
+                Loaded[full] = assembly;
             }
 
             var registrars = RegistrarTypes(assembly, path);
@@ -119,8 +102,34 @@ public static class EnvironmentAssemblies
             if (added.Count == 0)
                 throw new EnvironmentAssemblyException(path,
                     $"registers no environments: {string.Join(", ", registrars.Select(t => t.FullName))} registered nothing in the registry it was given");
-            Loaded[full] = added;
+            Registered[(full, registry)] = added;
             return added;
+        }
+    }
+
+    private static Assembly LoadAssembly(string path, string full)
+    {
+        if (!File.Exists(full))
+            throw new FileNotFoundException(Directory.Exists(full)
+                ? $"environment assembly '{path}' is a directory; name the .dll file"
+                : $"environment assembly '{path}' not found", full);
+        try
+        {
+            AssemblyName.GetAssemblyName(full); // reads the metadata only: a clear error for a file that is no assembly
+        }
+        catch (BadImageFormatException)
+        {
+            throw new EnvironmentAssemblyException(path, "is not a .NET assembly (a native library or another kind of file?)");
+        }
+        InstallResolver();
+        lock (DirectoriesGate) Directories.Add(Path.GetDirectoryName(full)!);
+        try
+        {
+            return AssemblyLoadContext.Default.LoadFromAssemblyPath(full);
+        }
+        catch (Exception e) when (e is FileLoadException or BadImageFormatException)
+        {
+            throw new EnvironmentAssemblyException(path, $"could not be loaded: {e.Message}", e);
         }
     }
 

@@ -3,22 +3,14 @@ using Rl.Core;
 using Rl.Environments;
 using Rl.Experiments.Cli;
 using Rl.Experiments.Training;
+using Rl.Tests;
 
 namespace Rl.Experiments.Tests;
 
 /// <summary><c>--env-assembly PATH</c> and <c>env_assemblies</c>: a user's environment assembly in the runner's commands.</summary>
 public class EnvAssemblyTests : ConsoleTest
 {
-    /// <summary>tests/Rl.TestEnvironments' build output (same configuration as this test assembly): registers Seek-v0.</summary>
-    private static string FixturePath()
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory); // tests/Rl.Experiments.Tests/bin/<config>/net10.0/linux-x64/
-        string configuration = output.Parent!.Parent!.Name;
-        string tests = output.Parent.Parent.Parent!.Parent!.Parent!.FullName;
-        string path = Path.Combine(tests, "Rl.TestEnvironments", "bin", configuration, "net10.0", "linux-x64", "Rl.TestEnvironments.dll");
-        Assert.True(File.Exists(path), $"the fixture assembly {path} was not built");
-        return path;
-    }
+    private static string FixturePath() => TestEnvironmentsAssembly.FilePath;
 
     private static List<JsonElement> Lines(string output) =>
         output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
