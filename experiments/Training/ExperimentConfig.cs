@@ -5,6 +5,7 @@ using Rl.Agents;
 using Rl.Agents.Training;
 using Rl.Core;
 using Rl.Environments;
+using Rl.Experiments.Cli;
 using Tomlyn.Model;
 
 namespace Rl.Experiments.Training;
@@ -20,6 +21,7 @@ namespace Rl.Experiments.Training;
 /// total_steps = 100000
 /// [config]                  # the algorithm's config record (rl algos lists the keys)
 /// step_size = 0.02
+/// env_assemblies = ["MyEnvs.dll"]  # optional: your own environments' assemblies (relative to this file; rl train --help)
 /// [env_kwargs]              # keyword options for Make (rl envs --kwargs)
 /// sutton_barto_reward = false
 /// </code>
@@ -28,7 +30,7 @@ namespace Rl.Experiments.Training;
 public sealed record ExperimentConfig
 {
     /// <summary>The top-level keys a config file may have.</summary>
-    public static readonly IReadOnlyList<string> TopLevelKeys = ["algo", "env", "seed", "run", "config", "env_kwargs", "versions"];
+    public static readonly IReadOnlyList<string> TopLevelKeys = ["algo", "env", "seed", "env_assemblies", "run", "config", "env_kwargs", "versions"];
 
     /// <summary>The algorithm id.</summary>
     public required string Algo { get; init; }
@@ -47,6 +49,9 @@ public sealed record ExperimentConfig
 
     /// <summary>Keyword options for the environment's factory.</summary>
     public required OptionSet EnvKwargs { get; init; }
+
+    /// <summary>Full paths of the user's environment assemblies the config names (<c>env_assemblies</c>; empty: none).</summary>
+    public IReadOnlyList<string> EnvAssemblies { get; init; } = [];
 
     /// <summary>The registered algorithm.</summary>
     public AlgorithmInfo Algorithm => AlgorithmRegistry.Get(Algo);
@@ -86,8 +91,16 @@ public sealed record ExperimentConfig
                 errors.Add($"unknown algorithm '{algo}'; registered: {(ids.Count == 0 ? "(none)" : string.Join(", ", ids))}");
             }
         }
+        List<string> assemblyPaths = [];
+        if (doc.TryGetValue("env_assemblies", out var rawAssemblies))
+        {
+            if (rawAssemblies is TomlArray paths && paths.All(p => p is string { Length: > 0 })) assemblyPaths = [.. paths.Cast<string>()];
+            else errors.Add($"'env_assemblies' = {TomlText.Value(rawAssemblies)} must be an array of assembly paths (strings)");
+        }
+        var assemblies = UserEnvironments.LoadFromConfig(assemblyPaths, source, errors);
         if (env is not null && !env.Contains(':') && !Envs.Registry.Contains(env))
-            errors.Add($"unknown environment '{env}'; registered: {string.Join(", ", Envs.List().Select(e => e.Id))}");
+            errors.Add($"unknown environment '{env}'; registered: {string.Join(", ", Envs.List().Select(e => e.Id))}" +
+                       (assemblyPaths.Count > 0 && !UserEnvironments.ConfigMayLoad ? UserEnvironments.WorkerHint : ""));
 
         long seedValue = 0;
         if (!doc.TryGetValue("seed", out var rawSeed)) seedValue = Rng.FromEntropy().NextSeed();
@@ -112,6 +125,7 @@ public sealed record ExperimentConfig
         return new ExperimentConfig
         {
             Algo = algo!, Env = env!, Seed = seedValue, Run = run, Config = config!, EnvKwargs = new OptionSet(kwargs),
+            EnvAssemblies = assemblies,
         };
     }
 
@@ -188,7 +202,9 @@ public sealed record ExperimentConfig
         sb.Append("# Resolved configuration of a run (all keys, defaults included). Rerun it with: rl train <this file>\n");
         sb.Append("algo = ").Append(TomlText.Value(Algo)).Append('\n');
         sb.Append("env = ").Append(TomlText.Value(Env)).Append('\n');
-        sb.Append("seed = ").Append(TomlText.Value(Seed)).Append("\n\n");
+        sb.Append("seed = ").Append(TomlText.Value(Seed)).Append('\n');
+        if (EnvAssemblies.Count > 0) sb.Append("env_assemblies = ").Append(TomlText.Value(EnvAssemblies)).Append('\n');
+        sb.Append('\n');
         TomlText.AppendTable(sb, "run", Run);
         sb.Append('\n');
         TomlText.AppendTable(sb, "config", Config);
