@@ -127,6 +127,7 @@ public sealed class TrainingSession : IDisposable
 
     private static void CheckNoRun(string runDirectory)
     {
+        RunLock.ThrowIfHeld(runDirectory);
         if (CheckpointStore.Files(Path.Combine(runDirectory, RunFiles.Checkpoints)).Count > 0)
             throw new IOException($"'{runDirectory}' already holds a run; continue it with --resume {runDirectory}, or choose another --out");
         if (File.Exists(Path.Combine(runDirectory, ConfigFile)))

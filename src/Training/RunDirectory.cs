@@ -73,6 +73,10 @@ public static class MetricsCheck
         if (header is null) throw new CheckpointException(Refuse("is empty"));
         int idx = Array.IndexOf(header, "iteration");
         if (idx != 0) throw new CheckpointException(Refuse($"has a damaged header ('{string.Join(',', header.Take(4))}...' does not start with 'iteration')"));
+        // Problems in lines after the checkpoint's rows (a torn last line) do not matter; earlier ones do.
+        int lastLine = rows.Where(r => !r.Row.TryGetValue("iteration", out var t) || !int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int i) || i <= iteration)
+            .Select(r => r.Line).DefaultIfEmpty(int.MaxValue).Max();
+        if (problems.FirstOrDefault(p => LineOf(p) < lastLine) is { } early) throw new CheckpointException(Refuse(early));
         var kept = new List<IReadOnlyDictionary<string, string>>();
         foreach (var (line, row) in rows)
         {
@@ -83,12 +87,8 @@ public static class MetricsCheck
                 throw new CheckpointException(Refuse($"line {line} is iteration {it} where iteration {kept.Count + 1} was expected"));
             kept.Add(row);
         }
-        // Problems in lines after the checkpoint's rows (a torn last line) do not matter; earlier ones do.
-        int lastKeptLine = rows.Where(r => kept.Contains(r.Row)).Select(r => r.Line).DefaultIfEmpty(0).Max();
-        var early = problems.Where(p => LineOf(p) <= lastKeptLine || kept.Count < iteration).ToList();
         if (kept.Count < iteration)
-            throw new CheckpointException(Refuse($"holds {kept.Count} of the checkpoint's {iteration} rows" + (early.Count > 0 ? $" ({early[0]})" : "")));
-        if (early.Count > 0) throw new CheckpointException(Refuse(early[0]));
+            throw new CheckpointException(Refuse($"holds {kept.Count} of the checkpoint's {iteration} rows" + (problems.Count > 0 ? $" ({problems[0]})" : "")));
         if (finalEvaluation)
         {
             var lastRow = new Dictionary<string, string>(kept[^1], StringComparer.Ordinal);

@@ -54,6 +54,28 @@ public sealed partial class RunLock : IDisposable
         return new RunLock(path, fd);
     }
 
+    /// <summary>
+    /// Throws when another process holds the lock of <paramref name="runDirectory"/>; creates nothing (for checks made
+    /// before a run decides to write there).
+    /// </summary>
+    /// <exception cref="RunDirectoryInUseException">If another process holds the lock.</exception>
+    public static void ThrowIfHeld(string runDirectory)
+    {
+        string path = System.IO.Path.Combine(System.IO.Path.GetFullPath(runDirectory), FileName);
+        if (!File.Exists(path)) return;
+        int fd = Open(path, ORdwr | OCloexec, 0);
+        if (fd < 0) return;
+        try
+        {
+            if (Flock(fd, LockEx | LockNb) != 0) throw new RunDirectoryInUseException(runDirectory, ReadAll(fd).Trim());
+            Flock(fd, LockUn);
+        }
+        finally
+        {
+            Close(fd);
+        }
+    }
+
     private static string ReadAll(int fd)
     {
         var buffer = new byte[4096];
