@@ -31,6 +31,9 @@ public static class BenchCommand
           pg memory [--steps N] [--reports N] [--seed N]
                         RSS, managed heap and live TorchSharp tensors over N REINFORCE steps (default 1,000,000)
           pg all                all three with their defaults
+          train [<algo> <env-id>] [--set key=value]...
+                        where one rl train process's wall time goes (runtime start, loading, training, evaluation,
+                        checkpoint, logs, plot) and whether TorchSharp and Orleans were loaded (default: ars CartPole-v1)
           games [options]       kart and arcade env steps/s: state vectors, pixels one frame per step, vector envs
                                 with batched atlas rendering or a renderer per thread
         """;
@@ -46,6 +49,7 @@ public static class BenchCommand
         ["render"] = RenderBenchmark.Run,
         ["pg"] = PolicyGradientBenchmark.Run,
         ["games"] = GamesBenchmark.Run,
+        ["train"] = TrainBenchmark.Run,
     };
 
     /// <summary>Runs the command.</summary>

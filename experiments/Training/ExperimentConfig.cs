@@ -218,7 +218,9 @@ public sealed record ExperimentConfig
             a.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? a.GetName().Version?.ToString() ?? "?";
         return
         [
-            ("rl", Info(typeof(ExperimentConfig).Assembly)),
+            // From the file's version resource: reading the assembly's attributes would load the assemblies of all its
+            // attributes (Orleans' code-generation markers among them).
+            ("rl", System.Diagnostics.FileVersionInfo.GetVersionInfo(typeof(ExperimentConfig).Assembly.Location).ProductVersion ?? "?"),
             ("dotnet", Environment.Version.ToString()),
             ("torchsharp", TorchSharpVersion(Info)),
             ("os", RuntimeInformation.OSDescription),

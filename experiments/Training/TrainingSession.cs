@@ -111,7 +111,7 @@ public sealed class TrainingSession : IDisposable
         try
         {
             dir = Rl.Training.RunDirectory.Open(runDirectory, fileSystem);
-            CheckNoRun(runDirectory); // again, now that the directory is ours
+            CheckNoRun(runDirectory, locked: true); // again, now that the directory is ours
             var session = new TrainingSession(config, dir, algorithm);
             dir.FileSystem.WriteAllTextAtomic(Path.Combine(dir.Path, ConfigFile), config.ToToml());
             session.Trainer.AddRunDirectorySinks(PlotTitle(config));
@@ -125,9 +125,9 @@ public sealed class TrainingSession : IDisposable
         }
     }
 
-    private static void CheckNoRun(string runDirectory)
+    private static void CheckNoRun(string runDirectory, bool locked = false)
     {
-        RunLock.ThrowIfHeld(runDirectory);
+        if (!locked) RunLock.ThrowIfHeld(runDirectory);
         if (CheckpointStore.Files(Path.Combine(runDirectory, RunFiles.Checkpoints)).Count > 0)
             throw new IOException($"'{runDirectory}' already holds a run; continue it with --resume {runDirectory}, or choose another --out");
         if (File.Exists(Path.Combine(runDirectory, ConfigFile)))

@@ -92,6 +92,33 @@ public sealed class Trainer
     /// <summary>Adds further checkpoint entries under <see cref="RunnerPrefix"/> (e.g. the runner's config file).</summary>
     public Action<Checkpoint>? CheckpointExtras { get; set; }
 
+    /// <summary>
+    /// Wall seconds this session spent outside the algorithm's iterations, by phase: <c>evaluation</c>, <c>checkpoint</c>,
+    /// <c>logs</c> (sinks' per-iteration writes) and <c>close</c> (sinks' ends, e.g. the learning-curve plot), for <c>rl bench train</c>.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> PhaseSeconds => _phases;
+
+    private readonly Dictionary<string, double> _phases = new(StringComparer.Ordinal) { ["evaluation"] = 0, ["checkpoint"] = 0, ["logs"] = 0, ["close"] = 0 };
+
+    private T Timed<T>(string phase, Func<T> action)
+    {
+        long start = Stopwatch.GetTimestamp();
+        try
+        {
+            return action();
+        }
+        finally
+        {
+            _phases[phase] += Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+    }
+
+    private void Timed(string phase, Action action) => Timed(phase, () =>
+    {
+        action();
+        return 0;
+    });
+
     /// <summary>The latest evaluation, if any.</summary>
     public EvalResult? LastEvaluation => _state.LastEval;
 
@@ -169,7 +196,10 @@ public sealed class Trainer
                 StepsPerSecond = (steps - startSteps) / Math.Max(now, 1e-9),
             };
             lastIterationEnd = now;
-            foreach (var sink in Sinks) sink.Write(record);
+            Timed("logs", () =>
+            {
+                foreach (var sink in Sinks) sink.Write(record);
+            });
             last = record;
             Progress.Report(Report(clock.Elapsed, record.StepsPerSecond));
 
@@ -202,12 +232,18 @@ public sealed class Trainer
             else
             {
                 final = Evaluate();
-                foreach (var sink in Sinks) sink.WriteFinalEvaluation(Algorithm.Iteration, Algorithm.EnvSteps, final);
+                Timed("logs", () =>
+                {
+                    foreach (var sink in Sinks) sink.WriteFinalEvaluation(Algorithm.Iteration, Algorithm.EnvSteps, final);
+                });
             }
         }
         var outcome = new TrainingOutcome(status, Algorithm.Iteration, Algorithm.EnvSteps, _state.Episodes, _state.WallSeconds + trained.TotalSeconds,
             final, checkpoint, problem);
-        foreach (var sink in Sinks) sink.Close(outcome);
+        Timed("close", () =>
+        {
+            foreach (var sink in Sinks) sink.Close(outcome);
+        });
         foreach (var c in Callbacks) c.OnTrainingEnd(this, outcome);
         Progress.Finish(Report(trained, (Algorithm.EnvSteps - startSteps) / Math.Max(trained.TotalSeconds, 1e-9)));
         return outcome;
@@ -279,7 +315,7 @@ public sealed class Trainer
     /// <summary>The one place the trainer evaluates the policy (periodic, triggered and final evaluations).</summary>
     private EvalResult Evaluate()
     {
-        var eval = Evaluator.Evaluate(Algorithm.Policy, _makeEnv, Options.EvalEpisodes, _evalRng.NextSeed(), Options.RewardThreshold);
+        var eval = Timed("evaluation", () => Evaluator.Evaluate(Algorithm.Policy, _makeEnv, Options.EvalEpisodes, _evalRng.NextSeed(), Options.RewardThreshold));
         _state = _state with { LastEval = eval, LastEvalStep = Algorithm.EnvSteps };
         foreach (var c in Callbacks) c.OnEvaluation(this, eval, Algorithm.EnvSteps);
         return eval;
@@ -313,7 +349,7 @@ public sealed class Trainer
         return cp;
     }
 
-    private string WriteCheckpoint(double sessionSeconds) => _store!.Write(Snapshot(sessionSeconds), Algorithm.EnvSteps);
+    private string WriteCheckpoint(double sessionSeconds) => Timed("checkpoint", () => _store!.Write(Snapshot(sessionSeconds), Algorithm.EnvSteps));
 
     /// <summary>
     /// Restores the trainer's counters, schedule positions and evaluation RNG from <paramref name="cp"/> (the algorithm's
