@@ -59,8 +59,6 @@ public static class TrainBenchmark
             w.WriteLine();
             w.WriteLine($"{algo} on {env}: {outcome.Status}, {outcome.Iteration} iterations, {outcome.EnvSteps:N0} steps; " +
                         $"TorchSharp loaded: {(Loaded("TorchSharp") ? "yes" : "no")}; Orleans loaded: {(Loaded("Orleans") ? "yes" : "no")}");
-            if (Environment.GetEnvironmentVariable("RL_BENCH_ASSEMBLIES") == "1")
-                foreach (var x in AppDomain.CurrentDomain.GetAssemblies().Select(x => x.GetName().Name).Order()) w.WriteLine($"  loaded: {x}");
             w.WriteLine(BenchCommand.Machine() + $"; `rl bench train {algo} {env}`");
             return 0;
         }

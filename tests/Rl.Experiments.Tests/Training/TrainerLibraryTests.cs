@@ -160,4 +160,27 @@ public class TrainerLibraryTests
         Assert.NotEmpty(one.Metrics);
         Assert.Equal(one.Metrics, two.Metrics);
     }
+
+    private static string Child(params string[] args)
+    {
+        var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "rl")) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        using var p = Process.Start(info)!;
+        var err = p.StandardError.ReadToEndAsync();
+        string output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, err.Result);
+        return output;
+    }
+
+    [Fact]
+    public void AGradientFreeRunLoadsNeitherTorchSharpNorOrleansAndATorchRunDoes()
+    {
+        string ars = Child("bench", "train", "ars", "CartPole-v1");
+        Assert.Contains("TorchSharp loaded: no; Orleans loaded: no", ars);
+        foreach (var phase in new[] { "runtime start", "loading", "training", "evaluation", "checkpoint", "logs", "plot", "total" })
+            Assert.Contains($"| {phase}", ars);
+        string reinforce = Child("bench", "train", "reinforce", "CartPole-v1", "--set", "run.total_steps=600", "--set", "run.device=cpu");
+        Assert.Contains("TorchSharp loaded: yes", reinforce);
+    }
 }
