@@ -34,6 +34,9 @@ public static class BenchCommand
                         bytes allocated per env step while REINFORCE collects (forward pass and the rest), and a
                         100-episode evaluation of a solved REINFORCE checkpoint: old evaluator against the batched one
           pg all                solve, conv and memory with their defaults
+          train [<algo> <env-id>] [--set key=value]...
+                        where one rl train process's wall time goes (runtime start, loading, training, evaluation,
+                        checkpoint, logs, plot) and whether TorchSharp and Orleans were loaded (default: ars CartPole-v1)
           games [options]       kart and arcade env steps/s: state vectors, pixels one frame per step, vector envs
                                 with batched atlas rendering or a renderer per thread
         """;
@@ -49,6 +52,7 @@ public static class BenchCommand
         ["render"] = RenderBenchmark.Run,
         ["pg"] = PolicyGradientBenchmark.Run,
         ["games"] = GamesBenchmark.Run,
+        ["train"] = TrainBenchmark.Run,
     };
 
     /// <summary>Runs the command.</summary>

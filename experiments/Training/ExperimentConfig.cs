@@ -219,6 +219,14 @@ public sealed record ExperimentConfig
         return sb.ToString();
     }
 
+    // Read from the file unless TorchSharp is already loaded: a gradient-free run must not load it just to record its version.
+    private static string TorchSharpVersion(Func<Assembly, string> info)
+    {
+        if (AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == "TorchSharp") is { } loaded) return info(loaded);
+        string file = Path.Combine(AppContext.BaseDirectory, "TorchSharp.dll");
+        return File.Exists(file) ? System.Diagnostics.FileVersionInfo.GetVersionInfo(file).ProductVersion ?? "?" : "?";
+    }
+
     /// <summary>The versions of the toolkit, the runtime and TorchSharp, for the record.</summary>
     public static IReadOnlyList<(string Key, string Value)> Versions()
     {
@@ -226,9 +234,11 @@ public sealed record ExperimentConfig
             a.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? a.GetName().Version?.ToString() ?? "?";
         return
         [
-            ("rl", Info(typeof(ExperimentConfig).Assembly)),
+            // From the file's version resource: reading the assembly's attributes would load the assemblies of all its
+            // attributes (Orleans' code-generation markers among them).
+            ("rl", System.Diagnostics.FileVersionInfo.GetVersionInfo(typeof(ExperimentConfig).Assembly.Location).ProductVersion ?? "?"),
             ("dotnet", Environment.Version.ToString()),
-            ("torchsharp", Info(typeof(TorchSharp.torch).Assembly)),
+            ("torchsharp", TorchSharpVersion(Info)),
             ("os", RuntimeInformation.OSDescription),
         ];
     }

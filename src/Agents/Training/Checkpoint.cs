@@ -81,27 +81,42 @@ public sealed class Checkpoint
     /// <summary>Restores an RNG state into <paramref name="rng"/>.</summary>
     public void GetRng(string key, Rng rng) => rng.State = GetJson<RngState>(key);
 
-    /// <summary>Writes the checkpoint to <paramref name="path"/> atomically (temporary file in the same folder, flushed, then renamed).</summary>
+    /// <summary>
+    /// Writes the checkpoint to <paramref name="path"/> atomically (temporary file in the same folder, flushed, then renamed).
+    /// A failed write (e.g. a full disk) removes its temporary file and leaves any older file at <paramref name="path"/> as it was.
+    /// </summary>
     public void WriteAtomic(string path)
     {
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         string tmp = full + $".tmp-{Environment.ProcessId}";
-        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+        try
         {
-            using (var zip = new ZipArchive(fs, ZipArchiveMode.Create, leaveOpen: true))
+            using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
             {
-                foreach (var (key, value) in _entries.OrderBy(p => p.Key, StringComparer.Ordinal))
-                {
-                    var entry = zip.CreateEntry(key, CompressionLevel.Fastest);
-                    entry.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
-                    using var s = entry.Open();
-                    s.Write(value);
-                }
+                WriteTo(fs);
+                fs.Flush(flushToDisk: true);
             }
-            fs.Flush(flushToDisk: true);
+            File.Move(tmp, full, overwrite: true);
         }
-        File.Move(tmp, full, overwrite: true);
+        catch
+        {
+            File.Delete(tmp);
+            throw;
+        }
+    }
+
+    /// <summary>Writes the checkpoint as a zip archive to <paramref name="stream"/> (left open).</summary>
+    public void WriteTo(Stream stream)
+    {
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        foreach (var (key, value) in _entries.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            var entry = zip.CreateEntry(key, CompressionLevel.Fastest);
+            entry.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+            using var s = entry.Open();
+            s.Write(value);
+        }
     }
 
     private static readonly uint[] CrcTable = Enumerable.Range(0, 256).Select(i =>
