@@ -356,6 +356,12 @@ public sealed class PythonEnv<TObs, TAct> : IEnv<TObs, TAct>, IPythonEnv, ISpecH
         {
             return _obs.Read(r, into);
         }
+        catch (NonFiniteValueException e)
+        {
+            _phase = Phase.NeverReset;
+            throw new PythonEnvException(Name, PythonFailure.NonFiniteObservation,
+                $"the observation returned by {what} is not finite: {e.Message}; the environment's state is broken, reset it", inner: e);
+        }
         catch (Exception e) when (e is InvalidDataException or InvalidCastException or OverflowException)
         {
             _phase = Phase.NeverReset;
