@@ -152,7 +152,7 @@ public static class TrainCommand
             }
             return ($"algo = {TomlText.Value(first)}\nenv = {TomlText.Value(second)}\n", $"defaults of {first} on {second}");
         }
-        if (File.Exists(first)) return (File.ReadAllText(first), first);
+        if (File.Exists(first)) return (TomlText.ReadFile(first), first);
         if (ShippedConfigs.Find(first) is { } named) return (named.Text, "configs/" + named.Name);
         if (first.EndsWith(".toml", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"rl train: config file '{first}' not found (shipped configs: {string.Join(", ", ShippedConfigs.All().Select(x => x.Name).DefaultIfEmpty("none"))})");
