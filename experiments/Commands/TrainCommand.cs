@@ -37,7 +37,8 @@ public static class TrainCommand
                             unaffected) and write it to DIR/<env>-iteration-<i>-episode-0.mp4 (GIF without ffmpeg)
           --human           imitation (dagger, bc): you are the expert. A window shows every state the agent visits and
                             your keys label it (the environment's key map, as in rl play; P pause, ESC stop). Needs a display.
-          --human-fps N     labels per second (default: the environment's render fps); --human-turn-based: wait for a key
+          --human-fps N     labels per second (default: the render fps, at most 15; 0: as fast as possible, as rl play
+                            --fps 0); --human-turn-based: wait for a key
                             at every state; --human-script FILE: keys from a script (rl play --help), for automation
           Ctrl-C writes a checkpoint and the learning curve, then exits (code 130); Ctrl-C twice aborts at once.
         """;
@@ -205,7 +206,7 @@ public static class TrainCommand
             }
             return ($"algo = {TomlText.Value(first)}\nenv = {TomlText.Value(second)}\n", $"defaults of {first} on {second}");
         }
-        if (File.Exists(first)) return (File.ReadAllText(first), first);
+        if (File.Exists(first)) return (TomlText.ReadFile(first), first);
         if (ShippedConfigs.Find(first) is { } named) return (named.Text, "configs/" + named.Name);
         if (first.EndsWith(".toml", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"rl train: config file '{first}' not found (shipped configs: {string.Join(", ", ShippedConfigs.All().Select(x => x.Name).DefaultIfEmpty("none"))})");

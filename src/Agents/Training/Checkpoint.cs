@@ -134,8 +134,15 @@ public sealed class Checkpoint
         return ~crc;
     }
 
+    /// <summary>
+    /// The most bytes <see cref="Read"/> accepts in one entry (1 GiB) and in a whole checkpoint (4 GiB), checked against the
+    /// sizes the archive declares before anything is allocated and again while reading, so a forged size or a zip bomb fails
+    /// with a <see cref="CheckpointException"/> instead of exhausting memory.
+    /// </summary>
+    public static (long Entry, long Total) MaxBytes { get; } = (1L << 30, 4L << 30);
+
     /// <summary>Reads a checkpoint written by <see cref="WriteAtomic"/>.</summary>
-    /// <exception cref="CheckpointException">If the file is missing, truncated or corrupted; the message names the file.</exception>
+    /// <exception cref="CheckpointException">If the file is missing, truncated, corrupted or too large; the message names the file.</exception>
     public static Checkpoint Read(string path)
     {
         if (!File.Exists(path)) throw new CheckpointException($"checkpoint file '{path}' does not exist");
@@ -143,19 +150,25 @@ public sealed class Checkpoint
         try
         {
             using var zip = ZipFile.OpenRead(path);
+            long declared = 0;
+            foreach (var entry in zip.Entries)
+            {
+                declared += entry.Length;
+                if (entry.Length > MaxBytes.Entry || declared > MaxBytes.Total)
+                    throw new InvalidDataException($"entry '{entry.FullName}' declares {entry.Length} bytes, more than the limit " +
+                                                   $"({MaxBytes.Entry} per entry, {MaxBytes.Total} in all)");
+            }
             foreach (var entry in zip.Entries)
             {
                 using var s = entry.Open();
-                using var ms = new MemoryStream();
-                s.CopyTo(ms);
-                byte[] data = ms.ToArray();
+                byte[] data = BoundedRead.ToEnd(s, Math.Min(entry.Length, MaxBytes.Entry), $"entry '{entry.FullName}'");
                 // ZipArchive does not check the stored CRC-32 itself; a flipped bit would otherwise load silently.
                 if (Crc32(data) != entry.Crc32)
                     throw new InvalidDataException($"entry '{entry.FullName}' fails its CRC-32 check");
                 cp._entries[entry.FullName] = data;
             }
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException)
+        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or NotSupportedException)
         {
             throw new CheckpointException($"checkpoint file '{path}' is truncated or corrupted: {e.Message}", e);
         }
