@@ -19,8 +19,8 @@ public static class Evaluation
     {
         if (episodes < 1) throw new ArgumentOutOfRangeException(nameof(episodes), episodes, "evaluate at least one episode");
         var rng = new Rng(seed);
-        using var collector = new EpisodeCollector(makeEnv, Math.Min(numEnvs, episodes), rng.Spawn());
-        var batch = collector.Collect(learner.Actor(rng.Spawn(), deterministic), minSteps: 0, minEpisodes: episodes);
+        using var collector = new Rollouts.LockstepCollector(makeEnv, Math.Min(numEnvs, episodes), rng.Spawn());
+        var batch = collector.CollectEpisodes(learner.Actor(rng.Spawn(), deterministic), minSteps: 0, minEpisodes: episodes);
         return batch.Episodes.Select(e => e.Return).ToArray();
     }
 }

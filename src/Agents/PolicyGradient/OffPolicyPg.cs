@@ -84,7 +84,7 @@ public sealed class OffPolicyPg : PolicyGradientAgent
         using var scope = torch.NewDisposeScope();
 
         // Collect rollouts with the current policy, which is the behaviour policy μ of this data (log μ(a|s) is kept).
-        var batch = Collector.Collect(Learner.Actor(SampleRng), _config.StepsPerIteration);
+        var batch = Collector.CollectEpisodes(Learner.Actor(SampleRng), _config.StepsPerIteration);
 
         // Add them to the replay buffer.
         Buffer.Add(batch);

@@ -1,4 +1,5 @@
 using Rl.Agents.Networks;
+using Rl.Agents.Rollouts;
 using Rl.Agents.Training;
 using Rl.Core;
 using TorchSharp;
@@ -28,7 +29,7 @@ public abstract class PolicyGradientAgent : IAlgorithm
         // Every random source derives from the seed, in a fixed order: network init, episodes, action sampling, minibatches.
         var root = new Rng(context.Seed);
         var initRng = root.Spawn();
-        Collector = new EpisodeCollector(context.MakeEnv, config.NumEnvs, root.Spawn());
+        Collector = new LockstepCollector(context.MakeEnv, config.NumEnvs, root.Spawn());
         SampleRng = root.Spawn();
         MinibatchRng = root.Spawn();
         torch.manual_seed(context.Seed);
@@ -64,7 +65,7 @@ public abstract class PolicyGradientAgent : IAlgorithm
     public Device Device { get; }
 
     /// <summary>Collects complete episodes from the environments in lockstep.</summary>
-    public EpisodeCollector Collector { get; }
+    public LockstepCollector Collector { get; }
 
     /// <summary>Observation normalization shared by the policy and the baseline.</summary>
     public InputNormalizer Normalizer { get; }

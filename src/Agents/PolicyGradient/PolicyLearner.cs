@@ -1,5 +1,6 @@
 using Rl.Agents.Networks;
 using Rl.Agents.Optimization;
+using Rl.Agents.Rollouts;
 using Rl.Agents.Training;
 using Rl.Core;
 using TorchSharp;
@@ -175,8 +176,6 @@ public sealed class PolicyLearner : IDisposable
             TensorRows.CopyTo(a, actions);
             TensorRows.CopyTo(logp, logProbs);
         }
-
-        public object ToEnvAction(ReadOnlySpan<float> row) => learner.Network.Head.ToEnvAction(row);
     }
 }
 

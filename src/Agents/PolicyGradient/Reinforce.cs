@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Rl.Agents.Rollouts;
 using Rl.Agents.Training;
 using TorchSharp;
 
@@ -36,9 +37,14 @@ public sealed record ReinforceConfig : PolicyGradientConfig
 public sealed class Reinforce : PolicyGradientAgent
 {
     private readonly ReinforceConfig _config;
+    private readonly RolloutBatch _batch;
 
     /// <summary>Builds the agent; the config is validated first.</summary>
-    public Reinforce(ReinforceConfig config, TrainingContext context) : base("reinforce", config, context) => _config = config;
+    public Reinforce(ReinforceConfig config, TrainingContext context) : base("reinforce", config, context)
+    {
+        _config = config;
+        _batch = new RolloutBatch(Collector.ObservationSize, Learner.ActionWidth);
+    }
 
     /// <inheritdoc />
     public override IterationResult RunIteration()
@@ -46,7 +52,7 @@ public sealed class Reinforce : PolicyGradientAgent
         using var scope = torch.NewDisposeScope();
 
         // Collect rollouts: complete episodes with the current policy π_θ.
-        var batch = Collector.Collect(Learner.Actor(SampleRng), _config.StepsPerIteration);
+        var batch = Collector.CollectEpisodes(Learner.Actor(SampleRng), _config.StepsPerIteration, into: _batch);
         var observations = ObservationsOf(batch);
         var normalized = Normalizer.Normalize(observations);
 

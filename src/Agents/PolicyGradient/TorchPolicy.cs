@@ -31,6 +31,6 @@ public sealed class TorchPolicy : IPolicy
         _observationSpace.FlattenObject(observation, _row);
         var actor = _learner.Actor(rng, deterministic);
         actor.Act(_row, 1, _action, _logProb);
-        return actor.ToEnvAction(_action);
+        return _learner.Network.Head.ToEnvAction(_action);
     }
 }
