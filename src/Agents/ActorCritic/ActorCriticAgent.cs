@@ -107,7 +107,7 @@ public abstract class ActorCriticAgent : IAlgorithm
         Network.to(Device);
         Network.eval();
         Optimizer = new TrainingOptimizer("actor_critic", Network, config.PolicyOptimizer(), config.Schedule());
-        Envs = new EnvStepper(context.MakeEnv, config.NumEnvs, episodeRng, Network.Head.ActionWidth, Network.Head.ToEnvAction);
+        Envs = new EnvStepper(context.MakeEnv, config.NumEnvs, episodeRng);
         _rollout = new Rollout(config.NumSteps, config.NumEnvs, Envs.ObservationSize, Network.Head.ActionWidth);
         if (config.NormalizeRewards) _returnStats = new RunningMeanStd(1);
         _discountedReturns = new double[config.NumEnvs];

@@ -1,3 +1,4 @@
+using Rl.Agents.Rollouts;
 using Rl.Agents.Training;
 using Rl.Core;
 using Rl.Core.Spaces;
@@ -5,13 +6,12 @@ using Rl.Core.Spaces;
 namespace Rl.Agents.ActorCritic;
 
 /// <summary>
-/// Steps N environments in lockstep with autoreset, for the algorithms that collect fixed-length rollouts (ppo, a2c) or
-/// single steps (dqn). This is the one place where those algorithms touch environments; it is meant to be replaced by the
-/// shared rollout engine when that lands.
+/// Steps N environments in lockstep for the algorithms that collect fixed-length rollouts (ppo, a2c) or single steps (dqn),
+/// over the rollout engine's <see cref="FlatVectorEnv"/> (typed, flat rows, same-step autoreset).
 /// <para>
 /// After <see cref="Step"/>, <see cref="Observations"/> holds each environment's next observation; an environment whose
 /// episode ended (terminated or truncated) was reset at once, and the observation that ended the episode is in
-/// <see cref="FinalObservations"/> (Gymnasium's "same-step" autoreset, SB3's <c>terminal_observation</c>). Every episode
+/// <see cref="FinalObservations"/> (Gymnasium's same-step autoreset, SB3's <c>terminal_observation</c>). Every episode
 /// starts with a reset seeded from <see cref="Rng"/>, so an environment's state is a function of that seed and the actions
 /// taken since; checkpoints keep both and <see cref="Load"/> rebuilds the environments by replaying them, which makes
 /// resuming exact for any deterministic environment without saving environment internals.
@@ -19,8 +19,8 @@ namespace Rl.Agents.ActorCritic;
 /// </summary>
 public sealed class EnvStepper : IDisposable
 {
-    private readonly IEnv[] _envs;
-    private readonly Func<int, ReadOnlySpan<float>, object> _toEnvAction;
+    private readonly FlatVectorEnv _vector;
+    private readonly List<IEnv> _envs = [];
     private readonly int[] _episodeSeeds;
     private readonly List<float>[] _episodeActions;
     private readonly double[] _episodeReturns;
@@ -32,45 +32,32 @@ public sealed class EnvStepper : IDisposable
     /// <param name="makeEnv">Builds one environment.</param>
     /// <param name="numEnvs">N, at least 1.</param>
     /// <param name="rng">Seeds every episode's reset.</param>
-    /// <param name="actionWidth">Floats per action row.</param>
-    /// <param name="toEnvAction">Converts an action row of environment <c>i</c> to a value of the action space.</param>
     /// <exception cref="ArgumentException">If the environments disagree on their spaces.</exception>
-    public EnvStepper(Func<IEnv> makeEnv, int numEnvs, Rng rng, int actionWidth, Func<int, ReadOnlySpan<float>, object> toEnvAction)
+    public EnvStepper(Func<IEnv> makeEnv, int numEnvs, Rng rng)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(numEnvs, 1);
         Rng = rng;
-        ActionWidth = actionWidth;
-        _toEnvAction = toEnvAction;
-        _envs = new IEnv[numEnvs];
-        try
+        // The sub-environments are kept so that Load can replay one of them alone.
+        _vector = FlatVectorEnv.Create(() =>
         {
-            for (int i = 0; i < numEnvs; i++) _envs[i] = makeEnv();
-        }
-        catch
-        {
-            foreach (var env in _envs) env?.Dispose();
-            throw;
-        }
-        ObservationSpace = _envs[0].ObservationSpace;
-        ActionSpace = _envs[0].ActionSpace;
-        foreach (var env in _envs)
-            if (env.ObservationSpace.ToString() != ObservationSpace.ToString() || env.ActionSpace.ToString() != ActionSpace.ToString())
-                throw new ArgumentException($"environment {env.Name} has spaces {env.ObservationSpace} / {env.ActionSpace}, the first has {ObservationSpace} / {ActionSpace}");
-        ObservationSize = ObservationSpace.FlatDim;
+            var env = makeEnv();
+            _envs.Add(env);
+            return env;
+        }, numEnvs);
+        ObservationSpace = _vector.ObservationSpace;
+        ActionSpace = _vector.ActionSpace;
+        ObservationSize = _vector.ObservationSize;
+        ActionWidth = _vector.ActionWidth;
         Observations = new float[numEnvs * ObservationSize];
-        FinalObservations = new float[numEnvs * ObservationSize];
+        FinalObservations = _vector.FinalObservations;
         Rewards = new float[numEnvs];
-        Terminated = new bool[numEnvs];
+        Terminated = _vector.Terminated;
         Truncated = new bool[numEnvs];
         _episodeSeeds = new int[numEnvs];
         _episodeActions = Enumerable.Range(0, numEnvs).Select(_ => new List<float>()).ToArray();
         _episodeReturns = new double[numEnvs];
         _episodeLengths = new int[numEnvs];
     }
-
-    /// <summary>Builds a stepper whose action rows are converted by <paramref name="toEnvAction"/> for every environment.</summary>
-    public EnvStepper(Func<IEnv> makeEnv, int numEnvs, Rng rng, int actionWidth, Func<ReadOnlySpan<float>, object> toEnvAction)
-        : this(makeEnv, numEnvs, rng, actionWidth, (_, row) => toEnvAction(row)) { }
 
     /// <summary>The environments' observation space.</summary>
     public Space ObservationSpace { get; }
@@ -85,7 +72,7 @@ public sealed class EnvStepper : IDisposable
     public int ActionWidth { get; }
 
     /// <summary>N.</summary>
-    public int NumEnvs => _envs.Length;
+    public int NumEnvs => _vector.NumEnvs;
 
     /// <summary>The generator that seeds every episode.</summary>
     public Rng Rng { get; }
@@ -109,7 +96,7 @@ public sealed class EnvStepper : IDisposable
     public void Start()
     {
         if (_started) return;
-        for (int i = 0; i < _envs.Length; i++) ResetEnv(i);
+        for (int i = 0; i < NumEnvs; i++) ResetEnv(i);
         _started = true;
     }
 
@@ -117,29 +104,18 @@ public sealed class EnvStepper : IDisposable
     public void Step(ReadOnlySpan<float> actions)
     {
         Start();
-        if (actions.Length != _envs.Length * ActionWidth)
-            throw new ArgumentException($"expected {_envs.Length}×{ActionWidth} action floats, got {actions.Length}", nameof(actions));
-        for (int i = 0; i < _envs.Length; i++)
+        _vector.Step(actions);
+        _vector.Observations.CopyTo(Observations, 0);
+        for (int i = 0; i < NumEnvs; i++)
         {
-            var row = actions.Slice(i * ActionWidth, ActionWidth);
-            var r = _envs[i].StepObject(_toEnvAction(i, row));
-            _episodeActions[i].AddRange(row);
-            Rewards[i] = (float)r.Reward;
-            Terminated[i] = r.Terminated;
-            Truncated[i] = r.Truncated && !r.Terminated;
-            _episodeReturns[i] += r.Reward;
+            _episodeActions[i].AddRange(actions.Slice(i * ActionWidth, ActionWidth));
+            Rewards[i] = (float)_vector.Rewards[i];
+            Truncated[i] = _vector.Truncated[i] && !_vector.Terminated[i];
+            _episodeReturns[i] += _vector.Rewards[i];
             _episodeLengths[i]++;
-            var current = Observations.AsSpan(i * ObservationSize, ObservationSize);
-            if (r.Terminated || r.Truncated)
-            {
-                ObservationSpace.FlattenObject(r.Observation, FinalObservations.AsSpan(i * ObservationSize, ObservationSize));
-                _finished.Add((_episodeReturns[i], _episodeLengths[i]));
-                ResetEnv(i);
-            }
-            else
-            {
-                ObservationSpace.FlattenObject(r.Observation, current);
-            }
+            if (!_vector.Done(i)) continue;
+            _finished.Add((_episodeReturns[i], _episodeLengths[i]));
+            ResetEnv(i); // replaces the same-step autoreset by a reset with this episode's own seed
         }
     }
 
@@ -157,8 +133,8 @@ public sealed class EnvStepper : IDisposable
         _episodeActions[i].Clear();
         _episodeReturns[i] = 0;
         _episodeLengths[i] = 0;
-        var r = _envs[i].ResetObject(seed: _episodeSeeds[i]);
-        ObservationSpace.FlattenObject(r.Observation, Observations.AsSpan(i * ObservationSize, ObservationSize));
+        _vector.ResetEnv(i, _episodeSeeds[i]);
+        _vector.ObservationRow(i).CopyTo(Observations.AsSpan(i * ObservationSize, ObservationSize));
     }
 
     /// <summary>Writes the seed generator and, per environment, the episode's seed, actions, return and length.</summary>
@@ -169,7 +145,7 @@ public sealed class EnvStepper : IDisposable
         checkpoint.PutArray($"{prefix}/episode_seeds", _episodeSeeds);
         checkpoint.PutArray($"{prefix}/episode_returns", _episodeReturns);
         checkpoint.PutArray($"{prefix}/episode_lengths", _episodeLengths);
-        for (int i = 0; i < _envs.Length; i++)
+        for (int i = 0; i < NumEnvs; i++)
             checkpoint.PutArray($"{prefix}/episode_actions/{i}", System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_episodeActions[i]));
     }
 
@@ -179,34 +155,36 @@ public sealed class EnvStepper : IDisposable
     {
         checkpoint.GetRng($"{prefix}/rng", Rng);
         _started = checkpoint.GetArray<int>($"{prefix}/started", 1)[0] == 1;
-        checkpoint.GetArray<int>($"{prefix}/episode_seeds", _envs.Length).CopyTo(_episodeSeeds, 0);
-        checkpoint.GetArray<double>($"{prefix}/episode_returns", _envs.Length).CopyTo(_episodeReturns, 0);
-        checkpoint.GetArray<int>($"{prefix}/episode_lengths", _envs.Length).CopyTo(_episodeLengths, 0);
+        checkpoint.GetArray<int>($"{prefix}/episode_seeds", NumEnvs).CopyTo(_episodeSeeds, 0);
+        checkpoint.GetArray<double>($"{prefix}/episode_returns", NumEnvs).CopyTo(_episodeReturns, 0);
+        checkpoint.GetArray<int>($"{prefix}/episode_lengths", NumEnvs).CopyTo(_episodeLengths, 0);
         _finished.Clear();
         if (!_started) return;
-        for (int i = 0; i < _envs.Length; i++)
+        for (int i = 0; i < NumEnvs; i++)
         {
             var actions = checkpoint.GetArray<float>($"{prefix}/episode_actions/{i}");
             if (actions.Length != _episodeLengths[i] * ActionWidth)
                 throw new CheckpointException($"checkpoint entry '{prefix}/episode_actions/{i}' holds {actions.Length} floats, expected {_episodeLengths[i]}×{ActionWidth}");
             _episodeActions[i].Clear();
             _episodeActions[i].AddRange(actions);
-            var r = _envs[i].ResetObject(seed: _episodeSeeds[i]);
-            object observation = r.Observation;
+            _vector.ResetEnv(i, _episodeSeeds[i]);
+            object? observation = null;
             for (int t = 0; t < _episodeLengths[i]; t++)
             {
-                var s = _envs[i].StepObject(_toEnvAction(i, actions.AsSpan(t * ActionWidth, ActionWidth)));
+                var s = _envs[i].StepObject(_vector.Actions.DecodeObject(actions.AsSpan(t * ActionWidth, ActionWidth)));
                 if (s.Terminated || s.Truncated)
                     throw new CheckpointException($"replaying environment {i} ({_envs[i].Name}) from its checkpointed seed ended the episode at step {t + 1} of {_episodeLengths[i]}: the environment is not deterministic, so this run cannot resume exactly");
                 observation = s.Observation;
             }
-            ObservationSpace.FlattenObject(observation, Observations.AsSpan(i * ObservationSize, ObservationSize));
+            var row = Observations.AsSpan(i * ObservationSize, ObservationSize);
+            if (observation is null) _vector.ObservationRow(i).CopyTo(row);
+            else ObservationSpace.FlattenObject(observation, row);
         }
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var env in _envs) env.Dispose();
+        _vector.Dispose();
     }
 }
