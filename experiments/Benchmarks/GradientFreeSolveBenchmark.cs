@@ -82,7 +82,7 @@ public static class GradientFreeSolveBenchmark
             // Evaluation seeds differ from every training seed's stream but are the same for all algorithms.
             var evaluation = algorithm is GradientFreeAlgorithm gf
                 ? gf.Evaluate(evalEpisodes, seed: 1_000_000)
-                : PolicyEvaluation.Evaluate(algorithm.Policy, context.MakeEnv, evalEpisodes, seed: 1_000_000, threads: threads);
+                : Evaluator.Evaluate(algorithm.Policy, context.MakeEnv, new EvaluationOptions { Episodes = evalEpisodes, Seed = 1_000_000, Threads = threads });
             if (evaluation.Reaches(threshold))
                 return new RunResult(true, algorithm.EnvSteps, training.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds, algorithm.Iteration);
         }

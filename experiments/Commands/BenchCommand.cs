@@ -30,7 +30,10 @@ public static class BenchCommand
                         conv-policy update (64x64x3, batch 256, forward + backward + Adam) against PyTorch (/usr/bin/python3)
           pg memory [--steps N] [--reports N] [--seed N]
                         RSS, managed heap and live TorchSharp tensors over N REINFORCE steps (default 1,000,000)
-          pg all                all three with their defaults
+          pg engine [--steps N] [--episodes N] [--repeats N] [--seed N]
+                        bytes allocated per env step while REINFORCE collects (forward pass and the rest), and a
+                        100-episode evaluation of a solved REINFORCE checkpoint: old evaluator against the batched one
+          pg all                solve, conv and memory with their defaults
           games [options]       kart and arcade env steps/s: state vectors, pixels one frame per step, vector envs
                                 with batched atlas rendering or a renderer per thread
         """;

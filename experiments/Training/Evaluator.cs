@@ -15,39 +15,21 @@ public sealed record EvalResult(int Episodes, double MeanReturn, double StdRetur
     public bool? Solved => RewardThreshold is double t ? MeanReturn >= t : null;
 }
 
-/// <summary>Runs a policy deterministically for a number of episodes (Gymnasium's convention: seed the first reset only).</summary>
+/// <summary>
+/// The runner's entry to <see cref="Rl.Agents.Evaluation.Evaluator"/> (kept so call sites compile until they call it directly):
+/// deterministic actions, episode i reset with <c>seed + i</c>, every episode run to its end.
+/// </summary>
 public static class Evaluator
 {
-    /// <summary>Evaluates <paramref name="policy"/> on a fresh environment from <paramref name="makeEnv"/>.</summary>
+    /// <summary>Evaluates <paramref name="policy"/> on environments from <paramref name="makeEnv"/>.</summary>
     /// <param name="policy">The policy (asked for deterministic actions).</param>
-    /// <param name="makeEnv">Builds the environment (with the run's wrappers and time limit).</param>
+    /// <param name="makeEnv">Builds an environment (with the run's wrappers and time limit).</param>
     /// <param name="episodes">Number of episodes.</param>
-    /// <param name="seed">Seed of the first reset; later resets continue the environment's stream.</param>
+    /// <param name="seed">The base seed: episode i resets with seed + i.</param>
     /// <param name="threshold">The reward threshold to report against.</param>
     public static EvalResult Evaluate(IPolicy policy, Func<IEnv> makeEnv, int episodes, int seed, double? threshold)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(episodes, 1);
-        using var env = makeEnv();
-        var rng = new Rng(seed);
-        var returns = new double[episodes];
-        long totalLength = 0;
-        for (int e = 0; e < episodes; e++)
-        {
-            policy.ResetState();
-            object obs = env.ResetObject(e == 0 ? seed : null).Observation;
-            double ret = 0;
-            while (true)
-            {
-                var step = env.StepObject(policy.Act(obs, deterministic: true, rng));
-                ret += step.Reward;
-                totalLength++;
-                if (step.Terminated || step.Truncated) break;
-                obs = step.Observation;
-            }
-            returns[e] = ret;
-        }
-        double mean = returns.Average();
-        double std = Math.Sqrt(returns.Sum(r => (r - mean) * (r - mean)) / episodes);
-        return new EvalResult(episodes, mean, std, (double)totalLength / episodes, threshold);
+        var r = Rl.Agents.Evaluation.Evaluator.Evaluate(policy, makeEnv, new Rl.Agents.Evaluation.EvaluationOptions { Episodes = episodes, Seed = seed });
+        return new EvalResult(episodes, r.MeanReturn, r.StdReturn, r.MeanLength, threshold);
     }
 }

@@ -96,7 +96,7 @@ public abstract class GradientFreeAlgorithm : IAlgorithm
     /// training steps and changes no state.
     /// </summary>
     public EvaluationResult Evaluate(int episodes, int seed) =>
-        PolicyEvaluation.Evaluate(_pool, PolicyParameters, CurrentFilter(), episodes, seed, deterministic: true, maxSteps: _config.Horizon);
+        Evaluator.Evaluate(_pool, PolicyParameters, CurrentFilter(), new EvaluationOptions { Episodes = episodes, Seed = seed, MaxSteps = _config.Horizon });
 
     /// <summary>Draws a candidate θ = <paramref name="centre"/> + <paramref name="scale"/>·ε with a new noise slice and reset seed.</summary>
     protected Candidate Sample(float[] centre, float scale, float[]? sigma = null) =>

@@ -76,7 +76,7 @@ public abstract class ImitationAlgorithm : IAlgorithm
         IReadOnlyList<int> lengths = fallback?.Lengths ?? [];
         if (_config.EvalEpisodes > 0)
         {
-            var eval = PolicyEvaluation.Evaluate(Policy, _makeEnv, _config.EvalEpisodes, _evalRng.NextSeed());
+            var eval = Evaluator.Evaluate(Policy, _makeEnv, new EvaluationOptions { Episodes = _config.EvalEpisodes, Seed = _evalRng.NextSeed() });
             EnvSteps += eval.Lengths.Sum();
             (returns, lengths) = (eval.Returns, eval.Lengths);
         }

@@ -230,7 +230,7 @@ public sealed class ImitationLearner : IDisposable
         return -dist.LogProb(actions).mean();
     }
 
-    private Tensor ToDevice(float[] rows, int count, int size) => TensorRows.FromSpan(rows.AsSpan(0, count * size), [count, size], Device);
+    private Tensor ToDevice(ReadOnlySpan<float> rows, int count, int size) => TensorRows.FromSpan(rows[..(count * size)], [count, size], Device);
 
     /// <summary>Writes the network, optimizer, normalizer, labelled rows, random states and early-stopping state under <paramref name="prefix"/>.</summary>
     public void Save(Checkpoint checkpoint, string prefix, bool includeData)
@@ -278,18 +278,25 @@ public sealed class ImitationLearner : IDisposable
 
     private sealed record EarlyStoppingState(double? BestLoss, int SinceBest, int NormalizedRows, double LastTrainLoss);
 
-    private sealed class ImitationPolicy(ImitationLearner learner) : IPolicy
+    private sealed class ImitationPolicy(ImitationLearner learner) : Evaluation.IBatchPolicy
     {
         private readonly float[] _action = new float[learner.Network.Head.ActionWidth];
 
+        public int ActionWidth => _action.Length;
+
         public object Act(object observation, bool deterministic, Rng rng)
+        {
+            learner._observationSpace.FlattenObject(observation, learner._row);
+            ActBatch(learner._row, 1, deterministic, rng, _action);
+            return learner.Network.Head.ToEnvAction(_action);
+        }
+
+        public void ActBatch(ReadOnlySpan<float> observations, int count, bool deterministic, Rng rng, Span<float> actions)
         {
             using var scope = torch.NewDisposeScope();
             using var _ = torch.no_grad();
-            learner._observationSpace.FlattenObject(observation, learner._row);
-            var dist = learner.Network.forward(learner.Normalizer.Normalize(learner.ToDevice(learner._row, 1, learner._row.Length)));
-            TensorRows.CopyTo(deterministic ? dist.Mode() : dist.Sample(rng), _action);
-            return learner.Network.Head.ToEnvAction(_action);
+            var dist = learner.Network.forward(learner.Normalizer.Normalize(learner.ToDevice(observations, count, learner._row.Length)));
+            TensorRows.CopyTo(deterministic ? dist.Mode() : dist.Sample(rng), actions);
         }
     }
 }

@@ -43,7 +43,9 @@ public sealed class LockstepCollector : IDisposable
         _env = env;
         Rng = rng;
         _episodes = new Episode[env.NumEnvs];
-        for (int i = 0; i < _episodes.Length; i++) _episodes[i] = new Episode(env.ObservationSize, env.ActionWidth);
+        // Sized for the registered time limit when there is one, so that episode buffers do not grow while collecting.
+        int capacity = Math.Clamp(env.FirstEnv.Spec?.MaxEpisodeSteps ?? 64, 1, 4096);
+        for (int i = 0; i < _episodes.Length; i++) _episodes[i] = new Episode(env.ObservationSize, env.ActionWidth, capacity);
         _active = new bool[env.NumEnvs];
     }
 
@@ -214,12 +216,12 @@ public sealed class LockstepCollector : IDisposable
     public void Dispose() => _env.Dispose();
 
     // The episode in progress in one sub-environment; its arrays only grow.
-    private sealed class Episode(int observationSize, int actionWidth)
+    private sealed class Episode(int observationSize, int actionWidth, int capacity)
     {
-        private float[] _observations = new float[64 * observationSize];
-        private float[] _actions = new float[64 * actionWidth];
-        private float[] _rewards = new float[64];
-        private float[] _logProbs = new float[64];
+        private float[] _observations = new float[capacity * observationSize];
+        private float[] _actions = new float[capacity * actionWidth];
+        private float[] _rewards = new float[capacity];
+        private float[] _logProbs = new float[capacity];
         public double Return;
         public int Length;
 

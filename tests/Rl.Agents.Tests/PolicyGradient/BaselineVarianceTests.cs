@@ -61,7 +61,7 @@ public class BaselineVarianceTests
     {
         var net = agent.Learner.Network;
         net.zero_grad();
-        var (loss, _, _, _, _) = agent.Learner.Loss(obs, actions, advantages, null, 1.0, 0.0, normalizeAdvantages: false);
+        var (loss, _) = Reinforce.Loss(agent.Learner, obs, actions, advantages, entropyCoef: 0.0, normalizeAdvantages: false);
         loss.backward();
         return net.parameters().SelectMany(p => p.grad!.flatten().data<float>().ToArray()).Select(x => -x).ToArray();
     }

@@ -70,8 +70,8 @@ public class ImportanceWeightTests
         var actions = agent.Learner.ToDevice(batch.Actions, batch.Steps);
         var logMu = torch.tensor(batch.LogProbs.ToArray());
         var advantages = torch.randn(batch.Steps);
-        var onPolicy = agent.Learner.Loss(obs, actions, advantages, null, 1.0, 0.01, true);
-        var offPolicy = agent.Learner.Loss(obs, actions, advantages, logMu, 1.0, 0.01, true);
+        var onPolicy = Reinforce.Loss(agent.Learner, obs, actions, advantages, 0.01, true);
+        var offPolicy = OffPolicyPg.Loss(agent.Learner, obs, actions, advantages, logMu, 1.0, 0.01, true);
         Assert.Equal(onPolicy.Loss.item<float>(), offPolicy.Loss.item<float>());
         Assert.Equal(1.0, offPolicy.MeanWeight);
         Assert.Equal(0.0, offPolicy.TruncatedFraction);
