@@ -1,3 +1,4 @@
+using Rl.Agents.Evaluation;
 using Rl.Agents.Networks;
 using Rl.Agents.Optimization;
 using Rl.Agents.PolicyGradient;
@@ -324,8 +325,11 @@ public abstract class ActorCriticAgent : IAlgorithm
     private sealed record CheckpointHeader(string Id, string Config);
 }
 
-/// <summary>The <see cref="IPolicy"/> view of an <see cref="ActorCriticNetwork"/>: normalize, then sample or take the mode of π(·|o).</summary>
-public sealed class ActorCriticPolicy : IPolicy
+/// <summary>
+/// The <see cref="IPolicy"/> view of an <see cref="ActorCriticNetwork"/>: normalize, then sample or take the mode of π(·|o);
+/// batched for the evaluator.
+/// </summary>
+public sealed class ActorCriticPolicy : IBatchPolicy
 {
     private readonly ActorCriticNetwork _network;
     private readonly InputNormalizer _normalizer;
@@ -343,15 +347,22 @@ public sealed class ActorCriticPolicy : IPolicy
     }
 
     /// <inheritdoc />
+    public int ActionWidth => _network.Head.ActionWidth;
+
+    /// <inheritdoc />
+    public void ActBatch(ReadOnlySpan<float> observations, int count, bool deterministic, Rng rng, Span<float> actions)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var _ = torch.no_grad();
+        var dist = _network.forward(_normalizer.Normalize(TensorRows.FromSpan(observations, [count, observations.Length / count], _device)));
+        TensorRows.CopyTo(deterministic ? dist.Mode() : dist.Sample(rng), actions);
+    }
+
+    /// <inheritdoc />
     public object Act(object observation, bool deterministic, Rng rng)
     {
         _observationSpace.FlattenObject(observation, _row);
-        using (var scope = torch.NewDisposeScope())
-        using (torch.no_grad())
-        {
-            var dist = _network.forward(_normalizer.Normalize(TensorRows.FromSpan(_row, [1, _row.Length], _device)));
-            TensorRows.CopyTo(deterministic ? dist.Mode() : dist.Sample(rng), _action);
-        }
+        ActBatch(_row, 1, deterministic, rng, _action);
         return _network.Head.ToEnvAction(_action);
     }
 }

@@ -1,4 +1,5 @@
 using Rl.Agents.ActorCritic;
+using Rl.Agents.Evaluation;
 using Rl.Agents.Networks;
 using Rl.Agents.Optimization;
 using Rl.Agents.PolicyGradient;
@@ -280,17 +281,26 @@ public sealed class Dqn : IAlgorithm
 
     private sealed record CheckpointHeader(string Id, string Config);
 
-    // The greedy policy (ε_final-greedy when sampling).
-    private sealed class DqnPolicy(Dqn dqn) : IPolicy
+    // The greedy policy (ε_final-greedy when sampling), batched for the evaluator.
+    private sealed class DqnPolicy(Dqn dqn) : IBatchPolicy
     {
         private readonly float[] _row = new float[dqn.Envs.ObservationSize];
         private readonly float[] _action = new float[1];
 
+        public int ActionWidth => 1;
+
+        public void ActBatch(ReadOnlySpan<float> observations, int count, bool deterministic, Rng rng, Span<float> actions)
+        {
+            dqn.ChooseActions(observations, 0, actions[..count]);
+            if (deterministic) return;
+            for (int i = 0; i < count; i++)
+                if (rng.NextDouble() < dqn._config.ExplorationFinalEps) actions[i] = rng.NextInt(dqn.Network.Actions);
+        }
+
         public object Act(object observation, bool deterministic, Rng rng)
         {
             dqn.Envs.ObservationSpace.FlattenObject(observation, _row);
-            dqn.ChooseActions(_row, 0, _action);
-            if (!deterministic && rng.NextDouble() < dqn._config.ExplorationFinalEps) _action[0] = rng.NextInt(dqn.Network.Actions);
+            ActBatch(_row, 1, deterministic, rng, _action);
             return ((Discrete)dqn.Envs.ActionSpace).Start + (int)_action[0];
         }
     }

@@ -178,7 +178,7 @@ public class ActorCriticAgentTests
         {
             var r = agent.RunIteration();
             if (r.EpisodeReturns.Count == 0 || r.EpisodeReturns.Max() < 475) continue;
-            mean = PolicyEvaluation.Evaluate(agent.Policy, () => Envs.Make("CartPole-v1"), 100, seed: 10_000).MeanReturn;
+            mean = Evaluator.Evaluate(agent.Policy, () => Envs.Make("CartPole-v1"), new EvaluationOptions { Episodes = 100, Seed = 10_000 }).MeanReturn;
             if (mean >= 475) break;
         }
         Assert.True(mean >= 475, $"mean return {mean} over 100 episodes after {agent.EnvSteps} steps");

@@ -163,7 +163,7 @@ public class DqnAgentTests
             agent.RunIteration();
             if (agent.EnvSteps < nextEval) continue;
             nextEval = (agent.EnvSteps / 5000 + 1) * 5000;
-            mean = PolicyEvaluation.Evaluate(agent.Policy, () => Envs.Make("CartPole-v1"), 100, seed: 10_000).MeanReturn;
+            mean = Evaluator.Evaluate(agent.Policy, () => Envs.Make("CartPole-v1"), new EvaluationOptions { Episodes = 100, Seed = 10_000 }).MeanReturn;
             if (mean >= 475) break;
         }
         Assert.True(mean >= 475, $"mean return {mean} over 100 episodes after {agent.EnvSteps} steps");
