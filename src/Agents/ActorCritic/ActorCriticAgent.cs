@@ -4,6 +4,7 @@ using Rl.Agents.Optimization;
 using Rl.Agents.PolicyGradient;
 using Rl.Agents.Training;
 using Rl.Core;
+using Rl.Core.Wrappers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -108,7 +109,7 @@ public abstract class ActorCriticAgent : IAlgorithm
         Network.to(Device);
         Network.eval();
         Optimizer = new TrainingOptimizer("actor_critic", Network, config.PolicyOptimizer(), config.Schedule());
-        Envs = new EnvStepper(context.MakeEnv, config.NumEnvs, episodeRng);
+        Envs = new EnvStepper(config.EpisodicLife ? () => GameWrappers.WithEpisodicLife(context.MakeEnv()) : context.MakeEnv, config.NumEnvs, episodeRng);
         _rollout = new Rollout(config.NumSteps, config.NumEnvs, Envs.ObservationSize, Network.Head.ActionWidth);
         if (config.NormalizeRewards) _returnStats = new RunningMeanStd(1);
         _discountedReturns = new double[config.NumEnvs];

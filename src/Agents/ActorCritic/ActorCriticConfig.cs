@@ -33,6 +33,10 @@ public abstract record ActorCriticConfig : PolicyGradientConfig
     [Description("Scale rewards by the running std of the discounted return (as SB3's VecNormalize(norm_reward)).")]
     public bool NormalizeRewards { get; init; }
 
+    /// <summary>Training environments end an episode at each lost life (the info's <c>lives</c>; evaluation keeps whole games). Default false.</summary>
+    [Description("Training episodes end at each lost life (info 'lives'), as Atari setups do; evaluation plays whole games.")]
+    public bool EpisodicLife { get; init; }
+
     /// <summary>Scaled rewards are clipped to ±this. Default 10.</summary>
     [Description("Scaled rewards are clipped to +-this (normalize_rewards only), > 0.")]
     public double RewardClip { get; init; } = 10;

@@ -2,6 +2,7 @@ using Rl.Agents.Rollouts;
 using Rl.Agents.Training;
 using Rl.Core;
 using Rl.Core.Spaces;
+using Rl.Core.Wrappers;
 
 namespace Rl.Agents.ActorCritic;
 
@@ -14,7 +15,8 @@ namespace Rl.Agents.ActorCritic;
 /// <see cref="FinalObservations"/> (Gymnasium's same-step autoreset, SB3's <c>terminal_observation</c>). Every episode
 /// starts with a reset seeded from <see cref="Rng"/>, so an environment's state is a function of that seed and the actions
 /// taken since; checkpoints keep both and <see cref="Load"/> rebuilds the environments by replaying them, which makes
-/// resuming exact for any deterministic environment without saving environment internals.
+/// resuming exact for any deterministic environment without saving environment internals. (Behind a wrapper whose reset
+/// may continue the game, <see cref="IContinuingReset"/> such as episodic life, the replay runs from the last real reset.)
 /// </para>
 /// </summary>
 public sealed class EnvStepper : IDisposable
@@ -115,6 +117,12 @@ public sealed class EnvStepper : IDisposable
             _episodeLengths[i]++;
             if (!_vector.Done(i)) continue;
             _finished.Add((_episodeReturns[i], _episodeLengths[i]));
+            if (ContinuingReset(i) is { LastResetWasReal: false })
+            {
+                // The autoreset continued the game after a lost life: a new episode, replayed from the game's start.
+                (_episodeReturns[i], _episodeLengths[i]) = (0, 0);
+                continue;
+            }
             ResetEnv(i); // replaces the same-step autoreset by a reset with this episode's own seed
         }
     }
@@ -129,12 +137,24 @@ public sealed class EnvStepper : IDisposable
 
     private void ResetEnv(int i)
     {
-        _episodeSeeds[i] = Rng.NextSeed();
-        _episodeActions[i].Clear();
+        int seed = Rng.NextSeed();
         _episodeReturns[i] = 0;
         _episodeLengths[i] = 0;
-        _vector.ResetEnv(i, _episodeSeeds[i]);
+        _vector.ResetEnv(i, seed);
         _vector.ObservationRow(i).CopyTo(Observations.AsSpan(i * ObservationSize, ObservationSize));
+        _episodeSeeds[i] = seed;
+        _episodeActions[i].Clear();
+    }
+
+    private IContinuingReset? ContinuingReset(int i)
+    {
+        IEnv? e = _envs[i];
+        while (e is not null)
+        {
+            if (e is IContinuingReset c) return c;
+            e = e is IWrapper w ? w.InnerEnv : null;
+        }
+        return null;
     }
 
     /// <summary>Writes the seed generator and, per environment, the episode's seed, actions, return and length.</summary>
@@ -163,18 +183,21 @@ public sealed class EnvStepper : IDisposable
         for (int i = 0; i < NumEnvs; i++)
         {
             var actions = checkpoint.GetArray<float>($"{prefix}/episode_actions/{i}");
-            if (actions.Length != _episodeLengths[i] * ActionWidth)
-                throw new CheckpointException($"checkpoint entry '{prefix}/episode_actions/{i}' holds {actions.Length} floats, expected {_episodeLengths[i]}×{ActionWidth}");
+            if (actions.Length % ActionWidth != 0 || actions.Length < _episodeLengths[i] * ActionWidth)
+                throw new CheckpointException($"checkpoint entry '{prefix}/episode_actions/{i}' holds {actions.Length} floats, expected at least {_episodeLengths[i]}×{ActionWidth}");
             _episodeActions[i].Clear();
             _episodeActions[i].AddRange(actions);
             _vector.ResetEnv(i, _episodeSeeds[i]);
             object? observation = null;
-            for (int t = 0; t < _episodeLengths[i]; t++)
+            int steps = actions.Length / ActionWidth;
+            for (int t = 0; t < steps; t++)
             {
                 var s = _envs[i].StepObject(_vector.Actions.DecodeObject(actions.AsSpan(t * ActionWidth, ActionWidth)));
-                if (s.Terminated || s.Truncated)
-                    throw new CheckpointException($"replaying environment {i} ({_envs[i].Name}) from its checkpointed seed ended the episode at step {t + 1} of {_episodeLengths[i]}: the environment is not deterministic, so this run cannot resume exactly");
                 observation = s.Observation;
+                if (!s.Terminated && !s.Truncated) continue;
+                if (ContinuingReset(i) is null)
+                    throw new CheckpointException($"replaying environment {i} ({_envs[i].Name}) from its checkpointed seed ended the episode at step {t + 1} of {steps}: the environment is not deterministic, so this run cannot resume exactly");
+                observation = _envs[i].ResetObject().Observation; // a lost life: the game went on
             }
             var row = Observations.AsSpan(i * ObservationSize, ObservationSize);
             if (observation is null) _vector.ObservationRow(i).CopyTo(row);

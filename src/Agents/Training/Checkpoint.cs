@@ -81,17 +81,37 @@ public sealed class Checkpoint
     /// <summary>Restores an RNG state into <paramref name="rng"/>.</summary>
     public void GetRng(string key, Rng rng) => rng.State = GetJson<RngState>(key);
 
-    /// <summary>Writes the checkpoint to <paramref name="path"/> atomically (temporary file in the same folder, flushed, then renamed).</summary>
+    /// <summary>
+    /// Entries whose key starts with this (e.g. a replay buffer of hundreds of megabytes) are written to a sidecar file
+    /// <c>&lt;path&gt;.newest</c> beside the checkpoint, which a checkpoint folder keeps for its newest checkpoint only.
+    /// </summary>
+    public const string NewestOnlyPrefix = "newest-only/";
+
+    /// <summary>The sidecar file of <paramref name="path"/> that holds its <see cref="NewestOnlyPrefix"/> entries.</summary>
+    public static string NewestOnlyPath(string path) => path + ".newest";
+
+    /// <summary>
+    /// Writes the checkpoint to <paramref name="path"/> atomically (temporary file in the same folder, flushed, then renamed);
+    /// <see cref="NewestOnlyPrefix"/> entries go to <see cref="NewestOnlyPath"/>, written first the same way.
+    /// </summary>
     public void WriteAtomic(string path)
     {
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var large = _entries.Where(p => p.Key.StartsWith(NewestOnlyPrefix, StringComparison.Ordinal)).ToList();
+        if (large.Count > 0) WriteZip(NewestOnlyPath(full), large);
+        else File.Delete(NewestOnlyPath(full));
+        WriteZip(full, _entries.Where(p => !p.Key.StartsWith(NewestOnlyPrefix, StringComparison.Ordinal)));
+    }
+
+    private static void WriteZip(string full, IEnumerable<KeyValuePair<string, byte[]>> entries)
+    {
         string tmp = full + $".tmp-{Environment.ProcessId}";
         using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
             using (var zip = new ZipArchive(fs, ZipArchiveMode.Create, leaveOpen: true))
             {
-                foreach (var (key, value) in _entries.OrderBy(p => p.Key, StringComparer.Ordinal))
+                foreach (var (key, value) in entries.OrderBy(p => p.Key, StringComparer.Ordinal))
                 {
                     var entry = zip.CreateEntry(key, CompressionLevel.Fastest);
                     entry.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -125,6 +145,13 @@ public sealed class Checkpoint
     {
         if (!File.Exists(path)) throw new CheckpointException($"checkpoint file '{path}' does not exist");
         var cp = new Checkpoint();
+        ReadZip(path, cp);
+        if (File.Exists(NewestOnlyPath(path))) ReadZip(NewestOnlyPath(path), cp);
+        return cp;
+    }
+
+    private static void ReadZip(string path, Checkpoint cp)
+    {
         try
         {
             using var zip = ZipFile.OpenRead(path);
@@ -144,6 +171,5 @@ public sealed class Checkpoint
         {
             throw new CheckpointException($"checkpoint file '{path}' is truncated or corrupted: {e.Message}", e);
         }
-        return cp;
     }
 }

@@ -6,6 +6,7 @@ using Rl.Agents.PolicyGradient;
 using Rl.Agents.Training;
 using Rl.Core;
 using Rl.Core.Spaces;
+using Rl.Core.Wrappers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -31,6 +32,7 @@ public sealed class Dqn : IAlgorithm
     /// <summary>The registered id.</summary>
     public const string AlgorithmId = "dqn";
 
+    private const string ReplayKey = Checkpoint.NewestOnlyPrefix + "replay";
     private readonly DqnConfig _config;
     private readonly Rng _actionRng;
     private readonly Rng _replayRng;
@@ -56,7 +58,7 @@ public sealed class Dqn : IAlgorithm
         _replayRng = root.Spawn();
         torch.manual_seed(context.Seed);
 
-        Envs = new EnvStepper(context.MakeEnv, config.NumEnvs, episodeRng);
+        Envs = new EnvStepper(config.EpisodicLife ? () => GameWrappers.WithEpisodicLife(context.MakeEnv()) : context.MakeEnv, config.NumEnvs, episodeRng);
         var spec = config.NetworkSpec();
         Network = new QNetwork(Envs.ObservationSpace, Envs.ActionSpace, spec, config.Dueling, initRng);
         _target = new QNetwork(Envs.ObservationSpace, Envs.ActionSpace, spec, config.Dueling, initRng);
@@ -249,7 +251,7 @@ public sealed class Dqn : IAlgorithm
         checkpoint.PutBytes("q_target/parameters", ModuleState.Save(_target));
         Optimizer.Save(checkpoint, "q");
         Envs.Save(checkpoint, "envs");
-        Buffer.Save(checkpoint, "replay");
+        Buffer.Save(checkpoint, ReplayKey); // in the newest checkpoint only (hundreds of MB for pixels)
     }
 
     /// <inheritdoc />
@@ -266,7 +268,8 @@ public sealed class Dqn : IAlgorithm
         ModuleState.Load(_target, checkpoint.GetBytes("q_target/parameters"), "q_target/parameters");
         Optimizer.Load(checkpoint, "q");
         Envs.Load(checkpoint, "envs");
-        Buffer.Load(checkpoint, "replay");
+        // An older checkpoint has no buffer: training goes on from an empty one (not exactly as the uninterrupted run would).
+        if (checkpoint.Contains(ReplayKey + "/positions")) Buffer.Load(checkpoint, ReplayKey);
     }
 
     /// <inheritdoc />

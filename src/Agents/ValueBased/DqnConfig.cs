@@ -69,6 +69,10 @@ public sealed record DqnConfig : PolicyGradientConfig
     [Description("Dueling head: Q = V + A - mean(A).")]
     public bool Dueling { get; init; }
 
+    /// <summary>Training environments end an episode at each lost life (the info's <c>lives</c>; evaluation keeps whole games). Default false.</summary>
+    [Description("Training episodes end at each lost life (info 'lives'), as Atari setups do; evaluation plays whole games.")]
+    public bool EpisodicLife { get; init; }
+
     /// <summary>Environment steps per iteration (rounded up to whole training phases) for reports and checkpoints. Default 1,000.</summary>
     [Description("Environment steps per reported iteration (rounded up to whole training phases), >= 1.")]
     public int StepsPerIteration { get; init; } = 1000;
