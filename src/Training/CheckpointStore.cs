@@ -5,7 +5,7 @@ namespace Rl.Training;
 
 /// <summary>
 /// A run's checkpoint folder: <c>checkpoints/step-000000012345.ckpt</c> files written atomically, the newest
-/// <c>keep</c> kept. Loading tries the newest first and falls back to older ones when a file is truncated or corrupted,
+/// <c>keep</c> kept, and only the newest with its <see cref="Checkpoint.NewestOnlyPrefix"/> sidecar. Loading tries the newest first and falls back to older ones when a file is truncated or corrupted,
 /// so a damaged write never costs more than the steps since the previous checkpoint.
 /// </summary>
 public sealed class CheckpointStore
@@ -39,8 +39,13 @@ public sealed class CheckpointStore
     {
         System.IO.Directory.CreateDirectory(Directory);
         string path = Path.Combine(Directory, FilePrefix + envSteps.ToString("D12", CultureInfo.InvariantCulture) + FileSuffix);
+        // Large state (a replay buffer) goes to a sidecar kept for the newest checkpoint only.
+        if (checkpoint.HasNewestOnly) _fs.WriteAtomic(Checkpoint.NewestOnlyPath(path), checkpoint.WriteNewestOnlyTo);
+        else File.Delete(Checkpoint.NewestOnlyPath(path));
         _fs.WriteAtomic(path, checkpoint.WriteTo);
-        foreach (var old in Files(Directory).Skip(Keep)) File.Delete(old);
+        var files = Files(Directory);
+        foreach (var old in files.Skip(Keep)) File.Delete(old);
+        foreach (var older in files.Skip(1)) File.Delete(Checkpoint.NewestOnlyPath(older));
         return path;
     }
 
