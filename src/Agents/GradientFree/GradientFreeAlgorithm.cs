@@ -148,14 +148,14 @@ public abstract class GradientFreeAlgorithm : IAlgorithm
         _lifecycle.EndIteration(0);
         var all = new Dictionary<string, double>(scalars)
         {
-            ["mean_return"] = ParameterMath.Mean(scores.EpisodeReturns),
-            ["max_return"] = scores.EpisodeReturns.Max(),
-            ["min_return"] = scores.EpisodeReturns.Min(),
-            ["mean_fitness"] = ParameterMath.Mean(scores.Fitness),
-            ["parameter_norm"] = ParameterMath.Norm(PolicyParameters),
+            ["rollout/mean_return"] = ParameterMath.Mean(scores.EpisodeReturns),
+            ["rollout/max_return"] = scores.EpisodeReturns.Max(),
+            ["rollout/min_return"] = scores.EpisodeReturns.Min(),
+            ["search/mean_fitness"] = ParameterMath.Mean(scores.Fitness),
+            ["policy/parameter_norm"] = ParameterMath.Norm(PolicyParameters),
         };
         foreach (var block in Architecture.Network.Blocks)
-            all["weight_norm/" + block.Name] = ParameterMath.Norm(PolicyParameters.Slice(block.Offset, block.Length));
+            all["policy/weight_norm/" + block.Name] = ParameterMath.Norm(PolicyParameters.Slice(block.Offset, block.Length));
         if (!ParameterMath.AllFinite(PolicyParameters))
             throw new InvalidOperationException($"{Id}: the policy parameters became NaN or infinite at iteration {Iteration}; lower the step size or noise");
         return new IterationResult
