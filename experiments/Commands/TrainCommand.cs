@@ -70,6 +70,7 @@ public static class TrainCommand
         using var labeller = human ? HumanLabeller.Create(humanFps, humanTurnBased, humanScript) : null;
 
         BuiltInAlgorithms.EnsureRegistered();
+        PythonEnvGuard.CheckFiles(first, second, resume, overrides, allowEnv);
         if (minWorkers is not null && clusterArguments is null)
             throw new UsageException("rl train: --workers needs --cluster");
         ClusterRollouts? cluster = null;
@@ -84,7 +85,7 @@ public static class TrainCommand
         }
         try
         {
-            return Train(first, second, overrides, seed, device, outDir, resume, plain, cluster, labeller, videoDir, videoEvery, allowEnv);
+            return Train(first, second, overrides, seed, device, outDir, resume, plain, cluster, labeller, videoDir, videoEvery);
         }
         finally
         {
@@ -94,7 +95,7 @@ public static class TrainCommand
     }
 
     private static int Train(string? first, string? second, List<string> overrides, long? seed, string? device, string? outDir, string? resume, bool plain,
-        ClusterRollouts? cluster, HumanLabeller? labeller, string? videoDir, int? videoEvery, List<string> allowEnv)
+        ClusterRollouts? cluster, HumanLabeller? labeller, string? videoDir, int? videoEvery)
     {
         RolloutBackendFactory? rollouts = cluster is null ? null : cluster.Create;
         TrainingSession session;
@@ -102,9 +103,6 @@ public static class TrainCommand
         {
             if (first is not null || seed is not null || outDir is not null)
                 throw new UsageException("rl train: --resume DIR continues a run as it was configured; give no config, --seed or --out with it");
-            if (File.Exists(Path.Combine(resume, "config.toml")))
-                PythonEnvGuard.Check(ExperimentConfig.Parse(File.ReadAllText(Path.Combine(resume, "config.toml")), Path.Combine(resume, "config.toml")),
-                    Path.Combine(resume, "config.toml"), allowEnv);
             session = TrainingSession.Resume(resume, overrides, device, line => Console.Error.WriteLine(line), rollouts);
             if (cluster is not null && session.Config.Config is not Agents.GradientFree.GradientFreeConfig)
             {
@@ -118,8 +116,6 @@ public static class TrainCommand
             if (first is null) throw new UsageException("rl train: missing <config.toml> or <algo> <env-id>");
             var (text, source) = LoadConfigText(first, second);
             var config = ExperimentConfig.Parse(text, source, overrides, seed, device);
-            if (second is null && File.Exists(first) && !overrides.Any(o => o.StartsWith("env=", StringComparison.Ordinal)))
-                PythonEnvGuard.Check(config, first, allowEnv);
             if (cluster is not null) ClusterRollouts.EnsureSupported(config);
             string dir = outDir ?? DefaultRunDirectory(config);
             session = TrainingSession.Create(config, dir, labeller is null ? null : labeller.ExpertFor, rollouts);
