@@ -37,7 +37,8 @@ public static class TrainCommand
                             unaffected) and write it to DIR/<env>-iteration-<i>-episode-0.mp4 (GIF without ffmpeg)
           --human           imitation (dagger, bc): you are the expert. A window shows every state the agent visits and
                             your keys label it (the environment's key map, as in rl play; P pause, ESC stop). Needs a display.
-          --human-fps N     labels per second (default: the environment's render fps); --human-turn-based: wait for a key
+          --human-fps N     labels per second (default: the render fps, at most 15; 0: as fast as possible, as rl play
+                            --fps 0); --human-turn-based: wait for a key
                             at every state; --human-script FILE: keys from a script (rl play --help), for automation
           Ctrl-C writes a checkpoint and the learning curve, then exits (code 130); Ctrl-C twice aborts at once.
         """;
@@ -67,10 +68,13 @@ public static class TrainCommand
         if (!human && (humanFps is not null || humanTurnBased || humanScript is not null))
             throw new UsageException("rl train: --human-fps, --human-turn-based and --human-script go with --human");
         if (human && resume is not null) throw new UsageException("rl train: --human starts a new run; it cannot be combined with --resume");
+        if (outDir is not null && File.Exists(outDir))
+            throw new UsageException($"rl train: --out '{outDir}' is an existing file, not a directory; give a directory path (new, or a run to resume with --resume)");
+        if (resume is not null && File.Exists(resume))
+            throw new UsageException($"rl train: --resume '{resume}' is a file; give the run directory that holds checkpoints/");
         using var labeller = human ? HumanLabeller.Create(humanFps, humanTurnBased, humanScript) : null;
 
         BuiltInAlgorithms.EnsureRegistered();
-        PythonEnvGuard.CheckFiles(first, second, resume, overrides, allowEnv);
         if (minWorkers is not null && clusterArguments is null)
             throw new UsageException("rl train: --workers needs --cluster");
         ClusterRollouts? cluster = null;
@@ -85,7 +89,11 @@ public static class TrainCommand
         }
         try
         {
-            return Train(first, second, overrides, seed, device, outDir, resume, plain, cluster, labeller, videoDir, videoEvery);
+            return Train(new TrainOptions
+            {
+                Config = first, Env = second, Overrides = overrides, Seed = seed, Device = device, OutDir = outDir, Resume = resume,
+                Plain = plain, Cluster = cluster, Labeller = labeller, VideoDir = videoDir, VideoEvery = videoEvery, AllowEnv = allowEnv,
+            });
         }
         finally
         {
@@ -94,32 +102,82 @@ public static class TrainCommand
         }
     }
 
-    private static int Train(string? first, string? second, List<string> overrides, long? seed, string? device, string? outDir, string? resume, bool plain,
-        ClusterRollouts? cluster, HumanLabeller? labeller, string? videoDir, int? videoEvery)
+    /// <summary>What <c>rl train</c> was asked to do, as parsed from its command line.</summary>
+    public sealed record TrainOptions
     {
-        RolloutBackendFactory? rollouts = cluster is null ? null : cluster.Create;
+        /// <summary>A config file or shipped config name, or the algorithm id when <see cref="Env"/> is given; null with <see cref="Resume"/>.</summary>
+        public string? Config { get; init; }
+
+        /// <summary>The environment id of the <c>&lt;algo&gt; &lt;env-id&gt;</c> form.</summary>
+        public string? Env { get; init; }
+
+        /// <summary>The <c>--set key=value</c> overrides.</summary>
+        public IReadOnlyList<string> Overrides { get; init; } = [];
+
+        /// <summary>The <c>--seed</c> override.</summary>
+        public long? Seed { get; init; }
+
+        /// <summary>The <c>--device</c> override.</summary>
+        public string? Device { get; init; }
+
+        /// <summary>The run directory of a new run (<c>--out</c>); null: runs/&lt;algo&gt;-&lt;env&gt;-&lt;time&gt;.</summary>
+        public string? OutDir { get; init; }
+
+        /// <summary>The run directory to continue (<c>--resume</c>).</summary>
+        public string? Resume { get; init; }
+
+        /// <summary>Plain progress lines even on a terminal.</summary>
+        public bool Plain { get; init; }
+
+        /// <summary>The cluster the rollouts run on, if any.</summary>
+        public ClusterRollouts? Cluster { get; init; }
+
+        /// <summary>The person labelling for imitation algorithms (<c>--human</c>), if any.</summary>
+        public HumanLabeller? Labeller { get; init; }
+
+        /// <summary>Where training videos go (<c>--record-video</c>), if anywhere.</summary>
+        public string? VideoDir { get; init; }
+
+        /// <summary>Record a video every this many iterations (<c>--video-every</c>).</summary>
+        public int? VideoEvery { get; init; }
+
+        /// <summary>Python environments (<c>module:Class</c> or registry modules) a config file may name (<c>--allow-env</c>).</summary>
+        public IReadOnlyList<string> AllowEnv { get; init; } = [];
+    }
+
+    /// <summary>Runs <c>rl train</c> with parsed options: a new or resumed session, progress, interruption handling and the report.</summary>
+    public static int Train(TrainOptions o)
+    {
+        RolloutBackendFactory? rollouts = o.Cluster is null ? null : o.Cluster.Create;
         TrainingSession session;
-        if (resume is not null)
+        if (o.Resume is not null)
         {
-            if (first is not null || seed is not null || outDir is not null)
+            if (o.Config is not null || o.Seed is not null || o.OutDir is not null)
                 throw new UsageException("rl train: --resume DIR continues a run as it was configured; give no config, --seed or --out with it");
-            session = TrainingSession.Resume(resume, overrides, device, line => Console.Error.WriteLine(line), rollouts);
-            if (cluster is not null && session.Config.Config is not Agents.GradientFree.GradientFreeConfig)
+            string resumeConfig = Path.Combine(o.Resume, "config.toml");
+            if (File.Exists(resumeConfig))
+                PythonEnvGuard.Check(ExperimentConfig.Parse(File.ReadAllText(resumeConfig), resumeConfig), resumeConfig, o.AllowEnv);
+            session = TrainingSession.Resume(o.Resume, o.Overrides, o.Device, line => Console.Error.WriteLine(line), rollouts);
+            if (o.Cluster is not null && session.Config.Config is not Agents.GradientFree.GradientFreeConfig)
             {
                 session.Dispose();
                 ClusterRollouts.EnsureSupported(session.Config);
             }
-            Console.Out.WriteLine($"resuming {session.RunDirectory} at iteration {session.Algorithm.Iteration}, step {session.Algorithm.EnvSteps:N0}");
+            Console.Out.WriteLine(session.Restarted
+                ? $"restarting {session.RunDirectory} from the beginning"
+                : $"resuming {session.RunDirectory} at iteration {session.Algorithm.Iteration}, step {session.Algorithm.EnvSteps:N0}");
         }
         else
         {
-            if (first is null) throw new UsageException("rl train: missing <config.toml> or <algo> <env-id>");
-            var (text, source) = LoadConfigText(first, second);
-            var config = ExperimentConfig.Parse(text, source, overrides, seed, device);
-            if (cluster is not null) ClusterRollouts.EnsureSupported(config);
-            string dir = outDir ?? DefaultRunDirectory(config);
-            session = TrainingSession.Create(config, dir, labeller is null ? null : labeller.ExpertFor, rollouts);
-            labeller?.EnsureUsed(config.Algo);
+            if (o.Config is null) throw new UsageException("rl train: missing <config.toml> or <algo> <env-id>");
+            var (text, source) = LoadConfigText(o.Config, o.Env);
+            var config = ExperimentConfig.Parse(text, source, o.Overrides, o.Seed, o.Device);
+            if (o.Env is null && File.Exists(o.Config) && !o.Overrides.Any(x => x.StartsWith("env=", StringComparison.Ordinal)))
+                PythonEnvGuard.Check(config, o.Config, o.AllowEnv);
+            if (o.Cluster is not null) ClusterRollouts.EnsureSupported(config);
+            string dir = o.OutDir ?? DefaultRunDirectory(config);
+            session = TrainingSession.Create(config, dir, o.Labeller is null ? null : o.Labeller.ExpertFor, rollouts);
+            o.Labeller?.EnsureUsed(config.Algo);
             Console.Out.WriteLine($"run directory: {session.RunDirectory}");
         }
 
@@ -128,10 +186,10 @@ public static class TrainCommand
             var c = session.Config;
             Console.Out.WriteLine($"training {c.Algo} on {c.Env}, seed {c.Seed}, budget {c.Run.TotalSteps:N0} steps" +
                                   (session.RewardThreshold is double t ? $", solved at mean return {t}" : ""));
-            Func<IProgressSink, IProgressSink> withVideos = videoDir is null
+            Func<IProgressSink, IProgressSink> withVideos = o.VideoDir is null
                 ? sink => sink
-                : sink => new TrainingVideoSink(sink, session, videoDir, videoEvery ?? 10);
-            var outcome = RunWithInterrupts(session, plain, sink => withVideos(WithCluster(sink, session, cluster)));
+                : sink => new TrainingVideoSink(sink, session, o.VideoDir, o.VideoEvery ?? 10);
+            var outcome = RunWithInterrupts(session, o.Plain, sink => withVideos(WithCluster(sink, session, o.Cluster)));
             return Report(session, outcome);
         }
     }
@@ -148,7 +206,7 @@ public static class TrainCommand
             }
             return ($"algo = {TomlText.Value(first)}\nenv = {TomlText.Value(second)}\n", $"defaults of {first} on {second}");
         }
-        if (File.Exists(first)) return (File.ReadAllText(first), first);
+        if (File.Exists(first)) return (TomlText.ReadFile(first), first);
         if (ShippedConfigs.Find(first) is { } named) return (named.Text, "configs/" + named.Name);
         if (first.EndsWith(".toml", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"rl train: config file '{first}' not found (shipped configs: {string.Join(", ", ShippedConfigs.All().Select(x => x.Name).DefaultIfEmpty("none"))})");
@@ -229,6 +287,8 @@ public static class TrainCommand
             TrainingStatus.BudgetReached => "step budget reached",
             TrainingStatus.IterationLimit => "iteration limit reached",
             TrainingStatus.Interrupted => "interrupted",
+            TrainingStatus.WallTimeLimit => "wall-time limit reached",
+            TrainingStatus.Stopped => "stopped by a stop condition",
             _ => "stopped: not finite",
         };
         w.WriteLine($"{how} after {o.Iteration} iterations, {o.EnvSteps:N0} steps, {o.Episodes:N0} episodes, {o.WallSeconds:0.0} s");

@@ -163,21 +163,6 @@ public sealed record ClusterArguments(ClusterMembership Membership, string? Cred
 /// </summary>
 public static class PythonEnvGuard
 {
-    /// <summary>
-    /// The check for <c>rl train</c>'s arguments: the config file <paramref name="first"/> (when it is a file and no
-    /// <c>--set env=</c> names the environment on the command line), or the run directory <paramref name="resume"/>'s config.
-    /// </summary>
-    /// <exception cref="ConfigException">If the file names Python code that <paramref name="allowed"/> does not.</exception>
-    public static void CheckFiles(string? first, string? second, string? resume, IReadOnlyList<string> overrides, IReadOnlyList<string> allowed)
-    {
-        ArgumentNullException.ThrowIfNull(overrides);
-        string? file = resume is not null ? Path.Combine(resume, "config.toml")
-            : second is null && first is not null && !overrides.Any(o => o.StartsWith("env=", StringComparison.Ordinal)) ? first
-            : null;
-        if (file is null || !File.Exists(file)) return;
-        Check(ExperimentConfig.Parse(File.ReadAllText(file), file, resume is null ? overrides : []), file, allowed);
-    }
-
     /// <summary>Refuses <paramref name="config"/> from the file <paramref name="source"/> unless <paramref name="allowed"/> names its Python code.</summary>
     /// <exception cref="ConfigException">With what the file would run and the option that allows it.</exception>
     public static void Check(ExperimentConfig config, string source, IReadOnlyList<string> allowed)
