@@ -98,7 +98,8 @@ public static class WorkerCommand
                 else if (primary == PeerState.Unreachable && !waitingShown)
                     Log($"waiting for the learner (primary silo at 127.0.0.1:{membership.PrimaryPort})");
                 (waitingShown, strangerShown) = (primary == PeerState.Unreachable || waitingShown, primary == PeerState.Stranger);
-                await Delay(1000, stop);
+                // A primary of another cluster logs each attempt as refused: ask it seldom.
+                await Delay(primary == PeerState.Stranger ? 10000 : 1000, stop);
                 continue;
             }
             RolloutSilo silo;

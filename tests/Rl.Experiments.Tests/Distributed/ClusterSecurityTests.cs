@@ -234,6 +234,13 @@ public class ClusterSecurityTests : ConsoleTest
         Assert.Contains("--allow-env os:system", err);
         Assert.False(Directory.Exists(dir.Sub("run")));
 
+        // A run directory's config.toml is a file too.
+        Directory.CreateDirectory(dir.Sub("planted"));
+        File.Copy(file, dir.Sub("planted/config.toml"));
+        var (resumeCode, _, resumeErr) = Rl("train", "--resume", dir.Sub("planted"));
+        Assert.Equal(2, resumeCode);
+        Assert.Contains("--allow-env os:system", resumeErr);
+
         // Allowed, it still is not called: os:system is not an environment (checked in Python before the call).
         var (allowedCode, _, allowedErr) = Rl("train", file, "--out", dir.Sub("run"), "--allow-env", "os:system");
         Assert.NotEqual(0, allowedCode);
