@@ -158,8 +158,10 @@ public static class EnvBenchmark
         sb.AppendLine("|---|---:|---:|---:|---:|");
         double single = results.Count > 0 ? results[0].StepsPerSecond : double.NaN;
         foreach (var r in results)
-            sb.AppendLine(string.Create(inv, $"| {r.Case} | {r.StepsPerSecond:0.00e0} | {r.BytesPerStep:0.#} | {r.StepsPerSecond / single:0.00} | " +
-                (python is null ? "-" : $"{r.StepsPerSecond / python.StepsPerSecond:0}x") + " |"));
+        {
+            string vsPython = python is null ? "-" : string.Create(inv, $"{r.StepsPerSecond / python.StepsPerSecond:0}x");
+            sb.AppendLine(string.Create(inv, $"| {r.Case} | {r.StepsPerSecond:0.00e0} | {r.BytesPerStep:0.#} | {r.StepsPerSecond / single:0.00} | {vsPython} |"));
+        }
         sb.AppendLine(python is null
             ? $"| Python reference: not measured ({whyNoPython ?? "not run"}) | - | - | - | - |"
             : string.Create(inv, $"| Python reference, same run: {python.What} | {python.StepsPerSecond:0.00e0} | - | - | 1x |"));

@@ -133,6 +133,7 @@ public static class TrainCommand
             var c = session.Config;
             Console.Out.WriteLine($"training {c.Algo} on {c.Env}, seed {c.Seed}, budget {c.Run.TotalSteps:N0} steps" +
                                   (session.RewardThreshold is double t ? $", solved at mean return {t}" : ""));
+            if (videoDir is not null) VideoRecording.EnsureFilmable(VideoRecording.Filmable(c), "rl train");
             Func<IProgressSink, IProgressSink> withVideos = videoDir is null
                 ? sink => sink
                 : sink => new TrainingVideoSink(sink, session, videoDir, videoEvery ?? 10);
