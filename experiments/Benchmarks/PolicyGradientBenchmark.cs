@@ -297,8 +297,8 @@ public static class PolicyGradientBenchmark
         static string Mib(long bytes) => (bytes / 1048576.0).ToString("F1", CultureInfo.InvariantCulture);
     }
 
-    // VmRSS and VmHWM from /proc/self/status (Linux), in bytes; zeros where the file does not exist.
-    private static (long Rss, long Peak) ReadRss()
+    /// <summary>VmRSS and VmHWM from /proc/self/status (Linux), in bytes; zeros where the file does not exist.</summary>
+    internal static (long Rss, long Peak) ReadRss()
     {
         long rss = 0, peak = 0;
         if (!File.Exists("/proc/self/status")) return (0, 0);
@@ -311,7 +311,7 @@ public static class PolicyGradientBenchmark
         static long Kb(string line) => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
     }
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static string Joined(IReadOnlyList<string> args) => args.Count == 0 ? "" : " " + string.Join(" ", args);

@@ -34,6 +34,9 @@ public static class BenchCommand
           pg all                all three with their defaults
           games [options]       kart and arcade env steps/s: state vectors, pixels one frame per step, vector envs
                                 with batched atlas rendering or a renderer per thread
+          soak [--state-steps N] [--pixel-steps N] [--train-steps N] [--reports N] [--seed N]
+                        endurance: random steps over every state env (10M in all) and each pixel env (1M each), then
+                        1M training steps each of REINFORCE and ARS; exceptions, NaNs, RSS, heap and live tensors
         """;
 
     /// <summary>The benchmarks by name: each takes the arguments after its name.</summary>
@@ -47,6 +50,7 @@ public static class BenchCommand
         ["render"] = RenderBenchmark.Run,
         ["pg"] = PolicyGradientBenchmark.Run,
         ["games"] = GamesBenchmark.Run,
+        ["soak"] = SoakBenchmark.Run,
     };
 
     /// <summary>Runs the command.</summary>
