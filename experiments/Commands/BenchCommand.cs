@@ -31,7 +31,13 @@ public static class BenchCommand
                         conv-policy update (64x64x3, batch 256, forward + backward + Adam) against PyTorch (/usr/bin/python3)
           pg memory [--steps N] [--reports N] [--seed N]
                         RSS, managed heap and live TorchSharp tensors over N REINFORCE steps (default 1,000,000)
-          pg all                all three with their defaults
+          pg engine [--steps N] [--episodes N] [--repeats N] [--seed N]
+                        bytes allocated per env step while REINFORCE collects (forward pass and the rest), and a
+                        100-episode evaluation of a solved REINFORCE checkpoint: old evaluator against the batched one
+          pg all                solve, conv and memory with their defaults
+          train [<algo> <env-id>] [--set key=value]...
+                        where one rl train process's wall time goes (runtime start, loading, training, evaluation,
+                        checkpoint, logs, plot) and whether TorchSharp and Orleans were loaded (default: ars CartPole-v1)
           games [options]       kart and arcade env steps/s: state vectors, pixels one frame per step, vector envs
                                 with batched atlas rendering or a renderer per thread
           soak [--state-steps N] [--pixel-steps N] [--train-steps N] [--reports N] [--seed N]
@@ -51,6 +57,7 @@ public static class BenchCommand
         ["pg"] = PolicyGradientBenchmark.Run,
         ["games"] = GamesBenchmark.Run,
         ["soak"] = SoakBenchmark.Run,
+        ["train"] = TrainBenchmark.Run,
     };
 
     /// <summary>Runs the command.</summary>

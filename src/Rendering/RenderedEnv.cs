@@ -1,6 +1,7 @@
 using Rl.Core;
 using Rl.Core.Rendering;
 using Rl.Core.Wrappers;
+using Rl.Rendering.MuJoCo;
 
 namespace Rl.Rendering;
 
@@ -50,7 +51,7 @@ public sealed class RenderedEnv<TObs, TAct> : Wrapper<TObs, TAct>, IRenderedEnv
         if (!inner.Metadata.RenderModes.Contains(renderMode))
             throw new ArgumentException($"environment '{inner.Name}' does not support render mode '{renderMode}'; its render modes: [{string.Join(", ", inner.Metadata.RenderModes)}]", nameof(renderMode));
         if (width is <= 0 || height is <= 0) throw new ArgumentException($"render size {width}x{height} must be positive");
-        _source = Renderable.Require(inner);
+        _source = SceneSources.Require(inner, width, height);
         RenderMode = renderMode;
         Width = width;
         Height = height;
@@ -89,6 +90,7 @@ public sealed class RenderedEnv<TObs, TAct> : Wrapper<TObs, TAct>, IRenderedEnv
             ShowHuman();
             return null;
         }
+        if (_source is MuJoCoScene mujoco) return MuJoCoRenderer.ForCurrentThread.Render(mujoco.Source, Width, Height);
         _source.DescribeScene(_scene);
         return HeadlessRenderer.ForCurrentThread.Render(_scene, Width, Height);
     }

@@ -81,27 +81,69 @@ public sealed class Checkpoint
     /// <summary>Restores an RNG state into <paramref name="rng"/>.</summary>
     public void GetRng(string key, Rng rng) => rng.State = GetJson<RngState>(key);
 
-    /// <summary>Writes the checkpoint to <paramref name="path"/> atomically (temporary file in the same folder, flushed, then renamed).</summary>
+    /// <summary>
+    /// Entries whose key starts with this (e.g. a replay buffer of hundreds of megabytes) are written to a sidecar file
+    /// <c>&lt;path&gt;.newest</c> beside the checkpoint, which a checkpoint folder keeps for its newest checkpoint only.
+    /// </summary>
+    public const string NewestOnlyPrefix = "newest-only/";
+
+    /// <summary>The sidecar file of <paramref name="path"/> that holds its <see cref="NewestOnlyPrefix"/> entries.</summary>
+    public static string NewestOnlyPath(string path) => path + ".newest";
+
+    /// <summary>Whether the checkpoint has <see cref="NewestOnlyPrefix"/> entries (written to the sidecar file).</summary>
+    public bool HasNewestOnly => _entries.Keys.Any(IsNewestOnly);
+
+    private static bool IsNewestOnly(string key) => key.StartsWith(NewestOnlyPrefix, StringComparison.Ordinal);
+
+    /// <summary>
+    /// Writes the checkpoint to <paramref name="path"/> atomically (temporary file in the same folder, flushed, then renamed);
+    /// <see cref="NewestOnlyPrefix"/> entries go to <see cref="NewestOnlyPath"/>, written first the same way. A failed write
+    /// (e.g. a full disk) removes its temporary file and leaves any older file at <paramref name="path"/> as it was.
+    /// </summary>
     public void WriteAtomic(string path)
     {
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        if (HasNewestOnly) WriteFileAtomic(NewestOnlyPath(full), WriteNewestOnlyTo);
+        else File.Delete(NewestOnlyPath(full));
+        WriteFileAtomic(full, WriteTo);
+    }
+
+    private static void WriteFileAtomic(string full, Action<Stream> write)
+    {
         string tmp = full + $".tmp-{Environment.ProcessId}";
-        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+        try
         {
-            using (var zip = new ZipArchive(fs, ZipArchiveMode.Create, leaveOpen: true))
+            using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
             {
-                foreach (var (key, value) in _entries.OrderBy(p => p.Key, StringComparer.Ordinal))
-                {
-                    var entry = zip.CreateEntry(key, CompressionLevel.Fastest);
-                    entry.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
-                    using var s = entry.Open();
-                    s.Write(value);
-                }
+                write(fs);
+                fs.Flush(flushToDisk: true);
             }
-            fs.Flush(flushToDisk: true);
+            File.Move(tmp, full, overwrite: true);
         }
-        File.Move(tmp, full, overwrite: true);
+        catch
+        {
+            File.Delete(tmp);
+            throw;
+        }
+    }
+
+    /// <summary>Writes the checkpoint's entries, except the <see cref="NewestOnlyPrefix"/> ones, as a zip archive to <paramref name="stream"/> (left open).</summary>
+    public void WriteTo(Stream stream) => WriteZip(stream, _entries.Where(p => !IsNewestOnly(p.Key)));
+
+    /// <summary>Writes the <see cref="NewestOnlyPrefix"/> entries as a zip archive to <paramref name="stream"/> (left open): the sidecar file.</summary>
+    public void WriteNewestOnlyTo(Stream stream) => WriteZip(stream, _entries.Where(p => IsNewestOnly(p.Key)));
+
+    private static void WriteZip(Stream stream, IEnumerable<KeyValuePair<string, byte[]>> entries)
+    {
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        foreach (var (key, value) in entries.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            var entry = zip.CreateEntry(key, CompressionLevel.Fastest);
+            entry.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+            using var s = entry.Open();
+            s.Write(value);
+        }
     }
 
     private static readonly uint[] CrcTable = Enumerable.Range(0, 256).Select(i =>
@@ -132,6 +174,13 @@ public sealed class Checkpoint
     {
         if (!File.Exists(path)) throw new CheckpointException($"checkpoint file '{path}' does not exist");
         var cp = new Checkpoint();
+        ReadZip(path, cp);
+        if (File.Exists(NewestOnlyPath(path))) ReadZip(NewestOnlyPath(path), cp);
+        return cp;
+    }
+
+    private static void ReadZip(string path, Checkpoint cp)
+    {
         try
         {
             using var zip = ZipFile.OpenRead(path);
@@ -157,6 +206,5 @@ public sealed class Checkpoint
         {
             throw new CheckpointException($"checkpoint file '{path}' is truncated or corrupted: {e.Message}", e);
         }
-        return cp;
     }
 }

@@ -5,6 +5,7 @@ using Rl.Core.Input;
 using Rl.Core.Rendering;
 using Rl.Core.Spaces;
 using Rl.Rendering.Input;
+using Rl.Rendering.MuJoCo;
 
 namespace Rl.Rendering.Play;
 
@@ -61,7 +62,7 @@ public sealed class HumanExpert : IExpert, IDisposable
         KeyMap = KeyMaps.Require(env);
         if (KeyMap.Uses(PlaySession.PauseKey) || KeyMap.Uses(PlaySession.QuitKey))
             throw new ArgumentException($"human expert: the key map of '{env.Name}' uses P or ESC, which labelling keeps for pause and quit");
-        _source = Renderable.Require(env);
+        _source = SceneSources.Require(env);
         _mapKeys = KeyMap.Controls.SelectMany(c => c.Keys).ToArray();
         _fps = Options.Fps ?? HudText.HumanPace(env);
         _hudHeight = Options.Hud ? HudText.BandHeight(2 + HelpLines().Count) : 0;

@@ -4,6 +4,7 @@ using Rl.Core.Demonstrations;
 using Rl.Core.Input;
 using Rl.Core.Rendering;
 using Rl.Rendering.Input;
+using Rl.Rendering.MuJoCo;
 
 namespace Rl.Rendering.Play;
 
@@ -87,7 +88,7 @@ public sealed class PlaySession
         foreach (var k in new[] { PauseKey, DiscardKey, QuitKey })
             if (KeyMap.Uses(k))
                 throw new ArgumentException($"play: the key map of '{env.Name}' uses {KeyNames.Of(k)}, which the play session keeps for itself ({SessionKeyHelp})");
-        _source = Renderable.Require(env);
+        _source = SceneSources.Require(env);
         _mapKeys = KeyMap.Controls.SelectMany(c => c.Keys).ToArray();
         _fps = Options.Fps ?? HudText.HumanPace(env);
         // Room for the status, mode and message lines and the whole help, so the window never changes size.

@@ -3,6 +3,7 @@ using Rl.Core;
 using Rl.Core.Input;
 using Rl.Core.Rendering;
 using Rl.Core.Spaces;
+using Rl.Rendering.MuJoCo;
 using Rl.Rendering.Play;
 
 namespace Rl.Rendering.Watch;
@@ -98,7 +99,7 @@ public sealed class WatchSession
         Options = options ?? new WatchOptions();
         if (Options.Fps is < 0) throw new ArgumentException($"watch: fps = {Options.Fps} must not be negative");
         if (Options.Episodes is < 1) throw new ArgumentException($"watch: episodes = {Options.Episodes} must be at least 1");
-        _source = Renderable.Require(env);
+        _source = SceneSources.Require(env);
         _fps = Options.Fps ?? (env.Metadata.RenderFps > 0 ? env.Metadata.RenderFps : 30);
     }
 
