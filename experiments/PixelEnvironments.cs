@@ -28,6 +28,19 @@ public static class PixelEnvironments
     }
 
     /// <summary>
+    /// The keyword options for an environment whose frames are wanted: a Python (<c>gym:</c>) environment renders only in the
+    /// mode it was made with, so <c>render_mode=rgb_array</c> is added unless <paramref name="kwargs"/> sets one. Native
+    /// environments draw any frame and get <paramref name="kwargs"/> unchanged.
+    /// </summary>
+    public static OptionSet WithRgbArrayFrames(string envId, OptionSet kwargs)
+    {
+        ArgumentNullException.ThrowIfNull(envId);
+        ArgumentNullException.ThrowIfNull(kwargs);
+        if (!envId.StartsWith(Rl.Environments.Python.PythonEnv.Namespace + ":", StringComparison.Ordinal) || kwargs.ContainsKey("render_mode")) return kwargs;
+        return new OptionSet(kwargs.Append(KeyValuePair.Create("render_mode", (object)"rgb_array")));
+    }
+
+    /// <summary>
     /// Makes <paramref name="envId"/> from the default registry (pixel ids included) with <c>--set</c> style keyword
     /// options, for a runner command: an unknown id or a bad option becomes a usage error prefixed with the command's name.
     /// </summary>
@@ -40,7 +53,7 @@ public static class PixelEnvironments
         var registry = EnsureRegistered();
         try
         {
-            return registry.Make(envId, new MakeOptions { Kwargs = OptionSet.Parse(sets) });
+            return registry.Make(envId, new MakeOptions { Kwargs = WithRgbArrayFrames(envId, OptionSet.Parse(sets)) });
         }
         catch (Exception e) when (e is KeyNotFoundException or ArgumentException)
         {

@@ -300,8 +300,8 @@ public static class PolicyGradientBenchmark
         static string Mib(long bytes) => (bytes / 1048576.0).ToString("F1", CultureInfo.InvariantCulture);
     }
 
-    // VmRSS and VmHWM from /proc/self/status (Linux), in bytes; zeros where the file does not exist.
-    private static (long Rss, long Peak) ReadRss()
+    /// <summary>VmRSS and VmHWM from /proc/self/status (Linux), in bytes; zeros where the file does not exist.</summary>
+    internal static (long Rss, long Peak) ReadRss()
     {
         long rss = 0, peak = 0;
         if (!File.Exists("/proc/self/status")) return (0, 0);

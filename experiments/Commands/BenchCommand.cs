@@ -40,6 +40,9 @@ public static class BenchCommand
                         checkpoint, logs, plot) and whether TorchSharp and Orleans were loaded (default: ars CartPole-v1)
           games [options]       kart and arcade env steps/s: state vectors, pixels one frame per step, vector envs
                                 with batched atlas rendering or a renderer per thread
+          soak [--state-steps N] [--pixel-steps N] [--train-steps N] [--reports N] [--seed N]
+                        endurance: random steps over every state env (10M in all) and each pixel env (1M each), then
+                        1M training steps each of REINFORCE and ARS; exceptions, NaNs, RSS, heap and live tensors
         """;
 
     /// <summary>The benchmarks by name: each takes the arguments after its name.</summary>
@@ -53,6 +56,7 @@ public static class BenchCommand
         ["render"] = RenderBenchmark.Run,
         ["pg"] = PolicyGradientBenchmark.Run,
         ["games"] = GamesBenchmark.Run,
+        ["soak"] = SoakBenchmark.Run,
         ["train"] = TrainBenchmark.Run,
     };
 

@@ -39,9 +39,10 @@ public static class EvalCommand
         using (algorithm)
         {
             var recorders = new List<IVideoRecorder>();
+            if (videoDir is not null) VideoRecording.EnsureFilmable(VideoRecording.Filmable(config), "rl eval");
             Func<IEnv> makeEnv = videoDir is null
                 ? config.MakeEnv
-                : VideoRecording.Recorded(config.MakeEnv, videoDir, VideoRecording.SafeName(config.Env) + "-eval",
+                : VideoRecording.Recorded(VideoRecording.Filmable(config), videoDir, VideoRecording.SafeName(config.Env) + "-eval",
                     videoEvery is int n ? RecordVideoTriggers.Every(n) : RecordVideoTriggers.CappedCubic, recorders);
             var result = Evaluator.Evaluate(algorithm.Policy, makeEnv, episodes, seed, config.RewardThreshold);
             // Video files on standard error, so that --json output stays one object.

@@ -24,6 +24,40 @@ public static class VideoRecording
     }
 
     /// <summary>
+    /// Makes <paramref name="config"/>'s environment for filming: as <see cref="ExperimentConfig.MakeEnv"/>, and a Python
+    /// (<c>gym:</c>) environment made with <c>render_mode=rgb_array</c> unless <c>[env_kwargs]</c> sets a render mode, so
+    /// that its frames come back from Python.
+    /// </summary>
+    public static Func<IEnv> Filmable(ExperimentConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var kwargs = PixelEnvironments.WithRgbArrayFrames(config.Env, config.EnvKwargs);
+        return () => Rl.Environments.Envs.Make(config.Env, new MakeOptions { Kwargs = kwargs, MaxEpisodeSteps = config.Run.MaxEpisodeSteps });
+    }
+
+    /// <summary>
+    /// Makes one environment and renders its first frame, so a video that cannot be made fails before training or evaluation
+    /// starts rather than after it.
+    /// </summary>
+    /// <exception cref="UsageException">Naming the environment and why it cannot be filmed.</exception>
+    public static void EnsureFilmable(Func<IEnv> makeEnv, string command)
+    {
+        ArgumentNullException.ThrowIfNull(makeEnv);
+        string name = "the environment";
+        try
+        {
+            using var env = Rl.Rendering.RenderingEnvs.WithRenderMode(makeEnv(), Rl.Rendering.RenderModes.RgbArray);
+            name = env.Name;
+            env.ResetObject(0);
+            if (((Rl.Rendering.IRenderedEnv)env).Render() is null) throw new InvalidOperationException("no frame was rendered");
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or Rl.Rendering.Native.RenderingUnavailableException)
+        {
+            throw new UsageException($"{command} --record-video: cannot film {name}: {Program.Describe(e)}");
+        }
+    }
+
+    /// <summary>
     /// Wraps the environments <paramref name="makeEnv"/> builds in <see cref="RecordVideo{TObs, TAct}"/>; files are
     /// <c>DIR/{prefix}-episode-{i}.mp4</c>. The recorders made are added to <paramref name="recorders"/>, so the files they
     /// wrote can be listed after the environments were disposed.
@@ -102,7 +136,7 @@ public sealed class TrainingVideoSink : IProgressSink
         var config = _session.Config;
         var recorders = new List<IVideoRecorder>();
         string prefix = $"{VideoRecording.SafeName(config.Env)}-iteration-{iteration}";
-        var makeEnv = VideoRecording.Recorded(config.MakeEnv, _directory, prefix, _ => true, recorders);
+        var makeEnv = VideoRecording.Recorded(VideoRecording.Filmable(config), _directory, prefix, _ => true, recorders);
         EvalResult result;
         try
         {

@@ -197,9 +197,21 @@ public sealed record ExperimentConfig
         }
     }
 
-    /// <summary>The reward threshold in force: <c>run.reward_threshold</c>, else the environment's registered one.</summary>
+    /// <summary>
+    /// The reward threshold in force: <c>run.reward_threshold</c>, else the environment's registered one; for a namespaced
+    /// id (<c>gym:CartPole-v1</c>) the one its instances carry (Gymnasium's <c>spec.reward_threshold</c>, sent by the worker),
+    /// read once from one instance.
+    /// </summary>
     public double? RewardThreshold =>
-        Run.RewardThreshold ?? (Env.Contains(':') || !Envs.Registry.Contains(Env) ? null : Envs.Registry.GetSpec(Env).RewardThreshold);
+        Run.RewardThreshold ?? (Envs.Registry.Contains(Env) ? Envs.Registry.GetSpec(Env).RewardThreshold
+            : Env.Contains(':') ? InstanceThresholds.GetOrAdd(Env + " " + string.Join(",", EnvKwargs.Select(p => $"{p.Key}={p.Value}")), _ =>
+            {
+                using var env = MakeEnv();
+                return env.Spec?.RewardThreshold;
+            }) : null);
+
+    // Per id and keyword options: making a Python environment starts a worker, so it is asked once per process.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, double?> InstanceThresholds = new(StringComparer.Ordinal);
 
     /// <summary>Builds the environment once, so bad <c>[env_kwargs]</c> are reported before anything runs.</summary>
     /// <exception cref="ConfigException">Naming the environment and the option.</exception>
@@ -310,6 +322,11 @@ public static class ShippedConfigs
             }
             if (doc.TryGetValue("algo", out var a) && Equals(a, algo) && doc.TryGetValue("env", out var e) && Equals(e, env)) return c;
         }
+        // gym:CartPole-v1 trains with the settings shipped for the native CartPole-v1, on the Python environment.
+        int colon = env.IndexOf(':', StringComparison.Ordinal);
+        if (colon > 0 && For(algo, env[(colon + 1)..]) is var (name, text))
+            return (name, System.Text.RegularExpressions.Regex.Replace(text, @"^env\s*=.*$", "env = " + TomlText.Value(env),
+                System.Text.RegularExpressions.RegexOptions.Multiline));
         return null;
     }
 }

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Globalization;
+using Rl.Agents;
+using Rl.Agents.Training;
+using Rl.Core;
+using Rl.Environments;
+using Rl.Experiments.Cli;
+using Rl.Experiments.Commands;
+using TorchSharp;
+
+namespace Rl.Experiments.Benchmarks;
+
+/// <summary>
+/// <c>rl bench soak</c>: an endurance run. Random steps over every registered state-observation environment (a total
+/// spread evenly) and over each pixel environment, then training steps of REINFORCE and ARS on CartPole-v1; it counts
+/// exceptions and NaN or infinite observations and rewards, and reports resident memory, the managed heap and live
+/// TorchSharp tensors at intervals, and how far the resident memory moves within each phase after its first report (which
+/// holds the phase's start-up: native libraries, renderer, JIT), flat meaning within 5%.
+/// </summary>
+public static class SoakBenchmark
+{
+    private const string Usage = "rl bench soak [--state-steps N] [--pixel-steps N] [--train-steps N] [--reports N] [--seed N]";
+
+    /// <summary>Runs the soak and prints Markdown tables.</summary>
+    /// <param name="args"><c>--state-steps</c> random steps in total over the state-observation environments (default
+    /// 10,000,000), <c>--pixel-steps</c> per pixel environment (default 1,000,000), <c>--train-steps</c> environment steps of
+    /// training per algorithm (default 1,000,000), <c>--reports</c> memory reports per phase (default 5), <c>--seed</c>.</param>
+    /// <returns>0 when nothing failed, 1 when an exception or a non-finite value was seen.</returns>
+    /// <exception cref="UsageException">For unknown arguments or values out of range.</exception>
+    public static int Run(IReadOnlyList<string> args)
+    {
+        var a = new ArgReader(args, "rl bench soak");
+        long stateSteps = a.Long("--state-steps") ?? 10_000_000;
+        long pixelSteps = a.Long("--pixel-steps") ?? 1_000_000;
+        long trainSteps = a.Long("--train-steps") ?? 1_000_000;
+        int reports = a.Int("--reports", 1, 1000) ?? 5;
+        int seed = a.Int("--seed") ?? 0;
+        a.EnsureAllConsumed();
+        if (stateSteps < 0 || pixelSteps < 0 || trainSteps < 0) throw new UsageException("rl bench soak: step counts must not be negative");
+
+        var registry = PixelEnvironments.EnsureRegistered();
+        var ids = registry.Specs.Select(s => s.Id).ToList();
+        var pixel = new List<string>();
+        var state = new List<string>();
+        foreach (string id in ids)
+        {
+            using var env = registry.Make(id);
+            (env.ObservationSpace.ValueType == typeof(byte[]) ? pixel : state).Add(id);
+        }
+        Console.WriteLine($"Soak: {stateSteps:N0} random steps over {state.Count} state-observation environments, {pixelSteps:N0} per pixel " +
+                          $"environment ({pixel.Count}), {trainSteps:N0} training steps each of REINFORCE and ARS on CartPole-v1; seed {seed}; " +
+                          $"load average before: {PolicyGradientBenchmark.LoadAverage()}.");
+        Console.WriteLine();
+        Console.WriteLine("| phase | steps | exceptions | non-finite values | RSS (MiB) | managed heap (MiB) | live TorchSharp tensors |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        var sw = Stopwatch.StartNew();
+        var spreads = new List<(string Phase, double Spread)>();
+        long failures = 0;
+        void Phase(string name, Func<List<long>, long> run)
+        {
+            var rss = new List<long>();
+            failures += run(rss);
+            if (rss.Count > 1) spreads.Add((name, (rss.Max() - rss.Min()) / (double)rss.Min()));
+        }
+        foreach (string id in state) Phase(id, rss => RandomSteps(registry, id, stateSteps / Math.Max(1, state.Count), reports, seed, rss));
+        foreach (string id in pixel) Phase(id, rss => RandomSteps(registry, id, pixelSteps, reports, seed, rss));
+        BuiltInAlgorithms.EnsureRegistered();
+        foreach (string algo in new[] { "reinforce", "ars" }) Phase(algo, rss => Train(algo, trainSteps, reports, seed, rss));
+        Console.WriteLine();
+        if (spreads.Count > 0)
+        {
+            var worst = spreads.MaxBy(p => p.Spread);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"RSS within each phase after its first report: flat within 5% in {spreads.Count(p => p.Spread <= 0.05)} of {spreads.Count} " +
+                $"phases; the largest spread is {worst.Spread:P1} ({worst.Phase}). {failures} failure(s)."));
+        }
+        Console.WriteLine($"{sw.Elapsed.TotalSeconds:F0} s. Load average after: {PolicyGradientBenchmark.LoadAverage()}. {BenchCommand.Machine()}; " +
+                          $"`{Usage.Split(' ')[0]} bench soak{(args.Count == 0 ? "" : " " + string.Join(" ", args))}`");
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static string Mib(long bytes) => (bytes / 1048576.0).ToString("F1", CultureInfo.InvariantCulture);
+
+    // One report row; the RSS of every report but the phase's first joins the flatness check (the first holds start-up).
+    private static void Report(string phase, long steps, long exceptions, long nonFinite, bool first, List<long> rss)
+    {
+        var (now, _) = PolicyGradientBenchmark.ReadRss();
+        long heap = GC.GetTotalMemory(false);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        if (!first) rss.Add(now);
+        Console.WriteLine($"| {phase} | {steps:N0} | {exceptions} | {nonFinite} | {Mib(now)} | {Mib(heap)} | {torch.Tensor.TotalCount:N0} |");
+    }
+
+    private static long RandomSteps(EnvRegistry registry, string id, long steps, int reports, int seed, List<long> rss)
+    {
+        if (steps <= 0) return 0;
+        using var env = registry.Make(id);
+        var (o, act) = EnvRegistry.TypeArguments(env);
+        var method = typeof(SoakBenchmark).GetMethod(nameof(TypedRandomSteps), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(o, act);
+        return (long)method.Invoke(null, [env, id, steps, reports, seed, rss])!;
+    }
+
+    private static long TypedRandomSteps<TObs, TAct>(IEnv<TObs, TAct> env, string id, long steps, int reports, int seed, List<long> rss)
+    {
+        long exceptions = 0, nonFinite = 0, done = 0, every = Math.Max(1, steps / reports);
+        env.ActionSpace.Seed(seed);
+        var actions = Enumerable.Range(0, 1024).Select(_ => env.ActionSpace.Sample()).ToArray();
+        TObs obs = env.Reset(seed).Observation;
+        bool first = true;
+        while (done < steps)
+        {
+            try
+            {
+                var r = env.Step(actions[done & 1023], obs);
+                if (!double.IsFinite(r.Reward) || !Finite(r.Observation)) nonFinite++;
+                if (r.Done) env.Reset(into: obs);
+            }
+            catch (Exception e)
+            {
+                if (exceptions++ == 0) Console.Error.WriteLine($"{id}: step {done}: {e.GetType().Name}: {e.Message}");
+                obs = env.Reset().Observation;
+            }
+            if (++done % every == 0 || done == steps)
+            {
+                Report(id, done, exceptions, nonFinite, first, rss);
+                first = false;
+            }
+        }
+        return exceptions + nonFinite;
+    }
+
+    private static bool Finite<TObs>(TObs observation) => observation switch
+    {
+        float[] f => f.All(float.IsFinite),
+        double[] d => d.All(double.IsFinite),
+        _ => true,
+    };
+
+    private static long Train(string algo, long steps, int reports, int seed, List<long> rss)
+    {
+        if (steps <= 0) return 0;
+        var info = AlgorithmRegistry.Get(algo);
+        var context = new TrainingContext { MakeEnv = () => Envs.Make("CartPole-v1"), Seed = seed, Threads = 1, Device = "cpu" };
+        using var agent = info.Create(Activator.CreateInstance(info.ConfigType)!, context);
+        long exceptions = 0, nonFinite = 0, every = Math.Max(1, steps / reports), next = every;
+        bool first = true;
+        while (agent.EnvSteps < steps)
+        {
+            try
+            {
+                var result = agent.RunIteration();
+                nonFinite += result.EpisodeReturns.Count(r => !double.IsFinite(r)) + result.Scalars.Values.Count(v => double.IsNaN(v));
+            }
+            catch (Exception e)
+            {
+                Console.Error.WriteLine($"{algo}: at step {agent.EnvSteps}: {e.GetType().Name}: {e.Message}");
+                exceptions++;
+                break; // a training failure leaves the agent in no state to go on
+            }
+            if (agent.EnvSteps < next && agent.EnvSteps < steps) continue;
+            Report($"train {algo} CartPole-v1", agent.EnvSteps, exceptions, nonFinite, first, rss);
+            first = false;
+            next += every;
+        }
+        if (exceptions > 0) Report($"train {algo} CartPole-v1", agent.EnvSteps, exceptions, nonFinite, first, rss);
+        return exceptions + nonFinite;
+    }
+}
