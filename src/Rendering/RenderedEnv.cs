@@ -15,6 +15,16 @@ public static class RenderModes
     public const string Human = "human";
 }
 
+/// <summary>The untyped view of a <see cref="RenderedEnv{TObs, TAct}"/>: its render mode and its frames.</summary>
+public interface IRenderedEnv : IEnv
+{
+    /// <summary>The render mode (<c>rgb_array</c> or <c>human</c>).</summary>
+    string RenderMode { get; }
+
+    /// <summary>The current frame in <c>rgb_array</c> mode (H x W x 3); in <c>human</c> mode draws the window and returns null.</summary>
+    Frame? Render();
+}
+
 /// <summary>
 /// Gives an environment Gymnasium's <c>render_mode</c>: with <c>rgb_array</c>, <see cref="Render"/> returns the current
 /// frame; with <c>human</c>, a window shows every reset and step, paced to the environment's <c>render_fps</c>. Drawing is
@@ -22,7 +32,7 @@ public static class RenderModes
 /// </summary>
 /// <typeparam name="TObs">The observation type.</typeparam>
 /// <typeparam name="TAct">The action type.</typeparam>
-public sealed class RenderedEnv<TObs, TAct> : Wrapper<TObs, TAct>
+public sealed class RenderedEnv<TObs, TAct> : Wrapper<TObs, TAct>, IRenderedEnv
 {
     private readonly IRenderable _source;
     private readonly Scene _scene = new();
