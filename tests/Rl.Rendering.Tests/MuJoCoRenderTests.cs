@@ -146,11 +146,12 @@ public sealed class MuJoCoWatchTests(XvfbDisplay display)
     public void WatchShowsMuJoCosPictureOfAReacherEpisodeInTheWindow()
     {
         Assert.NotNull(display.Display);
-        using var env = Envs.Make(ReacherEnv.Id);
+        // A short time limit keeps the test quick: every frame is a 480 x 480 MuJoCo render on a software rasterizer.
+        using var env = Envs.Registry.Make(ReacherEnv.Id, new MakeOptions { MaxEpisodeSteps = 6 });
         var session = new Watch.WatchSession(env, new Watch.RandomWatchPolicy(env.ActionSpace, 1), new Watch.WatchOptions { Fps = 0, Seed = 2, Episodes = 1 });
         using var viewer = new Viewer(240, 240, "reacher watch test", visible: false);
         session.Run(viewer);
-        Assert.Equal(50, Assert.Single(session.Episodes).Length); // the Reacher's time limit
+        Assert.Equal(6, Assert.Single(session.Episodes).Length);
         // The window path: MuJoCo draws in its compatibility-profile EGL context, the window (a GLFW core context on the same
         // thread) shows that picture pixel for pixel.
         var scene = new Scene();
