@@ -295,21 +295,33 @@ public sealed class Trainer
     }
 
     /// <summary>
-    /// The evaluation schedule: every <see cref="TrainerOptions.EvalInterval"/> steps, and the solve check — when a reward
-    /// threshold is set and at least <see cref="TrainerOptions.SolveCheckEpisodes"/> training episodes finished since the
-    /// last check, an evaluation runs if the mean of the recent training episodes reached the threshold.
+    /// The evaluation schedule: every <see cref="TrainerOptions.EvalInterval"/> steps, and the solve check when a reward
+    /// threshold is set. The solve check runs an evaluation when, over the last <see cref="TrainerOptions.SolveCheckEpisodes"/>
+    /// training episodes (at least that many since the previous check), the mean return reached the threshold; or when one
+    /// training episode of the iteration reached it. The second signal matters for population methods (CEM, ES, random
+    /// search): their training episodes are exploratory samples whose mean stays far below what the deterministic policy
+    /// scores, so the mean alone never fires. A failed check on that signal doubles the episodes before the next one, so
+    /// its evaluations cost at most a logarithmic number over a run.
     /// </summary>
     private bool EvaluationDue(long steps, IterationResult result)
     {
         bool periodic = Options.EvalInterval > 0 && steps >= _state.NextEvalStep;
         int n = Options.SolveCheckEpisodes;
-        bool triggered = Options.RewardThreshold is double threshold && n > 0
-            && _recent.Count >= n
-            && _state.Episodes - _state.EpisodesAtLastTrigger >= n
-            && RecentMean(n) >= threshold;
+        bool byMean = false, byBest = false;
+        if (Options.RewardThreshold is double threshold && n > 0)
+        {
+            byMean = _recent.Count >= n && _state.Episodes - _state.EpisodesAtLastTrigger >= n && RecentMean(n) >= threshold;
+            byBest = !byMean && result.EpisodeReturns.Count > 0 && result.EpisodeReturns.Max() >= threshold
+                     && _state.Episodes >= _state.NextBestTriggerEpisodes;
+        }
         if (periodic) _state = _state with { NextEvalStep = (steps / Options.EvalInterval + 1) * Options.EvalInterval };
-        if (triggered) _state = _state with { EpisodesAtLastTrigger = _state.Episodes };
-        return periodic || triggered;
+        if (byMean) _state = _state with { EpisodesAtLastTrigger = _state.Episodes };
+        if (byBest)
+        {
+            long gap = Math.Max(n, 2 * _state.BestTriggerGap);
+            _state = _state with { BestTriggerGap = gap, NextBestTriggerEpisodes = _state.Episodes + gap };
+        }
+        return periodic || byMean || byBest;
     }
 
     /// <summary>The one place the trainer evaluates the policy (periodic, triggered and final evaluations).</summary>
@@ -411,6 +423,8 @@ public sealed class Trainer
         public long NextCheckpointStep { get; init; }
         public long NextEvalStep { get; init; }
         public long EpisodesAtLastTrigger { get; init; } = long.MinValue / 2;
+        public long NextBestTriggerEpisodes { get; init; }
+        public long BestTriggerGap { get; init; }
         public long LastEvalStep { get; init; } = -1;
         public EvalResult? LastEval { get; init; }
         public string[] HistogramNames { get; init; } = [];
