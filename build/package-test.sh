@@ -59,7 +59,10 @@ done
 for want in RlToolkit.Core RlToolkit.Environments RlToolkit.Agents RlToolkit.Rendering RlToolkit.Distributed RlToolkit.Tool; do
   [[ " ${ids[*]} " == *" $want "* ]] || fail "package $want is missing (made: ${ids[*]})"
 done
-unzip -l "$feed/RlToolkit.Agents.$version.nupkg" | grep -q "buildTransitive/RlToolkit.Agents.targets" \
+# (a listing file, not a pipe: with pipefail, grep -q leaving early can fail the pipe)
+python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' \
+  "$feed/RlToolkit.Agents.$version.nupkg" >"$work/agents-files.txt" || fail "cannot list RlToolkit.Agents"
+grep -qx "buildTransitive/RlToolkit.Agents.targets" "$work/agents-files.txt" \
   || fail "RlToolkit.Agents lacks buildTransitive/RlToolkit.Agents.targets"
 timed
 
