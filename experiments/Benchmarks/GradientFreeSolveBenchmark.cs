@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Rl.Agents;
+using Evaluator = Rl.Agents.Evaluation.Evaluator;
 using Rl.Agents.Evaluation;
 using Rl.Agents.GradientFree;
 using Rl.Agents.Training;
@@ -82,7 +83,7 @@ public static class GradientFreeSolveBenchmark
             // Evaluation seeds differ from every training seed's stream but are the same for all algorithms.
             var evaluation = algorithm is GradientFreeAlgorithm gf
                 ? gf.Evaluate(evalEpisodes, seed: 1_000_000)
-                : PolicyEvaluation.Evaluate(algorithm.Policy, context.MakeEnv, evalEpisodes, seed: 1_000_000, threads: threads);
+                : Evaluator.Evaluate(algorithm.Policy, context.MakeEnv, new EvaluationOptions { Episodes = evalEpisodes, Seed = 1_000_000, Threads = threads });
             if (evaluation.Reaches(threshold))
                 return new RunResult(true, algorithm.EnvSteps, training.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds, algorithm.Iteration);
         }

@@ -25,7 +25,7 @@ public static class PolicyGradientBenchmark
     private const int ConvBatch = 256;
 
     /// <summary>The parts, for the usage text.</summary>
-    public const string Parts = "solve, conv, memory or all";
+    public const string Parts = "solve, conv, memory, engine or all";
 
     /// <summary>Runs one part (or all, with their defaults); returns the process exit code.</summary>
     /// <exception cref="UsageException">For a missing or unknown part or a bad option.</exception>
@@ -42,6 +42,8 @@ public static class PolicyGradientBenchmark
                 return Conv(rest);
             case "memory":
                 return Memory(rest);
+            case "engine":
+                return EngineBenchmark.Run(rest);
             case "all":
                 new ArgReader(rest, "rl bench pg all").EnsureAllConsumed();
                 int solved = Solve([]);
@@ -121,8 +123,9 @@ public static class PolicyGradientBenchmark
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var sw = Stopwatch.StartNew();
             var obs = TensorRows.FromSpan(pixels, [ConvBatch, 64 * 64 * 3], torch.CPU);
-            learner.GradientStep(obs, TensorRows.FromSpan(actions, [ConvBatch, 1], torch.CPU), TensorRows.FromSpan(advantages, [ConvBatch], torch.CPU),
-                behaviourLogProbs: null, truncation: 1.0, entropyCoef: 0.01, normalizeAdvantages: true);
+            var a = TensorRows.FromSpan(actions, [ConvBatch, 1], torch.CPU);
+            var adv = TensorRows.FromSpan(advantages, [ConvBatch], torch.CPU);
+            learner.Step(() => Reinforce.Loss(learner, obs, a, adv, entropyCoef: 0.01, normalizeAdvantages: true).Loss);
             return (sw.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
         }
 
@@ -311,7 +314,8 @@ public static class PolicyGradientBenchmark
         static long Kb(string line) => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
     }
 
-    private static string LoadAverage() =>
+    /// <summary>The load average (1, 5, 15 minutes) from /proc/loadavg, or <c>unknown</c>.</summary>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static string Joined(IReadOnlyList<string> args) => args.Count == 0 ? "" : " " + string.Join(" ", args);

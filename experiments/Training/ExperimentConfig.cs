@@ -4,6 +4,7 @@ using System.Text;
 using Rl.Agents;
 using Rl.Agents.Training;
 using Rl.Core;
+using Rl.Core.Wrappers;
 using Rl.Environments;
 using Rl.Experiments.Cli;
 using Tomlyn.Model;
@@ -24,13 +25,15 @@ namespace Rl.Experiments.Training;
 /// env_assemblies = ["MyEnvs.dll"]  # optional: your own environments' assemblies (relative to this file; rl train --help)
 /// [env_kwargs]              # keyword options for Make (rl envs --kwargs)
 /// sutton_barto_reward = false
+/// [wrappers]                # pixel-game wrappers (GameWrapperOptions): frame_skip, noop_max, sticky_actions, frame_stack
+/// frame_stack = 4
 /// </code>
 /// A <c>[versions]</c> table (written into resolved configs) is informational and ignored.
 /// </summary>
 public sealed record ExperimentConfig
 {
     /// <summary>The top-level keys a config file may have.</summary>
-    public static readonly IReadOnlyList<string> TopLevelKeys = ["algo", "env", "seed", "run", "config", "env_kwargs", "versions", "env_assemblies"];
+    public static readonly IReadOnlyList<string> TopLevelKeys = ["algo", "env", "seed", "run", "config", "env_kwargs", "versions", "wrappers", "env_assemblies"];
 
     /// <summary>The algorithm id.</summary>
     public required string Algo { get; init; }
@@ -52,6 +55,9 @@ public sealed record ExperimentConfig
 
     /// <summary>Full paths of the user's environment assemblies the config names (<c>env_assemblies</c>; empty: none).</summary>
     public IReadOnlyList<string> EnvAssemblies { get; init; } = [];
+
+    /// <summary>The pixel-game wrappers applied outside the environment's time limit (<c>[wrappers]</c>; all off by default).</summary>
+    public GameWrapperOptions Wrappers { get; init; } = new();
 
     /// <summary>The registered algorithm.</summary>
     public AlgorithmInfo Algorithm => AlgorithmRegistry.Get(Algo);
@@ -109,6 +115,7 @@ public sealed record ExperimentConfig
 
         var run = (RunConfig)ConfigBinder.Bind(typeof(RunConfig), Table(doc, "run", errors), "run", errors);
         object? config = info is null ? null : ConfigBinder.Bind(info.ConfigType, Table(doc, "config", errors), "config", errors);
+        var wrappers = (GameWrapperOptions)ConfigBinder.Bind(typeof(GameWrapperOptions), Table(doc, "wrappers", errors), "wrappers", errors);
         var kwargs = new List<KeyValuePair<string, object>>();
         if (Table(doc, "env_kwargs", errors) is { } kw)
         {
@@ -124,7 +131,7 @@ public sealed record ExperimentConfig
             throw new ConfigException($"{source}: invalid configuration:\n  - {string.Join("\n  - ", errors)}");
         return new ExperimentConfig
         {
-            Algo = algo!, Env = env!, Seed = seedValue, Run = run, Config = config!, EnvKwargs = new OptionSet(kwargs),
+            Algo = algo!, Env = env!, Seed = seedValue, Run = run, Config = config!, EnvKwargs = new OptionSet(kwargs), Wrappers = wrappers,
             EnvAssemblies = assemblies,
         };
     }
@@ -175,7 +182,20 @@ public sealed record ExperimentConfig
     }
 
     /// <summary>The environment as the algorithm gets it: registered defaults, <c>[env_kwargs]</c> and the run's time limit.</summary>
-    public IEnv MakeEnv() => Envs.Make(Env, new MakeOptions { Kwargs = EnvKwargs, MaxEpisodeSteps = Run.MaxEpisodeSteps });
+    public IEnv MakeEnv()
+    {
+        var env = Envs.Make(Env, new MakeOptions { Kwargs = EnvKwargs, MaxEpisodeSteps = Run.MaxEpisodeSteps });
+        if (!Wrappers.Any) return env;
+        try
+        {
+            return GameWrappers.Apply(env, Wrappers);
+        }
+        catch
+        {
+            env.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>The reward threshold in force: <c>run.reward_threshold</c>, else the environment's registered one.</summary>
     public double? RewardThreshold =>
@@ -208,6 +228,8 @@ public sealed record ExperimentConfig
         TomlText.AppendTable(sb, "run", Run);
         sb.Append('\n');
         TomlText.AppendTable(sb, "config", Config);
+        sb.Append('\n');
+        TomlText.AppendTable(sb, "wrappers", Wrappers);
         sb.Append("\n[env_kwargs]\n");
         foreach (var (k, v) in EnvKwargs.OrderBy(p => p.Key, StringComparer.Ordinal))
             sb.Append(TomlText.Key(k)).Append(" = ").Append(TomlText.Value(v)).Append('\n');
@@ -219,6 +241,14 @@ public sealed record ExperimentConfig
         return sb.ToString();
     }
 
+    // Read from the file unless TorchSharp is already loaded: a gradient-free run must not load it just to record its version.
+    private static string TorchSharpVersion(Func<Assembly, string> info)
+    {
+        if (AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == "TorchSharp") is { } loaded) return info(loaded);
+        string file = Path.Combine(AppContext.BaseDirectory, "TorchSharp.dll");
+        return File.Exists(file) ? System.Diagnostics.FileVersionInfo.GetVersionInfo(file).ProductVersion ?? "?" : "?";
+    }
+
     /// <summary>The versions of the toolkit, the runtime and TorchSharp, for the record.</summary>
     public static IReadOnlyList<(string Key, string Value)> Versions()
     {
@@ -226,9 +256,11 @@ public sealed record ExperimentConfig
             a.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? a.GetName().Version?.ToString() ?? "?";
         return
         [
-            ("rl", Info(typeof(ExperimentConfig).Assembly)),
+            // From the file's version resource: reading the assembly's attributes would load the assemblies of all its
+            // attributes (Orleans' code-generation markers among them).
+            ("rl", System.Diagnostics.FileVersionInfo.GetVersionInfo(typeof(ExperimentConfig).Assembly.Location).ProductVersion ?? "?"),
             ("dotnet", Environment.Version.ToString()),
-            ("torchsharp", Info(typeof(TorchSharp.torch).Assembly)),
+            ("torchsharp", TorchSharpVersion(Info)),
             ("os", RuntimeInformation.OSDescription),
         ];
     }

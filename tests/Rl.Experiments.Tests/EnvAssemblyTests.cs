@@ -107,7 +107,7 @@ public class EnvAssemblyTests : ConsoleTest
 
         UserEnvironments.BeginCommand("worker", []); // as while `rl worker` runs
 
-        var e = Assert.Throws<ConfigException>(() => ClusterRollouts.Resolve(learnerConfig));
+        var e = Assert.Throws<ConfigException>(() => ClusterRollouts.Resolver(new Rl.Distributed.WorkerPermissions())(learnerConfig));
         Assert.Contains("unknown environment 'Unseen-v0'", e.Message);
         Assert.Contains("a worker loads only the assemblies on its own command line", e.Message);
         Assert.DoesNotContain("/learner/only/Envs.dll", EnvironmentAssemblies.Paths);

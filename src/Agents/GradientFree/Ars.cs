@@ -21,7 +21,7 @@ namespace Rl.Agents.GradientFree;
 public sealed class Ars : GradientFreeAlgorithm
 {
     /// <summary>The registered id.</summary>
-    public const string AlgorithmId = "ars";
+    public const string AlgorithmId = AlgorithmIds.Ars;
 
     private readonly ArsConfig _config;
     private readonly float[] _theta;

@@ -19,7 +19,7 @@ namespace Rl.Agents.GradientFree;
 public sealed class Cem : GradientFreeAlgorithm
 {
     /// <summary>The registered id.</summary>
-    public const string AlgorithmId = "cem";
+    public const string AlgorithmId = AlgorithmIds.Cem;
 
     private readonly CemConfig _config;
     private readonly float[] _mu;

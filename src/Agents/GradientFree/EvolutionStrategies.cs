@@ -19,7 +19,7 @@ namespace Rl.Agents.GradientFree;
 public sealed class EvolutionStrategies : GradientFreeAlgorithm
 {
     /// <summary>The registered id.</summary>
-    public const string AlgorithmId = "es";
+    public const string AlgorithmId = AlgorithmIds.EvolutionStrategies;
 
     private readonly EvolutionStrategiesConfig _config;
     private readonly float[] _theta;

@@ -17,7 +17,7 @@ namespace Rl.Agents.GradientFree;
 public sealed class IterativeRandomSearch : GradientFreeAlgorithm
 {
     /// <summary>The registered id.</summary>
-    public const string AlgorithmId = "iterative-random-search";
+    public const string AlgorithmId = AlgorithmIds.IterativeRandomSearch;
 
     private readonly IterativeRandomSearchConfig _config;
     private readonly float[] _origin;

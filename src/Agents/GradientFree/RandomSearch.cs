@@ -16,7 +16,7 @@ namespace Rl.Agents.GradientFree;
 public sealed class RandomSearch : GradientFreeAlgorithm
 {
     /// <summary>The registered id.</summary>
-    public const string AlgorithmId = "random-search";
+    public const string AlgorithmId = AlgorithmIds.RandomSearch;
 
     private readonly RandomSearchConfig _config;
     private readonly float[] _origin;

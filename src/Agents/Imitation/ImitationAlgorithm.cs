@@ -16,6 +16,7 @@ public abstract class ImitationAlgorithm : IAlgorithm
     private readonly ImitationConfig _config;
     private readonly Func<IEnv> _makeEnv;
     private readonly Rng _evalRng;
+    private readonly AlgorithmLifecycle _lifecycle;
 
     /// <summary>Builds the environment and the learner; every random source derives from the context's seed.</summary>
     /// <exception cref="ArgumentException">For an invalid config value or device (the message names it).</exception>
@@ -24,26 +25,31 @@ public abstract class ImitationAlgorithm : IAlgorithm
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(context);
         config.Validate();
-        Id = id;
+        _lifecycle = new AlgorithmLifecycle(id, config);
         _config = config;
         _makeEnv = context.MakeEnv;
         var device = TorchDevice.Resolve(context.Device);
-        torch.set_num_threads(config.TorchThreads > 0 ? config.TorchThreads : Math.Max(1, context.Threads));
+        // 0 means 1, not the machine's core count: the thread count changes float reductions, so results would depend on the machine.
+        torch.set_num_threads(config.TorchThreads > 0 ? config.TorchThreads : 1);
         var root = new Rng(context.Seed);
         Env = context.MakeEnv();
         Learner = new ImitationLearner(Env.ObservationSpace, Env.ActionSpace, config, root.Spawn(), device, Env.Unwrapped as IActionMirror);
-        _evalRng = root.Spawn();
-        DataRng = root.Spawn();
+        _evalRng = _lifecycle.Generator("eval", root.Spawn());
+        DataRng = _lifecycle.Generator("data", root.Spawn());
     }
 
     /// <inheritdoc />
-    public string Id { get; }
+    public string Id => _lifecycle.Id;
 
     /// <inheritdoc />
-    public long EnvSteps { get; protected set; }
+    public long EnvSteps
+    {
+        get => _lifecycle.EnvSteps;
+        protected set => _lifecycle.EnvSteps = value;
+    }
 
     /// <inheritdoc />
-    public int Iteration { get; protected set; }
+    public int Iteration => _lifecycle.Iteration;
 
     /// <inheritdoc />
     public IPolicy Policy => Learner.Policy;
@@ -66,7 +72,7 @@ public abstract class ImitationAlgorithm : IAlgorithm
     /// </summary>
     protected IterationResult EndIteration(FitReport fit, Dictionary<string, double> scalars, RolloutReport? fallback = null)
     {
-        Iteration++;
+        _lifecycle.EndIteration(0);
         scalars["loss/train"] = fit.TrainLoss;
         scalars["loss/validation_best"] = fit.ValidationLoss;
         scalars["imitation/epochs"] = fit.Epochs;
@@ -76,7 +82,7 @@ public abstract class ImitationAlgorithm : IAlgorithm
         IReadOnlyList<int> lengths = fallback?.Lengths ?? [];
         if (_config.EvalEpisodes > 0)
         {
-            var eval = PolicyEvaluation.Evaluate(Policy, _makeEnv, _config.EvalEpisodes, _evalRng.NextSeed());
+            var eval = Evaluator.Evaluate(Policy, _makeEnv, new EvaluationOptions { Episodes = _config.EvalEpisodes, Seed = _evalRng.NextSeed() });
             EnvSteps += eval.Lengths.Sum();
             (returns, lengths) = (eval.Returns, eval.Lengths);
         }
@@ -90,10 +96,7 @@ public abstract class ImitationAlgorithm : IAlgorithm
     public void Save(Checkpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        checkpoint.PutJson("algorithm", new Header(Id, _config.GetType().Name));
-        checkpoint.PutArray("counters", [EnvSteps, Iteration]);
-        checkpoint.PutRng("rng/eval", _evalRng);
-        checkpoint.PutRng("rng/data", DataRng);
+        _lifecycle.Save(checkpoint);
         Learner.Save(checkpoint, "learner", CheckpointData);
     }
 
@@ -101,12 +104,7 @@ public abstract class ImitationAlgorithm : IAlgorithm
     public void Load(Checkpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        var header = checkpoint.GetJson<Header>("algorithm");
-        if (header.Id != Id) throw new CheckpointException($"checkpoint was written by algorithm '{header.Id}', not '{Id}'");
-        var counters = checkpoint.GetArray<long>("counters", 2);
-        (EnvSteps, Iteration) = (counters[0], (int)counters[1]);
-        checkpoint.GetRng("rng/eval", _evalRng);
-        checkpoint.GetRng("rng/data", DataRng);
+        _lifecycle.Load(checkpoint);
         Learner.Load(checkpoint, "learner", CheckpointData);
     }
 
@@ -117,6 +115,4 @@ public abstract class ImitationAlgorithm : IAlgorithm
         Env.Dispose();
         GC.SuppressFinalize(this);
     }
-
-    private sealed record Header(string Id, string Config);
 }

@@ -218,19 +218,11 @@ public sealed class ImitationLearner : IDisposable
         return total / Math.Max(data.Count, 1);
     }
 
-    /// <summary>
-    /// The imitation loss on raw observation rows and expert action rows: −mean log π(a|o) (cross-entropy for discrete
-    /// actions, Gaussian NLL for continuous ones) or, for continuous actions with <c>continuous_loss = "mse"</c>, the mean
-    /// squared error between the Gaussian's mean and the expert's action.
-    /// </summary>
-    public Tensor Loss(Tensor observations, Tensor actions)
-    {
-        var dist = Network.forward(Normalizer.Normalize(observations));
-        if (_mse && dist is DiagGaussian g) return (g.Mean - actions).square().mean();
-        return -dist.LogProb(actions).mean();
-    }
+    /// <summary>The imitation loss (<see cref="BehaviorCloning.Loss"/>) on raw observation rows and expert action rows.</summary>
+    public Tensor Loss(Tensor observations, Tensor actions) =>
+        BehaviorCloning.Loss(Network.forward(Normalizer.Normalize(observations)), actions, _mse);
 
-    private Tensor ToDevice(float[] rows, int count, int size) => TensorRows.FromSpan(rows.AsSpan(0, count * size), [count, size], Device);
+    private Tensor ToDevice(ReadOnlySpan<float> rows, int count, int size) => TensorRows.FromSpan(rows[..(count * size)], [count, size], Device);
 
     /// <summary>Writes the network, optimizer, normalizer, labelled rows, random states and early-stopping state under <paramref name="prefix"/>.</summary>
     public void Save(Checkpoint checkpoint, string prefix, bool includeData)
@@ -278,18 +270,25 @@ public sealed class ImitationLearner : IDisposable
 
     private sealed record EarlyStoppingState(double? BestLoss, int SinceBest, int NormalizedRows, double LastTrainLoss);
 
-    private sealed class ImitationPolicy(ImitationLearner learner) : IPolicy
+    private sealed class ImitationPolicy(ImitationLearner learner) : Evaluation.IBatchPolicy
     {
         private readonly float[] _action = new float[learner.Network.Head.ActionWidth];
 
+        public int ActionWidth => _action.Length;
+
         public object Act(object observation, bool deterministic, Rng rng)
+        {
+            learner._observationSpace.FlattenObject(observation, learner._row);
+            ActBatch(learner._row, 1, deterministic, rng, _action);
+            return learner.Network.Head.ToEnvAction(_action);
+        }
+
+        public void ActBatch(ReadOnlySpan<float> observations, int count, bool deterministic, Rng rng, Span<float> actions)
         {
             using var scope = torch.NewDisposeScope();
             using var _ = torch.no_grad();
-            learner._observationSpace.FlattenObject(observation, learner._row);
-            var dist = learner.Network.forward(learner.Normalizer.Normalize(learner.ToDevice(learner._row, 1, learner._row.Length)));
-            TensorRows.CopyTo(deterministic ? dist.Mode() : dist.Sample(rng), _action);
-            return learner.Network.Head.ToEnvAction(_action);
+            var dist = learner.Network.forward(learner.Normalizer.Normalize(learner.ToDevice(observations, count, learner._row.Length)));
+            TensorRows.CopyTo(deterministic ? dist.Mode() : dist.Sample(rng), actions);
         }
     }
 }

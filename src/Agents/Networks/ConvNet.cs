@@ -71,17 +71,22 @@ public sealed class ConvNet : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> convs;
     private readonly nn.Module<Tensor, Tensor> head;
     private readonly long[] _hwc;
+    private readonly int _stack;
 
-    /// <summary>Builds the conv net for H×W×C inputs and initializes its weights from <paramref name="rng"/>.</summary>
+    /// <summary>
+    /// Builds the conv net for H×W×C inputs, or <paramref name="stack"/> stacked frames (k×H×W×C rows, oldest first, as
+    /// FrameStack gives them; the frames' channels are concatenated), and initializes its weights from <paramref name="rng"/>.
+    /// </summary>
     /// <exception cref="ArgumentException">If the spec is invalid or the image is too small for the strides and kernels.</exception>
-    public ConvNet(int height, int width, int channels, ConvNetSpec spec, Rng rng) : base(nameof(ConvNet))
+    public ConvNet(int height, int width, int channels, ConvNetSpec spec, Rng rng, int stack = 1) : base(nameof(ConvNet))
     {
         spec.Validate();
-        if (height <= 0 || width <= 0 || channels <= 0)
-            throw new ArgumentException($"conv net input must be H×W×C with positive sizes, got {height}×{width}×{channels}");
+        if (height <= 0 || width <= 0 || channels <= 0 || stack <= 0)
+            throw new ArgumentException($"conv net input must be [k×]H×W×C with positive sizes, got {stack}×{height}×{width}×{channels}");
         _hwc = [height, width, channels];
+        _stack = stack;
         var seq = nn.Sequential();
-        int c = channels, h = height, w = width;
+        int c = channels * stack, h = height, w = width;
         for (int i = 0; i < spec.Channels.Length; i++)
         {
             int k = spec.Kernels[i], s = spec.Strides[i];
@@ -116,7 +121,9 @@ public sealed class ConvNet : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
-        using var image = input.reshape(input.shape[0], _hwc[0], _hwc[1], _hwc[2]).permute(0, 3, 1, 2);
+        using var image = _stack == 1
+            ? input.reshape(input.shape[0], _hwc[0], _hwc[1], _hwc[2]).permute(0, 3, 1, 2)
+            : input.reshape(input.shape[0], _stack, _hwc[0], _hwc[1], _hwc[2]).permute(0, 1, 4, 2, 3).reshape(input.shape[0], _stack * _hwc[2], _hwc[0], _hwc[1]);
         using var features = convs.forward(image);
         return head.forward(features);
     }

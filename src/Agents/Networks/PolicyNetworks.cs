@@ -42,13 +42,14 @@ public sealed record NetworkSpec
     /// <exception cref="ArgumentException">If a conv body is asked for an observation that is not H×W×C.</exception>
     public (nn.Module<Tensor, Tensor> Body, int Features) BuildBody(Space observationSpace, Rng rng)
     {
-        bool image = observationSpace is IBox && observationSpace.Shape.Count == 3;
+        // H×W×C images, or k stacked frames k×H×W×C (FrameStack), whose frames become channels.
+        bool image = observationSpace is IBox && observationSpace.Shape.Count is 3 or 4;
         if (Body == BodyKind.Conv && !image)
-            throw new ArgumentException($"network = \"conv\" needs an H×W×C Box observation space, not {observationSpace}");
+            throw new ArgumentException($"network = \"conv\" needs an H×W×C (or stacked k×H×W×C) Box observation space, not {observationSpace}");
         if (Body == BodyKind.Conv || (Body == BodyKind.Auto && image))
         {
             var s = observationSpace.Shape;
-            var conv = new ConvNet(s[0], s[1], s[2], Conv, rng);
+            var conv = s.Count == 4 ? new ConvNet(s[1], s[2], s[3], Conv, rng, stack: s[0]) : new ConvNet(s[0], s[1], s[2], Conv, rng);
             return (conv, conv.OutputSize);
         }
         var mlp = new Mlp(observationSpace.FlatDim, HiddenSizes, Activation, Init, rng, LayerNorm);

@@ -56,12 +56,13 @@ public sealed record OffPolicyPgConfig : PolicyGradientConfig
 /// gradient steps.
 /// <code>
 /// for i iterations:
-///     collect rollouts
-///     add them to a replay buffer
-///     update the baseline network
-///     for j batches:
-///         estimate the sample gradient on the replay buffer
-///         take a gradient step
+///     collect complete episodes with π_θ (the behaviour policy μ of this data; log μ(a|s) is kept)
+///     add them to a replay buffer D
+///     recompute V-trace targets and advantages Â for the current π_θ on all of D; fit b to the targets
+///     for j batches B ~ D:
+///         w_i = min(c, π_θ(a_i|s_i) / μ(a_i|s_i))                    (held constant)
+///         L(θ) = −(1/|B|) Σ_i w_i Â_i log π_θ(a_i|s_i) − β (1/|B|) Σ_i H[π_θ(·|s_i)]
+///         θ ← θ − α ∇L(θ)
 /// </code>
 /// </summary>
 public sealed class OffPolicyPg : PolicyGradientAgent
@@ -69,7 +70,7 @@ public sealed class OffPolicyPg : PolicyGradientAgent
     private readonly OffPolicyPgConfig _config;
 
     /// <summary>Builds the agent; the config is validated first.</summary>
-    public OffPolicyPg(OffPolicyPgConfig config, TrainingContext context) : base("offpolicy-pg", config, context)
+    public OffPolicyPg(OffPolicyPgConfig config, TrainingContext context) : base(AlgorithmIds.OffPolicyPg, config, context)
     {
         _config = config;
         Buffer = new ReplayBuffer(config.BufferCapacity, Collector.ObservationSize, Learner.ActionWidth);
@@ -84,7 +85,7 @@ public sealed class OffPolicyPg : PolicyGradientAgent
         using var scope = torch.NewDisposeScope();
 
         // Collect rollouts with the current policy, which is the behaviour policy μ of this data (log μ(a|s) is kept).
-        var batch = Collector.Collect(Learner.Actor(SampleRng), _config.StepsPerIteration);
+        var batch = Collector.CollectEpisodes(Learner.Actor(SampleRng), _config.StepsPerIteration);
 
         // Add them to the replay buffer.
         Buffer.Add(batch);
@@ -104,8 +105,15 @@ public sealed class OffPolicyPg : PolicyGradientAgent
         {
             using var minibatchScope = torch.NewDisposeScope();
             var mb = Buffer.Gather(Buffer.SampleIndices(_config.MinibatchSize, MinibatchRng), Device);
-            step = Learner.GradientStep(mb.Observations, mb.Actions, advantages.index_select(0, mb.Index), mb.BehaviourLogProbs,
-                _config.ImportanceTruncation, _config.EntropyCoef, _config.NormalizeAdvantages, diagnose: j == _config.Minibatches - 1);
+            var mbAdvantages = advantages.index_select(0, mb.Index);
+            OffPolicyLoss parts = default;
+            var report = Learner.Step(() =>
+            {
+                parts = Loss(Learner, mb.Observations, mb.Actions, mbAdvantages, mb.BehaviourLogProbs, _config.ImportanceTruncation,
+                    _config.EntropyCoef, _config.NormalizeAdvantages);
+                return parts.Loss;
+            }, diagnose: j == _config.Minibatches - 1);
+            step = new PolicyStepReport(report, parts.Entropy, parts.MeanWeight, parts.TruncatedFraction, parts.ApproxKl);
             meanWeight += step.MeanWeight / _config.Minibatches;
             truncated += step.TruncatedFraction / _config.Minibatches;
             kl += step.ApproxKl / _config.Minibatches;
@@ -142,9 +150,43 @@ public sealed class OffPolicyPg : PolicyGradientAgent
         return (targets, advantages);
     }
 
+    /// <summary>
+    /// The truncated importance-weighted surrogate loss: L(θ) = −(1/B) Σ_i w_i Â_i log π_θ(a_i|s_i) − β (1/B) Σ_i H[π_θ(·|s_i)],
+    /// with per-decision weights w_i = min(c, π_θ(a_i|s_i) / μ(a_i|s_i)) held constant (no gradient flows through w).
+    /// </summary>
+    /// <param name="learner">The target policy π_θ.</param>
+    /// <param name="observations">Raw observation rows [B, obs].</param>
+    /// <param name="actions">Action rows [B, width].</param>
+    /// <param name="advantages">Â_i [B].</param>
+    /// <param name="behaviourLogProbs">log μ(a_i|s_i) [B] of the policy that collected the data.</param>
+    /// <param name="truncation">c.</param>
+    /// <param name="entropyCoef">β.</param>
+    /// <param name="normalizeAdvantages">Standardize Â over the batch first.</param>
+    public static OffPolicyLoss Loss(PolicyLearner learner, Tensor observations, Tensor actions, Tensor advantages, Tensor behaviourLogProbs,
+        double truncation, double entropyCoef, bool normalizeAdvantages)
+    {
+        var dist = learner.Distribution(observations);
+        var logPi = dist.LogProb(actions);
+        var entropy = dist.Entropy().mean();
+        var a = PolicyLearner.Standardize(advantages, normalizeAdvantages);
+        var detached = logPi.detach();
+        var w = ImportanceWeights.PerDecision(detached, behaviourLogProbs, truncation);
+        var loss = -(w * a * logPi).mean() - entropyCoef * entropy;
+        double cut = (detached - behaviourLogProbs).exp().gt(truncation).to(ScalarType.Float32).mean().item<float>();
+        return new OffPolicyLoss(loss, entropy.item<float>(), w.mean().item<float>(), cut, (behaviourLogProbs - detached).mean().item<float>());
+    }
+
     /// <inheritdoc />
     protected override void SaveState(Checkpoint checkpoint) => Buffer.Save(checkpoint, "buffer");
 
     /// <inheritdoc />
     protected override void LoadState(Checkpoint checkpoint) => Buffer.Load(checkpoint, "buffer");
 }
+
+/// <summary>The off-policy loss and what is reported about it.</summary>
+/// <param name="Loss">The scalar loss.</param>
+/// <param name="Entropy">Mean entropy of π(·|s) over the batch.</param>
+/// <param name="MeanWeight">Mean importance weight.</param>
+/// <param name="TruncatedFraction">Fraction of weights cut at c.</param>
+/// <param name="ApproxKl">Mean of log μ − log π: how far π has moved from the behaviour policy.</param>
+public readonly record struct OffPolicyLoss(Tensor Loss, double Entropy, double MeanWeight, double TruncatedFraction, double ApproxKl);

@@ -1,5 +1,6 @@
 using Rl.Agents.Networks;
 using Rl.Agents.Optimization;
+using Rl.Agents.Rollouts;
 using Rl.Agents.Training;
 using Rl.Core;
 using TorchSharp;
@@ -35,8 +36,8 @@ public static class ImportanceWeights
 
 /// <summary>
 /// The policy π_θ with its optimizer: acts for batches of observations (sampling from the <see cref="Rng"/> it is
-/// given) and takes policy-gradient steps ĝ = (1/B) Σ_i w_i Â_i ∇_θ log π_θ(a_i|s_i) + β ∇_θ H[π_θ(·|s_i)], with
-/// importance weights w_i = 1 on-policy. Every tensor lives on <see cref="Device"/>.
+/// given) and takes optimizer steps on a loss the algorithm states (<see cref="Reinforce.Loss"/>, <see cref="OffPolicyPg.Loss"/>).
+/// Every tensor lives on <see cref="Device"/>.
 /// </summary>
 public sealed class PolicyLearner : IDisposable
 {
@@ -84,54 +85,22 @@ public sealed class PolicyLearner : IDisposable
         return TensorRows.FromSpan(rows, [count, size], Device);
     }
 
-    /// <summary>
-    /// The surrogate loss whose gradient is the policy-gradient estimate: −mean(w · Â · log π(a|s)) − β · mean(H), with
-    /// w = min(c, π/μ) for off-policy data (no gradient through w) and w = 1 on-policy.
-    /// </summary>
-    /// <param name="observations">Raw observation rows [B, obs].</param>
-    /// <param name="actions">Action rows [B, width].</param>
-    /// <param name="advantages">Â_i: returns minus baseline [B].</param>
-    /// <param name="behaviourLogProbs">log μ(a|s) [B] for off-policy data, or null on-policy (w = 1).</param>
-    /// <param name="truncation">c: importance weights are cut at this value.</param>
-    /// <param name="entropyCoef">β, the weight of the entropy bonus.</param>
-    /// <param name="normalizeAdvantages">Standardize Â over the batch first.</param>
-    /// <returns>The loss and, for reports, the mean entropy, mean weight, fraction of weights cut and mean log μ − log π.</returns>
-    public (Tensor Loss, double Entropy, double MeanWeight, double TruncatedFraction, double ApproxKl) Loss(Tensor observations, Tensor actions,
-        Tensor advantages, Tensor? behaviourLogProbs, double truncation, double entropyCoef, bool normalizeAdvantages)
-    {
-        var dist = Distribution(observations);
-        var logPi = dist.LogProb(actions);
-        var entropy = dist.Entropy().mean();
-        var a = normalizeAdvantages && advantages.shape[0] > 1 ? (advantages - advantages.mean()) / (advantages.std() + 1e-8) : advantages;
-        if (behaviourLogProbs is null)
-        {
-            var onPolicy = -(a * logPi).mean() - entropyCoef * entropy;
-            return (onPolicy, entropy.item<float>(), 1, 0, 0);
-        }
-        var detached = logPi.detach();
-        var w = ImportanceWeights.PerDecision(detached, behaviourLogProbs, truncation);
-        var loss = -(w * a * logPi).mean() - entropyCoef * entropy;
-        double truncated = (detached - behaviourLogProbs).exp().gt(truncation).to(ScalarType.Float32).mean().item<float>();
-        return (loss, entropy.item<float>(), w.mean().item<float>(), truncated, (behaviourLogProbs - detached).mean().item<float>());
-    }
+    /// <summary>Â standardized over the batch, (Â − mean) / (std + 1e-8), when asked and the batch has more than one row.</summary>
+    public static Tensor Standardize(Tensor advantages, bool normalize) =>
+        normalize && advantages.shape[0] > 1 ? (advantages - advantages.mean()) / (advantages.std() + 1e-8) : advantages;
 
-    /// <summary>Computes <see cref="Loss"/> on a batch (network in training mode) and takes one optimizer step.</summary>
-    /// <param name="observations">Raw observation rows [B, obs].</param>
-    /// <param name="actions">Action rows [B, width].</param>
-    /// <param name="advantages">Â_i [B].</param>
-    /// <param name="behaviourLogProbs">log μ(a|s) [B], or null on-policy.</param>
-    /// <param name="truncation">c.</param>
-    /// <param name="entropyCoef">β.</param>
-    /// <param name="normalizeAdvantages">Standardize Â first.</param>
+    /// <summary>
+    /// One optimizer step on the loss that <paramref name="loss"/> computes with the network in training mode (each
+    /// algorithm's file states its own loss).
+    /// </summary>
+    /// <param name="loss">Computes the scalar loss (called once, in training mode).</param>
     /// <param name="diagnose">Record per-layer diagnostics of this step.</param>
-    public PolicyStepReport GradientStep(Tensor observations, Tensor actions, Tensor advantages, Tensor? behaviourLogProbs,
-        double truncation, double entropyCoef, bool normalizeAdvantages, bool diagnose = false)
+    public StepReport Step(Func<Tensor> loss, bool diagnose = false)
     {
         Network.train();
         try
         {
-            var (loss, entropy, meanWeight, truncated, kl) = Loss(observations, actions, advantages, behaviourLogProbs, truncation, entropyCoef, normalizeAdvantages);
-            return new PolicyStepReport(Optimizer.Step(loss, diagnose), entropy, meanWeight, truncated, kl);
+            return Optimizer.Step(loss(), diagnose);
         }
         finally
         {
@@ -175,8 +144,6 @@ public sealed class PolicyLearner : IDisposable
             TensorRows.CopyTo(a, actions);
             TensorRows.CopyTo(logp, logProbs);
         }
-
-        public object ToEnvAction(ReadOnlySpan<float> row) => learner.Network.Head.ToEnvAction(row);
     }
 }
 

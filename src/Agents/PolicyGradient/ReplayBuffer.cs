@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Rl.Agents.Networks;
+using Rl.Agents.Rollouts;
 using Rl.Agents.Training;
 using Rl.Core;
 using TorchSharp;
@@ -78,7 +79,7 @@ public sealed class ReplayBuffer
                 _rewards[i] = batch.Rewards[t];
                 bool last = t == e.Start + e.Length - 1;
                 _ends[i] = !last ? StepEnd.Continues : e.Truncated ? StepEnd.Truncated : StepEnd.Terminated;
-                if (last && e.Truncated) _finals[i] = e.FinalObservation!;
+                if (last && e.Truncated) _finals[i] = e.FinalObservation!; // a fresh array per truncated episode: safe to keep
                 _next = (_next + 1) % Capacity;
                 Count = Math.Min(Count + 1, Capacity);
             }

@@ -1,3 +1,5 @@
+using Rl.Agents.Rollouts;
+
 namespace Rl.Agents.PolicyGradient;
 
 /// <summary>

@@ -28,7 +28,7 @@ public class GradientFreeLearningTests
             $"{id}: mean return {evaluation.MeanReturn:F1} ± {evaluation.StdReturn:F1} after {algorithm.EnvSteps} steps ({algorithm.Iteration} iterations)");
         Assert.True(algorithm.EnvSteps <= StepBudget);
         // The policy the runner gets scores the same on fresh episodes through the generic evaluation path.
-        var fresh = PolicyEvaluation.Evaluate(algorithm.Policy, () => Envs.Make("CartPole-v1"), episodes: 100, seed: 7_000_000);
+        var fresh = Evaluator.Evaluate(algorithm.Policy, () => Envs.Make("CartPole-v1"), new EvaluationOptions { Episodes = 100, Seed = 7_000_000 });
         Assert.True(fresh.Reaches(475), $"{id}: {fresh.MeanReturn:F1} on fresh episodes");
     }
 

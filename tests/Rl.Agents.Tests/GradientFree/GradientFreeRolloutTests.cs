@@ -24,9 +24,9 @@ public class GradientFreeRolloutTests
     {
         var policy = TrainedCartPolePolicy();
         Func<IEnv> make = () => Envs.Make("CartPole-v1");
-        var fast1 = PolicyEvaluation.Evaluate(policy, make, episodes: 20, seed: 11, threads: 1);
-        var fast2 = PolicyEvaluation.Evaluate(policy, make, episodes: 20, seed: 11, threads: 2);
-        var generic = PolicyEvaluation.Evaluate(new OpaquePolicy(policy), make, episodes: 20, seed: 11);
+        var fast1 = Evaluator.Evaluate(policy, make, new EvaluationOptions { Episodes = 20, Seed = 11, Threads = 1 });
+        var fast2 = Evaluator.Evaluate(policy, make, new EvaluationOptions { Episodes = 20, Seed = 11, Threads = 2 });
+        var generic = Evaluator.Evaluate(new OpaquePolicy(policy), make, new EvaluationOptions { Episodes = 20, Seed = 11 });
 
         Assert.Equal(fast1.Returns, fast2.Returns);
         Assert.Equal(fast1.Returns, generic.Returns);
@@ -40,8 +40,8 @@ public class GradientFreeRolloutTests
     {
         var policy = TrainedCartPolePolicy();
         Func<IEnv> make = () => Envs.Make("CartPole-v1");
-        var fast = PolicyEvaluation.Evaluate(policy, make, episodes: 10, seed: 3, deterministic: false, threads: 2);
-        var generic = PolicyEvaluation.Evaluate(new OpaquePolicy(policy), make, episodes: 10, seed: 3, deterministic: false);
+        var fast = Evaluator.Evaluate(policy, make, new EvaluationOptions { Episodes = 10, Seed = 3, Deterministic = false, Threads = 2 });
+        var generic = Evaluator.Evaluate(new OpaquePolicy(policy), make, new EvaluationOptions { Episodes = 10, Seed = 3, Deterministic = false });
         Assert.Equal(fast.Returns, generic.Returns);
     }
 
@@ -61,7 +61,7 @@ public class GradientFreeRolloutTests
     public void HorizonCutsEpisodesShort()
     {
         var policy = TrainedCartPolePolicy(iterations: 8);
-        var result = PolicyEvaluation.Evaluate(policy, () => Envs.Make("CartPole-v1"), episodes: 5, seed: 0, maxSteps: 7);
+        var result = Evaluator.Evaluate(policy, () => Envs.Make("CartPole-v1"), new EvaluationOptions { Episodes = 5, Seed = 0, MaxSteps = 7 });
         Assert.All(result.Lengths, l => Assert.True(l <= 7));
         Assert.Contains(7, result.Lengths);
     }

@@ -1,3 +1,4 @@
+using Rl.Agents.Evaluation;
 using Rl.Agents.GradientFree;
 using Rl.Agents.Policies;
 using Rl.Agents.Training;
@@ -39,7 +40,7 @@ internal static class GradientFreeTestSupport
 
     /// <summary>Mean return of a uniformly random policy over 100 seeded CartPole episodes (about 22).</summary>
     public static double RandomPolicyMeanReturn() =>
-        Evaluation.PolicyEvaluation.Evaluate(new RandomPolicy(), () => Envs.Make("CartPole-v1"), 100, seed: 500).MeanReturn;
+        Evaluator.Evaluate(new RandomPolicy(), () => Envs.Make("CartPole-v1"), new EvaluationOptions { Episodes = 100, Seed = 500 }).MeanReturn;
 
     private sealed class RandomPolicy : IPolicy
     {

@@ -20,7 +20,7 @@ public sealed class ImitationLearningTests(ITestOutputHelper output)
         using var bc = new BehaviorCloning(config, Contexts.For(() => Envs.Make("CartPole-v1"), 1));
         Assert.Equal(5000, bc.Expert!.Steps); // the scripted expert balances all 10 episodes to the limit
         for (int i = 0; i < 20 && !bc.Learner.Stopped; i++) bc.RunIteration();
-        var eval = PolicyEvaluation.Evaluate(bc.Policy, () => Envs.Make("CartPole-v1"), episodes: 100, seed: 1000);
+        var eval = Evaluator.Evaluate(bc.Policy, () => Envs.Make("CartPole-v1"), new EvaluationOptions { Episodes = 100, Seed = 1000 });
         output.WriteLine($"BC: {bc.Iteration} epochs, mean return {eval.MeanReturn} (min {eval.Returns.Min()})");
         Assert.True(eval.MeanReturn >= 475, $"mean return {eval.MeanReturn} over 100 episodes after {bc.Iteration} epochs");
     }

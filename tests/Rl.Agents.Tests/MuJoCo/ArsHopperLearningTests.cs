@@ -39,7 +39,7 @@ public sealed class ArsHopperLearningTests(ITestOutputHelper output)
     public void ArsBeatsTheZeroActionPolicyByAWideMargin()
     {
         // The baseline: no torque at all; the hopper topples after about 175 steps, earning mostly the healthy bonus.
-        var zero = PolicyEvaluation.Evaluate(new ZeroPolicy(), () => Envs.Make(HopperEnv.Id), EvalEpisodes, EvalSeed);
+        var zero = Evaluator.Evaluate(new ZeroPolicy(), () => Envs.Make(HopperEnv.Id), new EvaluationOptions { Episodes = EvalEpisodes, Seed = EvalSeed });
 
         // V2-t with the survival bonus removed from the ranking returns, so directions are chosen for forward motion.
         var config = new ArsConfig { Version = ArsVersion.V2, Directions = 8, TopDirections = 4, StepSize = 0.02, NoiseStd = 0.03, RewardShift = 1.0 };

@@ -1,4 +1,5 @@
 using Rl.Agents.PolicyGradient;
+using Rl.Agents.Rollouts;
 using Rl.Core;
 using Rl.Environments;
 using TorchSharp;
@@ -19,7 +20,7 @@ public class BaselineVarianceTests
         var actor = agent.Learner.Actor(new Rng(1));
 
         // Fit V(s) to the reward-to-go, and the mean episode return, on separate data from the same (fixed) policy.
-        var fitBatch = agent.Collector.Collect(actor, 4000);
+        var fitBatch = agent.Collector.CollectEpisodes(actor, 4000);
         var noBootstrap = new float[fitBatch.Episodes.Count];
         using (var scope = torch.NewDisposeScope())
         {
@@ -35,7 +36,7 @@ public class BaselineVarianceTests
         var toGoValue = new List<float[]>();
         for (int k = 0; k < 40; k++)
         {
-            var batch = agent.Collector.Collect(actor, minSteps: 0, minEpisodes: 2);
+            var batch = agent.Collector.CollectEpisodes(actor, minSteps: 0, minEpisodes: 2);
             var bootstrap = new float[batch.Episodes.Count];
             using var scope = torch.NewDisposeScope();
             var obs = agent.Learner.ToDevice(batch.Observations, batch.Steps);
@@ -60,7 +61,7 @@ public class BaselineVarianceTests
     {
         var net = agent.Learner.Network;
         net.zero_grad();
-        var (loss, _, _, _, _) = agent.Learner.Loss(obs, actions, advantages, null, 1.0, 0.0, normalizeAdvantages: false);
+        var (loss, _) = Reinforce.Loss(agent.Learner, obs, actions, advantages, entropyCoef: 0.0, normalizeAdvantages: false);
         loss.backward();
         return net.parameters().SelectMany(p => p.grad!.flatten().data<float>().ToArray()).Select(x => -x).ToArray();
     }

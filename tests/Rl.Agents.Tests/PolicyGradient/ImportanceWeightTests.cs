@@ -1,4 +1,5 @@
 using Rl.Agents.PolicyGradient;
+using Rl.Agents.Rollouts;
 using Rl.Core;
 using Rl.Environments;
 using TorchSharp;
@@ -48,7 +49,7 @@ public class ImportanceWeightTests
         // product of another size may round differently).
         var config = new OffPolicyPgConfig { NumEnvs = 4, StepsPerIteration = 300 };
         using var agent = new OffPolicyPg(config, Contexts.For(() => Envs.Make("CartPole-v1"), 11));
-        var batch = agent.Collector.Collect(agent.Learner.Actor(new Rng(1)), config.StepsPerIteration);
+        var batch = agent.Collector.CollectEpisodes(agent.Learner.Actor(new Rng(1)), config.StepsPerIteration);
         agent.Buffer.Add(batch);
         using var scope = torch.NewDisposeScope();
         var all = agent.Buffer.All(agent.Device);
@@ -63,14 +64,14 @@ public class ImportanceWeightTests
     public void OffPolicyEstimateEqualsOnPolicyEstimateWhenBehaviourIsTarget()
     {
         using var agent = new OffPolicyPg(new OffPolicyPgConfig(), Contexts.For(() => Envs.Make("CartPole-v1"), 12));
-        var batch = agent.Collector.Collect(agent.Learner.Actor(new Rng(2)), 200);
+        var batch = agent.Collector.CollectEpisodes(agent.Learner.Actor(new Rng(2)), 200);
         using var scope = torch.NewDisposeScope();
         var obs = agent.Learner.ToDevice(batch.Observations, batch.Steps);
         var actions = agent.Learner.ToDevice(batch.Actions, batch.Steps);
         var logMu = torch.tensor(batch.LogProbs.ToArray());
         var advantages = torch.randn(batch.Steps);
-        var onPolicy = agent.Learner.Loss(obs, actions, advantages, null, 1.0, 0.01, true);
-        var offPolicy = agent.Learner.Loss(obs, actions, advantages, logMu, 1.0, 0.01, true);
+        var onPolicy = Reinforce.Loss(agent.Learner, obs, actions, advantages, 0.01, true);
+        var offPolicy = OffPolicyPg.Loss(agent.Learner, obs, actions, advantages, logMu, 1.0, 0.01, true);
         Assert.Equal(onPolicy.Loss.item<float>(), offPolicy.Loss.item<float>());
         Assert.Equal(1.0, offPolicy.MeanWeight);
         Assert.Equal(0.0, offPolicy.TruncatedFraction);

@@ -1,3 +1,4 @@
+using Rl.Agents.Evaluation;
 using Rl.Agents.PolicyGradient;
 using Rl.Agents.Training;
 using Rl.Core;
@@ -24,7 +25,7 @@ public class LearningTests
         {
             var r = agent.RunIteration();
             if (r.EpisodeReturns.Count == 0 || r.EpisodeReturns.Max() < 475) continue;
-            last = Rl.Agents.PolicyGradient.Evaluation.Run(agent.Learner, () => Envs.Make("CartPole-v1"), 100, seed: 777).Average();
+            last = Evaluator.Evaluate(agent.Policy, () => Envs.Make("CartPole-v1"), new EvaluationOptions { Episodes = 100, Seed = 777 }).MeanReturn;
             if (last >= 475) break;
         }
         return last;
@@ -53,9 +54,9 @@ public class LearningTests
     {
         var config = new ReinforceConfig { Gamma = 0, StepsPerIteration = 500, LearningRate = 0.01, InitLogStd = -0.5 };
         using var agent = new Reinforce(config, Contexts.For(() => new TargetEnv(), 2));
-        double before = Rl.Agents.PolicyGradient.Evaluation.Run(agent.Learner, () => new TargetEnv(), 50, seed: 5).Average();
+        double before = Evaluator.Evaluate(agent.Policy, () => new TargetEnv(), new EvaluationOptions { Episodes = 50, Seed = 5 }).MeanReturn;
         for (int i = 0; i < 60; i++) agent.RunIteration();
-        double after = Rl.Agents.PolicyGradient.Evaluation.Run(agent.Learner, () => new TargetEnv(), 50, seed: 5).Average();
+        double after = Evaluator.Evaluate(agent.Policy, () => new TargetEnv(), new EvaluationOptions { Episodes = 50, Seed = 5 }).MeanReturn;
         // Random targets in [-1, 1] cost 5/3 per episode for a zero mean; tracking them costs nearly nothing.
         Assert.InRange(before, -2.5, -1.0);
         Assert.True(after > -0.2, $"return {after} (before {before})");
@@ -69,7 +70,7 @@ public class LearningTests
         var config = new ReinforceConfig { Gamma = 0, StepsPerIteration = 400, LearningRate = 0.02 };
         using var agent = new Reinforce(config, Contexts.For(() => new MatchEnv(), 3));
         for (int i = 0; i < 30; i++) agent.RunIteration();
-        double after = Rl.Agents.PolicyGradient.Evaluation.Run(agent.Learner, () => new MatchEnv(), 50, seed: 6).Average();
+        double after = Evaluator.Evaluate(agent.Policy, () => new MatchEnv(), new EvaluationOptions { Episodes = 50, Seed = 6 }).MeanReturn;
         Assert.True(after >= 7.9, $"return {after} of 8");
         Assert.Equal(new[] { 2, 1 }, (int[])agent.Policy.Act(new[] { 0f, 1f }, deterministic: true, new Rng(1)));
     }

@@ -1,4 +1,5 @@
 using Rl.Agents.PolicyGradient;
+using Rl.Agents.Rollouts;
 using Rl.Agents.Training;
 using Rl.Core;
 using TorchSharp;

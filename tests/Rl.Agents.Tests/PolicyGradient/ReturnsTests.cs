@@ -1,4 +1,5 @@
 using Rl.Agents.PolicyGradient;
+using Rl.Agents.Rollouts;
 
 namespace Rl.Agents.Tests.PolicyGradient;
 

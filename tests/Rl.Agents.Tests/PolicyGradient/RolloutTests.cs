@@ -1,4 +1,5 @@
 using Rl.Agents.PolicyGradient;
+using Rl.Agents.Rollouts;
 using Rl.Core;
 using Rl.Environments;
 using TorchSharp;
@@ -16,7 +17,7 @@ public class RolloutTests
     public void CollectsCompleteEpisodesUntilTheStepTarget()
     {
         using var agent = Chain(limit: 6);
-        var batch = agent.Collector.Collect(agent.Learner.Actor(new Rng(2)), minSteps: 50);
+        var batch = agent.Collector.CollectEpisodes(agent.Learner.Actor(new Rng(2)), minSteps: 50);
         Assert.True(batch.Steps >= 50);
         int start = 0;
         foreach (var e in batch.Episodes)
@@ -34,7 +35,7 @@ public class RolloutTests
     public void CollectsExactlyTheEpisodeTarget()
     {
         using var agent = Chain(limit: 6);
-        var batch = agent.Collector.Collect(agent.Learner.Actor(new Rng(3)), minSteps: 0, minEpisodes: 7);
+        var batch = agent.Collector.CollectEpisodes(agent.Learner.Actor(new Rng(3)), minSteps: 0, minEpisodes: 7);
         Assert.Equal(7, batch.Episodes.Count);
     }
 
@@ -43,8 +44,8 @@ public class RolloutTests
     {
         using var a = new Reinforce(new ReinforceConfig(), Contexts.For(() => Envs.Make("CartPole-v1"), 5));
         using var b = new Reinforce(new ReinforceConfig(), Contexts.For(() => Envs.Make("CartPole-v1"), 5));
-        var x = a.Collector.Collect(a.Learner.Actor(new Rng(9)), 300);
-        var y = b.Collector.Collect(b.Learner.Actor(new Rng(9)), 300);
+        var x = a.Collector.CollectEpisodes(a.Learner.Actor(new Rng(9)), 300);
+        var y = b.Collector.CollectEpisodes(b.Learner.Actor(new Rng(9)), 300);
         Assert.Equal(x.Observations.ToArray(), y.Observations.ToArray());
         Assert.Equal(x.Actions.ToArray(), y.Actions.ToArray());
         Assert.Equal(x.LogProbs.ToArray(), y.LogProbs.ToArray());
@@ -54,7 +55,7 @@ public class RolloutTests
     public void TruncationIsNotTerminationAndBootstrapsFromTheValueOfTheFinalObservation()
     {
         using var agent = Chain(limit: 4);
-        var batch = agent.Collector.Collect(agent.Learner.Actor(new Rng(4)), minSteps: 400);
+        var batch = agent.Collector.CollectEpisodes(agent.Learner.Actor(new Rng(4)), minSteps: 400);
         var truncated = batch.Episodes.Where(e => e.Truncated).ToList();
         var terminated = batch.Episodes.Where(e => !e.Truncated).ToList();
         Assert.NotEmpty(truncated);
