@@ -131,7 +131,7 @@ using (var model = Model.Train("ars", new ArsConfig(), SeekEnv.Id, new TrainerOp
     Console.WriteLine($"trained: {model.Outcome?.Status} after {model.Outcome?.Iteration} iterations, {model.Outcome?.EnvSteps} steps; saved {path}");
 }
 using var reloaded = Model.Load(path);
-var result = Evaluator.Evaluate(reloaded.Algorithm.Policy, MakeEnv, new EvaluationOptions { Episodes = 50, Seed = 1000 });
+var result = Rl.Agents.Evaluation.Evaluator.Evaluate(reloaded.Algorithm.Policy, MakeEnv, new EvaluationOptions { Episodes = 50, Seed = 1000 });
 Console.WriteLine($"reloaded model: mean return {result.MeanReturn:0.000} over {result.Episodes} episodes");
 if (!result.Reaches(0.8)) throw new InvalidOperationException($"the reloaded model's mean return {result.MeanReturn} is below Seek-v0's threshold 0.8");
 Console.WriteLine("consumer: PASS");
