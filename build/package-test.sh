@@ -5,7 +5,7 @@
 # 2. Creates a fresh console project outside the repository that references only those packages (no project references;
 #    a temporary NuGet.config adds the feed to the normal sources), with a custom environment (tests/Rl.TestEnvironments/
 #    SeekEnv.cs): checks it with EnvChecker, loads TorchSharp's native library (the Agents package's build fix at work),
-#    trains ARS on it, saves the model, reloads it into a fresh instance and evaluates it.
+#    trains ARS on it with the library Trainer (Rl.Training.Model), saves the model, reloads it and evaluates it.
 # 3. Installs the tool from the same feed into a temporary tool path and runs `rl train ars CartPole-v1`, and `rl rollout`
 #    on the custom environment through --env-assembly.
 # Prints "package-test: PASS" or "package-test: FAIL: <step>" last, and exits non-zero on failure.
@@ -56,10 +56,13 @@ for nupkg in "$feed"/*."$version".nupkg; do
   ids+=("$name")
   [[ -e "$feed/$name.$version.snupkg" ]] || fail "$name has no symbol package (.snupkg)"
 done
-for want in RlToolkit.Core RlToolkit.Environments RlToolkit.Agents RlToolkit.Rendering RlToolkit.Distributed RlToolkit.Tool; do
+for want in RlToolkit.Core RlToolkit.Environments RlToolkit.Agents RlToolkit.Training RlToolkit.Rendering RlToolkit.Distributed RlToolkit.Tool; do
   [[ " ${ids[*]} " == *" $want "* ]] || fail "package $want is missing (made: ${ids[*]})"
 done
-unzip -l "$feed/RlToolkit.Agents.$version.nupkg" | grep -q "buildTransitive/RlToolkit.Agents.targets" \
+# (a listing file, not a pipe: with pipefail, grep -q leaving early can fail the pipe)
+python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' \
+  "$feed/RlToolkit.Agents.$version.nupkg" >"$work/agents-files.txt" || fail "cannot list RlToolkit.Agents"
+grep -qx "buildTransitive/RlToolkit.Agents.targets" "$work/agents-files.txt" \
   || fail "RlToolkit.Agents lacks buildTransitive/RlToolkit.Agents.targets"
 timed
 
@@ -75,7 +78,7 @@ cat >"$work/NuGet.config" <<EOF
 </configuration>
 EOF
 references=""
-for id in RlToolkit.Core RlToolkit.Environments RlToolkit.Agents; do
+for id in RlToolkit.Core RlToolkit.Environments RlToolkit.Agents RlToolkit.Training; do
   references+="    <PackageReference Include=\"$id\" Version=\"$version\" />"$'\n'
 done
 cat >"$app/App.csproj" <<EOF
@@ -98,11 +101,13 @@ $references  </ItemGroup>
 </Project>
 EOF
 cat >"$app/Program.cs" <<'EOF'
+using Rl.Agents;
+using Rl.Agents.Evaluation;
 using Rl.Agents.GradientFree;
-using Rl.Agents.Training;
 using Rl.Core;
 using Rl.Environments;
 using Rl.TestEnvironments;
+using Rl.Training;
 
 new SeekEnvironments().Register(Envs.Registry);
 IEnv MakeEnv() => Envs.Make(SeekEnv.Id);
@@ -112,53 +117,24 @@ Console.WriteLine(report);
 report.ThrowIfFailed();
 
 // TorchSharp's native library loads: on Debian 12 only through the build fix the Agents package carries.
-Rl.Agents.TorchSetup.EnsureInitialized();
+TorchSetup.EnsureInitialized();
 using (var ones = TorchSharp.torch.ones(3))
     if (ones.sum().item<float>() != 3f) throw new InvalidOperationException("torch.ones(3).sum() is not 3");
 Console.WriteLine("torch: native library loaded");
 
-string model = Path.Combine(args[0], "seek.ckpt");
-var config = new ArsConfig();
-Train(config, MakeEnv, model);
-
-using var reloaded = new Ars(config, new TrainingContext { MakeEnv = MakeEnv, Seed = 0, Threads = 1 });
-reloaded.Load(Checkpoint.Read(model));
-double mean = Evaluate(reloaded.Policy, MakeEnv, episodes: 50);
-Console.WriteLine($"reloaded model: mean return {mean:0.000} over 50 episodes");
-if (mean < 0.8) throw new InvalidOperationException($"the reloaded model's mean return {mean} is below Seek-v0's threshold 0.8");
+// Train with the library Trainer (through Model), save, reload into a fresh instance, evaluate.
+BuiltInAlgorithms.EnsureRegistered();
+string path = Path.Combine(args[0], "seek.model");
+using (var model = Model.Train("ars", new ArsConfig(), SeekEnv.Id, new TrainerOptions { TotalSteps = 20_000 }, seed: 0))
+{
+    model.Save(path);
+    Console.WriteLine($"trained: {model.Outcome?.Status} after {model.Outcome?.Iteration} iterations, {model.Outcome?.EnvSteps} steps; saved {path}");
+}
+using var reloaded = Model.Load(path);
+var result = Rl.Agents.Evaluation.Evaluator.Evaluate(reloaded.Algorithm.Policy, MakeEnv, new EvaluationOptions { Episodes = 50, Seed = 1000 });
+Console.WriteLine($"reloaded model: mean return {result.MeanReturn:0.000} over {result.Episodes} episodes");
+if (!result.Reaches(0.8)) throw new InvalidOperationException($"the reloaded model's mean return {result.MeanReturn} is below Seek-v0's threshold 0.8");
 Console.WriteLine("consumer: PASS");
-
-// Training through the public API, in one place (switch to the library Trainer of Rl.Training when it is packed).
-static void Train(ArsConfig config, Func<IEnv> makeEnv, string path)
-{
-    using var ars = new Ars(config, new TrainingContext { MakeEnv = makeEnv, Seed = 0, Threads = 1 });
-    while (ars.EnvSteps < 20_000) ars.RunIteration();
-    var checkpoint = new Checkpoint();
-    ars.Save(checkpoint);
-    checkpoint.WriteAtomic(path);
-    Console.WriteLine($"trained: {ars.Iteration} iterations, {ars.EnvSteps} steps; saved {path}");
-}
-
-// Deterministic episodes with the policy, episode i seeded with 1000 + i.
-static double Evaluate(IPolicy policy, Func<IEnv> makeEnv, int episodes)
-{
-    using var env = makeEnv();
-    var rng = new Rng(7);
-    double total = 0;
-    for (int i = 0; i < episodes; i++)
-    {
-        policy.ResetState();
-        var obs = env.ResetObject(seed: 1000 + i).Observation;
-        while (true)
-        {
-            var step = env.StepObject(policy.Act(obs, deterministic: true, rng));
-            total += step.Reward;
-            obs = step.Observation;
-            if (step.Done) break;
-        }
-    }
-    return total / episodes;
-}
 EOF
 cp "$work/NuGet.config" "$app/NuGet.config"
 run consumer-build dotnet build "$app/App.csproj" -c Release -nologo -v:m -o "$app/out"

@@ -51,9 +51,15 @@ public class EnvAssemblyTests : ConsoleTest
         var stored = ExperimentConfig.Parse(File.ReadAllText(Path.Combine(run, "config.toml")), "config.toml");
         Assert.Equal([fixture], stored.EnvAssemblies);
 
-        (code, output, err) = Rl("eval", run, "--episodes", "10");
+        // Evaluation with video: the environment draws itself (IRenderable), the runner renders and encodes it.
+        string videos = dir.Sub("videos");
+        (code, output, err) = Rl("eval", run, "--episodes", "2", "--record-video", videos);
         Assert.True(code == 0, $"rl eval exited with {code}: {err}");
-        Assert.Contains("Seek-v0", output);
+        Assert.Contains("ars on Seek-v0", output);
+        Assert.Contains("reward threshold 0.8:", output); // the threshold the user's registration gave
+        var files = Directory.GetFiles(videos);
+        Assert.NotEmpty(files);
+        Assert.All(files, f => Assert.True(new FileInfo(f).Length > 0, f));
     }
 
     [Fact]
@@ -156,5 +162,34 @@ public class EnvAssemblyTests : ConsoleTest
         var (code, output, _) = Rl(command, "--help");
         Assert.Equal(0, code);
         Assert.Contains("--env-assembly PATH", output);
+    }
+}
+
+/// <summary><c>rl play</c> of a user's environment: a window, keys from a script, demonstrations recorded.</summary>
+[Collection("Display")]
+public sealed class EnvAssemblyPlayTests(Rl.Rendering.Tests.XvfbDisplay display)
+{
+    [Fact]
+    public async Task APersonPlaysTheUsersEnvironmentAndItsDemonstrationsAreRecorded()
+    {
+        Assert.False(string.IsNullOrEmpty(display.Display));
+        using var dir = new TempDir();
+        string script = dir.Sub("keys.txt");
+        File.WriteAllText(script, "RIGHT *40\n");
+        string demos = dir.Sub("demos");
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "rl.dll"), "play", "Seek-v0", "--env-assembly", TestEnvironmentsAssembly.FilePath,
+                     "--record", demos, "--input-script", script, "--episodes", "1", "--fps", "0", "--seed", "2" })
+            psi.ArgumentList.Add(a);
+        using var rl = System.Diagnostics.Process.Start(psi)!;
+        var stdout = rl.StandardOutput.ReadToEndAsync();
+        string err = await rl.StandardError.ReadToEndAsync();
+        Assert.True(rl.WaitForExit(90_000), "rl play did not finish");
+        Assert.True(rl.ExitCode == 0, $"rl play exited with {rl.ExitCode}: {err}");
+        Assert.Contains("step right", await stdout); // the key map of the user's environment, shown to the player
+
+        var manifest = Rl.Core.Demonstrations.DemonstrationManifest.Read(demos);
+        var episode = Assert.Single(manifest.Episodes);
+        Assert.Equal(2, episode.Seed);
     }
 }

@@ -1,4 +1,7 @@
+using System.Numerics;
 using Rl.Core;
+using Rl.Core.Input;
+using Rl.Core.Rendering;
 using Rl.Core.Spaces;
 
 [assembly: EnvironmentRegistrar(typeof(Rl.TestEnvironments.SeekEnvironments))]
@@ -10,9 +13,16 @@ namespace Rl.TestEnvironments;
 /// Observation: [-position / 5] (where the goal lies, scaled into [-1, 1]); actions: 0 steps left, 1 steps right. Reward -0.1
 /// per step, +1 on reaching 0 (terminated); 20-step time limit. Stepping towards the goal always is optimal (mean return
 /// 0.85 over the starting cells), a linear policy without bias can express it, and a random walk seldom gets there.
+/// It draws itself (<see cref="IRenderable"/>: window, video) and has keys (<see cref="IKeyMapped"/>: human play), as a
+/// user's environment may.
 /// </summary>
-public sealed class SeekEnv : Env<float[], int>
+public sealed class SeekEnv : Env<float[], int>, IRenderable, IKeyMapped
 {
+    private static readonly KeyControl Left = new("step left", Key.Left);
+    private static readonly KeyControl Right = new("step right", Key.Right);
+    private static readonly DiscreteKeyMap Keys = new(new Discrete(2), [Left, Right],
+        [new KeyChord(0, Left), new KeyChord(1, Right)], idleAction: null, "repeat the last step");
+
     /// <summary>The registered id.</summary>
     public const string Id = "Seek-v0";
 
@@ -24,6 +34,22 @@ public sealed class SeekEnv : Env<float[], int>
 
     /// <inheritdoc />
     public override Space<int> ActionSpace { get; } = new Discrete(2);
+
+    /// <inheritdoc />
+    public override EnvMetadata Metadata { get; } = new(["rgb_array", "human"], 10);
+
+    /// <inheritdoc />
+    public KeyMap KeyMap => Keys;
+
+    /// <summary>The line of cells as dots on a 220 x 40 frame, the goal green and the walker a red disc.</summary>
+    public void DescribeScene(Scene scene)
+    {
+        ArgumentNullException.ThrowIfNull(scene);
+        scene.Begin(220, 40, Color.White, Camera2D.Pixels(220, 40));
+        scene.Line(new Vector2(10, 20), new Vector2(210, 20), 1f, new Color(0, 0, 0));
+        scene.Circle(new Vector2(110, 20), 6f, new Color(0, 160, 0));
+        scene.Circle(new Vector2(110 + 20 * _position, 20), 8f, new Color(200, 0, 0));
+    }
 
     /// <inheritdoc />
     protected override ResetResult<float[]> ResetCore(OptionSet options, float[]? into)
