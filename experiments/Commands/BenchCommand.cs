@@ -34,6 +34,9 @@ public static class BenchCommand
                         bytes allocated per env step while REINFORCE collects (forward pass and the rest), and a
                         100-episode evaluation of a solved REINFORCE checkpoint: old evaluator against the batched one
           pg all                solve, conv and memory with their defaults
+          ppo [--iterations N] [--rounds N]
+                                the shipped ppo-Breakout-v0 config: env steps/s with updates, RSS per iteration, and its
+                                conv update (PPO minibatch step) against the same network and loss in PyTorch (/usr/bin/python3)
           games [options]       kart and arcade env steps/s: state vectors, pixels one frame per step, vector envs
                                 with batched atlas rendering or a renderer per thread
         """;
@@ -48,6 +51,7 @@ public static class BenchCommand
         ["python"] = PythonBridgeBenchmark.Run,
         ["render"] = RenderBenchmark.Run,
         ["pg"] = PolicyGradientBenchmark.Run,
+        ["ppo"] = PpoBenchmark.Run,
         ["games"] = GamesBenchmark.Run,
     };
 
