@@ -114,7 +114,7 @@ public sealed class Ppo : ActorCriticAgent
             Network.eval();
         }
 
-        return EndIteration(rollout, new Dictionary<string, double>
+        return EndIteration(rollout, diagnosed: true, new Dictionary<string, double>
         {
             ["loss/policy"] = policyLoss / steps,
             ["loss/value"] = valueLoss / steps,

@@ -132,6 +132,8 @@ public sealed class Dqn : IAlgorithm
         long end = EnvSteps + _config.StepsPerIteration;
         double loss = 0, q = 0, gradNorm = 0;
         int updates = 0;
+        // Per-layer diagnostics on the first gradient step of every tenth iteration (they clone every parameter).
+        bool diagnose = Iteration % 10 == 0, diagnosed = false;
         while (EnvSteps < end)
         {
             for (int k = 0; k < _config.TrainFrequency; k++)
@@ -157,7 +159,8 @@ public sealed class Dqn : IAlgorithm
             if (EnvSteps < _config.LearningStarts || !Buffer.CanSample) continue;
             for (int g = 0; g < _config.GradientSteps; g++)
             {
-                var (l, meanQ, norm) = GradientStep();
+                var (l, meanQ, norm) = GradientStep(diagnose && !diagnosed);
+                diagnosed |= diagnose;
                 (loss, q, gradNorm) = (loss + l, q + meanQ, gradNorm + norm);
                 updates++;
             }
@@ -178,12 +181,12 @@ public sealed class Dqn : IAlgorithm
             scalars["q/grad_norm"] = gradNorm / updates;
         }
         var histograms = new Dictionary<string, float[]>();
-        Optimizer.ReportDiagnostics(scalars, histograms);
+        if (diagnosed) Optimizer.ReportDiagnostics(scalars, histograms);
         return new IterationResult { EpisodeReturns = returns, EpisodeLengths = lengths, Scalars = scalars, Histograms = histograms };
     }
 
     // One gradient step on Huber(Q(s, a) − y) over a minibatch from D.
-    private (double Loss, double MeanQ, double GradNorm) GradientStep()
+    private (double Loss, double MeanQ, double GradNorm) GradientStep(bool diagnose)
     {
         using var scope = torch.NewDisposeScope();
         var b = Buffer.Sample(_config.BatchSize, _replayRng);
@@ -202,7 +205,7 @@ public sealed class Dqn : IAlgorithm
         {
             var qa = Network.forward(s).gather(1, actions).squeeze(1);
             var loss = nn.functional.smooth_l1_loss(qa, y);
-            var report = Optimizer.Step(loss, diagnose: Optimizer.Updates % 1000 == 0);
+            var report = Optimizer.Step(loss, diagnose);
             return (report.Loss, qa.mean().item<float>(), report.GradNorm);
         }
         finally
