@@ -129,6 +129,10 @@ public static class ConfigBinder
                 errors.Add($"'{where}' = {Show(value)} is out of range: {why}");
             }
         }
+        // An algorithm config's own rules, every broken one reported (not only the first).
+        if (instance is Rl.Agents.Training.IValidatableConfig config)
+            foreach (var message in Rl.Agents.Training.ConfigErrors.Collect(config.Validate))
+                errors.Add($"[{path}] {message}");
         if (instance is IValidatableObject v)
         {
             var props = Properties(type).ToDictionary(p => p.Property.Name, p => p.Key);

@@ -150,6 +150,18 @@ public class ConfigTests : ConsoleTest
         Assert.Equal(4, e.Message.Split('\n').Count(l => l.TrimStart().StartsWith("- ", StringComparison.Ordinal)));
     }
 
+    [Theory]
+    [InlineData("reinforce", "config.gamma=2", "config.num_envs=0", "config.baseline=bogus", "run.total_steps=0", "gamma = 2 must be in [0, 1]")]
+    [InlineData("ars", "config.step_size=-2", "config.noise_std=-1", "config.episodes_per_candidate=0", "run.total_steps=0", "step_size = -2")]
+    [InlineData("bc", "config.patience=-2", "config.minibatch_size=0", "config.learning_rate=-1", "run.total_steps=0", "learning_rate = -1")]
+    public void EveryErrorOfAnAlgorithmConfigAndItsOverridesIsReportedInOneMessage(string algo, string a, string b, string c, string d, string expected)
+    {
+        global::Rl.Agents.BuiltInAlgorithms.EnsureRegistered();
+        var e = Rejects($"algo = \"{algo}\"\nenv = \"CartPole-v1\"\n", a, b, c, d);
+        Assert.Equal(4, e.Message.Split('\n').Count(l => l.TrimStart().StartsWith("- ", StringComparison.Ordinal)));
+        Assert.Contains(expected, e.Message);
+    }
+
     [Fact]
     public void UnknownAlgorithmEnvironmentAndMissingKeys()
     {

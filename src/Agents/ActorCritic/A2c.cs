@@ -17,7 +17,7 @@ namespace Rl.Agents.ActorCritic;
 public sealed class A2c : ActorCriticAgent
 {
     /// <summary>The registered id.</summary>
-    public const string AlgorithmId = "a2c";
+    public const string AlgorithmId = AlgorithmIds.A2c;
 
     private readonly A2cConfig _config;
 

@@ -23,7 +23,7 @@ namespace Rl.Agents.ActorCritic;
 public sealed class Ppo : ActorCriticAgent
 {
     /// <summary>The registered id.</summary>
-    public const string AlgorithmId = "ppo";
+    public const string AlgorithmId = AlgorithmIds.Ppo;
 
     private readonly PpoConfig _config;
 

@@ -21,7 +21,7 @@ namespace Rl.Agents.GradientFree;
 public sealed class Ars : GradientFreeAlgorithm
 {
     /// <summary>The registered id.</summary>
-    public const string AlgorithmId = "ars";
+    public const string AlgorithmId = AlgorithmIds.Ars;
 
     private readonly ArsConfig _config;
     private readonly float[] _theta;
@@ -82,11 +82,11 @@ public sealed class Ars : GradientFreeAlgorithm
 
         return Finish(f, new Dictionary<string, double>
         {
-            ["noise_std"] = _config.NoiseStd,
-            ["return_std"] = sigmaR,
-            ["step_norm"] = stepNorm,
-            ["top_direction_score"] = best[top[0]],
-            ["observation_count"] = RunningObservationStats?.Count ?? 0,
+            ["search/noise_std"] = _config.NoiseStd,
+            ["search/return_std"] = sigmaR,
+            ["search/step_norm"] = stepNorm,
+            ["search/top_direction_score"] = best[top[0]],
+            ["normalizer/observation_count"] = RunningObservationStats?.Count ?? 0,
         });
     }
 

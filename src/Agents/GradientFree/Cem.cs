@@ -19,7 +19,7 @@ namespace Rl.Agents.GradientFree;
 public sealed class Cem : GradientFreeAlgorithm
 {
     /// <summary>The registered id.</summary>
-    public const string AlgorithmId = "cem";
+    public const string AlgorithmId = AlgorithmIds.Cem;
 
     private readonly CemConfig _config;
     private readonly float[] _mu;
@@ -79,10 +79,10 @@ public sealed class Cem : GradientFreeAlgorithm
 
         return Finish(f, new Dictionary<string, double>
         {
-            ["sigma_mean"] = _sigma.Average(s => (double)s),
-            ["extra_noise"] = z,
-            ["elite_mean_score"] = eliteIndices.Average(i => f.Fitness[i]),
-            ["elite_min_score"] = f.Fitness[eliteIndices[^1]],
+            ["search/sigma_mean"] = _sigma.Average(s => (double)s),
+            ["search/extra_noise"] = z,
+            ["search/elite_mean_score"] = eliteIndices.Average(i => f.Fitness[i]),
+            ["search/elite_min_score"] = f.Fitness[eliteIndices[^1]],
         });
     }
 

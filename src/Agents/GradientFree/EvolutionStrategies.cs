@@ -19,7 +19,7 @@ namespace Rl.Agents.GradientFree;
 public sealed class EvolutionStrategies : GradientFreeAlgorithm
 {
     /// <summary>The registered id.</summary>
-    public const string AlgorithmId = "es";
+    public const string AlgorithmId = AlgorithmIds.EvolutionStrategies;
 
     private readonly EvolutionStrategiesConfig _config;
     private readonly float[] _theta;
@@ -78,10 +78,10 @@ public sealed class EvolutionStrategies : GradientFreeAlgorithm
 
         return Finish(f, new Dictionary<string, double>
         {
-            ["sigma"] = _config.Sigma,
-            ["gradient_norm"] = ParameterMath.Norm(_gradient),
-            ["step_norm"] = stepNorm,
-            ["update_ratio"] = stepNorm / Math.Max(ParameterMath.Norm(_theta), 1e-12),
+            ["search/sigma"] = _config.Sigma,
+            ["search/gradient_norm"] = ParameterMath.Norm(_gradient),
+            ["search/step_norm"] = stepNorm,
+            ["search/update_ratio"] = stepNorm / Math.Max(ParameterMath.Norm(_theta), 1e-12),
         });
     }
 

@@ -20,6 +20,7 @@ public abstract class GradientFreeAlgorithm : IAlgorithm
     private readonly RolloutPool _pool;
     private readonly IRolloutBackend _backend;
     private ObservationStatistics[] _taskStatistics = [];
+    private readonly AlgorithmLifecycle _lifecycle;
 
     /// <summary>Validates the config, builds the rollout workers and the policy architecture, and gets the noise table.</summary>
     /// <param name="id">The registered id.</param>
@@ -32,7 +33,7 @@ public abstract class GradientFreeAlgorithm : IAlgorithm
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(context);
         config.Validate();
-        Id = id;
+        _lifecycle = new AlgorithmLifecycle(id, config);
         _config = config;
         _pool = new RolloutPool(context.MakeEnv, context.Threads,
             env => PolicyArchitecture.Create(env.ObservationSpace, env.ActionSpace, config.ToPolicyOptions()));
@@ -44,7 +45,7 @@ public abstract class GradientFreeAlgorithm : IAlgorithm
                 $"must be at least twice the policy's {Dimension} parameters ({Architecture})");
         }
         Noise = NoiseTable.Shared(config.NoiseTableSeed, config.NoiseTableSize);
-        Rng = new Rng(context.Seed);
+        Rng = _lifecycle.Generator("main", new Rng(context.Seed));
         RunningObservationStats = normalizeObservations ? new RunningMeanStd(Architecture.ObservationSize) : null;
         var job = new RolloutJob(id, Architecture, config.ToPolicyOptions(), Noise, config.EpisodesPerCandidate, config.Horizon, !config.StochasticActions);
         try
@@ -59,13 +60,13 @@ public abstract class GradientFreeAlgorithm : IAlgorithm
     }
 
     /// <inheritdoc />
-    public string Id { get; }
+    public string Id => _lifecycle.Id;
 
     /// <inheritdoc />
-    public long EnvSteps { get; private set; }
+    public long EnvSteps => _lifecycle.EnvSteps;
 
     /// <inheritdoc />
-    public int Iteration { get; private set; }
+    public int Iteration => _lifecycle.Iteration;
 
     /// <summary>The policy's shape for the environment.</summary>
     public PolicyArchitecture Architecture { get; }
@@ -134,7 +135,7 @@ public abstract class GradientFreeAlgorithm : IAlgorithm
             fitness[i] = sum / episodes;
         }
         var scores = new CandidateScores(fitness, returns, lengths);
-        EnvSteps += scores.Steps;
+        _lifecycle.EnvSteps += scores.Steps;
         return scores;
     }
 
@@ -144,17 +145,17 @@ public abstract class GradientFreeAlgorithm : IAlgorithm
     /// </summary>
     protected IterationResult Finish(CandidateScores scores, IReadOnlyDictionary<string, double> scalars)
     {
-        Iteration++;
+        _lifecycle.EndIteration(0);
         var all = new Dictionary<string, double>(scalars)
         {
-            ["mean_return"] = ParameterMath.Mean(scores.EpisodeReturns),
-            ["max_return"] = scores.EpisodeReturns.Max(),
-            ["min_return"] = scores.EpisodeReturns.Min(),
-            ["mean_fitness"] = ParameterMath.Mean(scores.Fitness),
-            ["parameter_norm"] = ParameterMath.Norm(PolicyParameters),
+            ["rollout/mean_return"] = ParameterMath.Mean(scores.EpisodeReturns),
+            ["rollout/max_return"] = scores.EpisodeReturns.Max(),
+            ["rollout/min_return"] = scores.EpisodeReturns.Min(),
+            ["search/mean_fitness"] = ParameterMath.Mean(scores.Fitness),
+            ["policy/parameter_norm"] = ParameterMath.Norm(PolicyParameters),
         };
         foreach (var block in Architecture.Network.Blocks)
-            all["weight_norm/" + block.Name] = ParameterMath.Norm(PolicyParameters.Slice(block.Offset, block.Length));
+            all["policy/weight_norm/" + block.Name] = ParameterMath.Norm(PolicyParameters.Slice(block.Offset, block.Length));
         if (!ParameterMath.AllFinite(PolicyParameters))
             throw new InvalidOperationException($"{Id}: the policy parameters became NaN or infinite at iteration {Iteration}; lower the step size or noise");
         return new IterationResult
@@ -172,8 +173,8 @@ public abstract class GradientFreeAlgorithm : IAlgorithm
     /// <inheritdoc />
     public void Save(Checkpoint checkpoint)
     {
-        checkpoint.PutJson(Prefix + "meta", new Meta(Id, Dimension, Noise.Seed, Noise.Size, Iteration, EnvSteps, RunningObservationStats?.Count ?? 0));
-        checkpoint.PutRng(Prefix + "rng", Rng);
+        _lifecycle.Save(checkpoint);
+        checkpoint.PutJson(Prefix + "meta", new Meta(Dimension, Noise.Seed, Noise.Size, RunningObservationStats?.Count ?? 0));
         if (RunningObservationStats is not null)
         {
             checkpoint.PutArray<double>(Prefix + "observation_mean", RunningObservationStats.Mean);
@@ -185,21 +186,22 @@ public abstract class GradientFreeAlgorithm : IAlgorithm
     /// <inheritdoc />
     public void Load(Checkpoint checkpoint)
     {
+        var lifecycle = new AlgorithmLifecycle(Id, _config);
+        var rng = lifecycle.Generator("main", new Rng(0));
+        lifecycle.Load(checkpoint); // checks the header first; applied only once everything else has loaded
         var meta = checkpoint.GetJson<Meta>(Prefix + "meta");
-        if (meta.Algorithm != Id)
-            throw new CheckpointException($"the checkpoint was written by '{meta.Algorithm}', not '{Id}'");
         if (meta.Parameters != Dimension)
             throw new CheckpointException($"the checkpoint's policy has {meta.Parameters} parameters but this {Id} policy ({Architecture}) has {Dimension}; was it trained with another config or environment?");
         if (meta.NoiseSeed != Noise.Seed || meta.NoiseSize != Noise.Size)
             throw new CheckpointException($"the checkpoint used noise table (seed {meta.NoiseSeed}, size {meta.NoiseSize}) but this config uses (seed {Noise.Seed}, size {Noise.Size})");
-        checkpoint.GetRng(Prefix + "rng", Rng);
         if (RunningObservationStats is not null)
             RunningObservationStats.Set(
                 checkpoint.GetArray<double>(Prefix + "observation_mean", RunningObservationStats.Size),
                 checkpoint.GetArray<double>(Prefix + "observation_variance", RunningObservationStats.Size),
                 meta.ObservationCount);
         LoadState(checkpoint);
-        (Iteration, EnvSteps) = (meta.Iteration, meta.EnvSteps);
+        Rng.State = rng.State;
+        (_lifecycle.Iteration, _lifecycle.EnvSteps) = (lifecycle.Iteration, lifecycle.EnvSteps);
     }
 
     /// <summary>Writes the algorithm's own state (parameters, distributions, optimizer moments) under <see cref="Key"/>.</summary>
@@ -223,5 +225,5 @@ public abstract class GradientFreeAlgorithm : IAlgorithm
         GC.SuppressFinalize(this);
     }
 
-    private sealed record Meta(string Algorithm, int Parameters, long NoiseSeed, int NoiseSize, int Iteration, long EnvSteps, double ObservationCount);
+    private sealed record Meta(int Parameters, long NoiseSeed, int NoiseSize, double ObservationCount);
 }

@@ -8,7 +8,7 @@ namespace Rl.Agents.GradientFree;
 /// Settings every gradient-free agent shares: the flat-parameter policy, how rollouts score a parameter vector, and the
 /// shared noise table. Each algorithm's config record derives from it and adds its own hyperparameters.
 /// </summary>
-public abstract record GradientFreeConfig
+public abstract record GradientFreeConfig : Training.IValidatableConfig
 {
     /// <summary>The algorithm id used in messages.</summary>
     protected abstract string AlgorithmId { get; }
@@ -89,10 +89,11 @@ public abstract record GradientFreeConfig
             Fail(nameof(HiddenSizes), HiddenSizes, "must list at least one positive layer width");
         if (ConvChannels is null || ConvChannels.Length == 0 || ConvChannels.Any(c => c <= 0))
             Fail(nameof(ConvChannels), ConvChannels, "must list at least one positive channel count");
-        if (ConvKernels is null || ConvKernels.Length != ConvChannels.Length || ConvKernels.Any(k => k <= 0))
-            Fail(nameof(ConvKernels), ConvKernels, $"must list {ConvChannels.Length} positive kernel sizes, one per conv_channels entry");
-        if (ConvStrides is null || ConvStrides.Length != ConvChannels.Length || ConvStrides.Any(s => s <= 0))
-            Fail(nameof(ConvStrides), ConvStrides, $"must list {ConvChannels.Length} positive strides, one per conv_channels entry");
+        int stages = ConvChannels?.Length ?? 0;
+        if (ConvKernels is null || ConvKernels.Length != stages || ConvKernels.Any(k => k <= 0))
+            Fail(nameof(ConvKernels), ConvKernels, $"must list {stages} positive kernel sizes, one per conv_channels entry");
+        if (ConvStrides is null || ConvStrides.Length != stages || ConvStrides.Any(s => s <= 0))
+            Fail(nameof(ConvStrides), ConvStrides, $"must list {stages} positive strides, one per conv_channels entry");
         if (!(ActionNoise >= 0) || double.IsInfinity(ActionNoise)) Fail(nameof(ActionNoise), ActionNoise, "must be finite and >= 0");
         if (EpisodesPerCandidate < 1) Fail(nameof(EpisodesPerCandidate), EpisodesPerCandidate, "must be >= 1");
         if (Horizon < 0) Fail(nameof(Horizon), Horizon, "must be >= 0 (0: no limit)");
@@ -100,9 +101,8 @@ public abstract record GradientFreeConfig
     }
 
     /// <summary>Throws a <see cref="HyperparameterException"/> for this algorithm.</summary>
-    [DoesNotReturn]
     protected void Fail(string property, object? value, string requirement) =>
-        throw new HyperparameterException(AlgorithmId, property, value, requirement);
+        Training.ConfigErrors.Report(new HyperparameterException(AlgorithmId, property, value, requirement));
 
     /// <summary>Rejects a value that is not a finite number greater than zero.</summary>
     protected void RequirePositive(string property, double value)

@@ -17,7 +17,7 @@ namespace Rl.Agents.GradientFree;
 public sealed class IterativeRandomSearch : GradientFreeAlgorithm
 {
     /// <summary>The registered id.</summary>
-    public const string AlgorithmId = "iterative-random-search";
+    public const string AlgorithmId = AlgorithmIds.IterativeRandomSearch;
 
     private readonly IterativeRandomSearchConfig _config;
     private readonly float[] _origin;
@@ -70,7 +70,7 @@ public sealed class IterativeRandomSearch : GradientFreeAlgorithm
             candidates[top[j]].Materialize(Noise, maxima[j]);
         }
         _maxima = maxima;
-        var scalars = new Dictionary<string, double> { ["sigma"] = first ? _config.InitialSigma : _sigma, ["best_score"] = f.Fitness[top[0]] };
+        var scalars = new Dictionary<string, double> { ["search/sigma"] = first ? _config.InitialSigma : _sigma, ["search/best_score"] = f.Fitness[top[0]] };
         if (!first) _sigma = Math.Max(_config.MinSigma, _sigma * _config.SigmaDecay);
         return Finish(f, scalars);
     }

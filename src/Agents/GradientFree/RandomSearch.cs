@@ -16,7 +16,7 @@ namespace Rl.Agents.GradientFree;
 public sealed class RandomSearch : GradientFreeAlgorithm
 {
     /// <summary>The registered id.</summary>
-    public const string AlgorithmId = "random-search";
+    public const string AlgorithmId = AlgorithmIds.RandomSearch;
 
     private readonly RandomSearchConfig _config;
     private readonly float[] _origin;
@@ -55,7 +55,7 @@ public sealed class RandomSearch : GradientFreeAlgorithm
             _bestScore = f.Fitness[top];
             candidates[top].Materialize(Noise, _best);
         }
-        return Finish(f, new Dictionary<string, double> { ["sigma"] = _config.Sigma, ["best_score"] = _bestScore, ["iteration_best_score"] = f.Fitness[top] });
+        return Finish(f, new Dictionary<string, double> { ["search/sigma"] = _config.Sigma, ["search/best_score"] = _bestScore, ["search/iteration_best_score"] = f.Fitness[top] });
     }
 
     /// <inheritdoc />

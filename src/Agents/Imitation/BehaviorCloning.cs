@@ -1,4 +1,6 @@
+using Rl.Agents.Networks;
 using Rl.Agents.Training;
+using static TorchSharp.torch;
 using Rl.Core.Demonstrations;
 
 namespace Rl.Agents.Imitation;
@@ -18,7 +20,7 @@ namespace Rl.Agents.Imitation;
 public sealed class BehaviorCloning : ImitationAlgorithm
 {
     /// <summary>The registered id.</summary>
-    public const string AlgorithmId = "bc";
+    public const string AlgorithmId = AlgorithmIds.BehaviorCloning;
 
     private readonly BcConfig _config;
 
@@ -39,7 +41,7 @@ public sealed class BehaviorCloning : ImitationAlgorithm
         else
         {
             var expert = ExpertRollout.Resolve(context, Env);
-            Expert = ExpertRollout.Run(Env, expert, learner: null, beta: 1, config.ExpertEpisodes, config.ExpertSteps, DataRng, Learner.Add);
+            Expert = ExpertRollout.Run(Env, expert, ExpertRollout.ExpertOnly, config.ExpertEpisodes, config.ExpertSteps, DataRng, Learner.Add);
             EnvSteps = Expert.Steps;
             DataSummary = $"{Expert.Steps} states labelled by expert '{expert.Name}' in {Math.Max(Expert.Returns.Count, 1)} episode(s)" +
                 (Expert.Returns.Count > 0 ? $", mean return {Expert.Returns.Average():0.##}" : "");
@@ -63,5 +65,20 @@ public sealed class BehaviorCloning : ImitationAlgorithm
         var scalars = new Dictionary<string, double>();
         if (Expert is { Returns.Count: > 0 } e) scalars["expert/mean_return"] = e.Returns.Average();
         return EndIteration(fit, scalars);
+    }
+
+    /// <summary>
+    /// The imitation loss on the expert's labels a*: the negative log-likelihood −(1/B) Σ_i log π(a*_i|o_i) (cross-entropy for
+    /// discrete actions, Gaussian NLL for continuous ones) or, with <paramref name="mse"/> for continuous actions, the mean
+    /// squared error (1/B) Σ_i ‖μ(o_i) − a*_i‖² between the Gaussian's mean and the label. DAgger minimizes the same loss.
+    /// </summary>
+    /// <param name="policy">π(·|o) for the batch.</param>
+    /// <param name="expertActions">The labels a* as action rows [B, width].</param>
+    /// <param name="mse">Use the squared error on a Gaussian policy's mean instead of the likelihood.</param>
+    public static Tensor Loss(ActionDistribution policy, Tensor expertActions, bool mse)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        if (mse && policy is DiagGaussian g) return (g.Mean - expertActions).square().mean();
+        return -policy.LogProb(expertActions).mean();
     }
 }

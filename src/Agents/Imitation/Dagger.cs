@@ -20,7 +20,7 @@ namespace Rl.Agents.Imitation;
 public sealed class Dagger : ImitationAlgorithm
 {
     /// <summary>The registered id.</summary>
-    public const string AlgorithmId = "dagger";
+    public const string AlgorithmId = AlgorithmIds.Dagger;
 
     private readonly DaggerConfig _config;
 
@@ -43,7 +43,8 @@ public sealed class Dagger : ImitationAlgorithm
     {
         // Run the mixture policy; the expert labels every visited state, and the labels join the aggregate dataset.
         double beta = _config.Beta(Iteration);
-        var rollout = ExpertRollout.Run(Env, Expert, Learner.Policy, beta, int.MaxValue, _config.StepsPerIteration, DataRng, Learner.Add);
+        var learner = Learner.Policy;
+        var rollout = ExpertRollout.Run(Env, Expert, Mixture, int.MaxValue, _config.StepsPerIteration, DataRng, Aggregate);
         EnvSteps += rollout.Steps;
 
         // Refit on the aggregate (warm-started; early stopping starts afresh since the validation rows changed).
@@ -58,5 +59,12 @@ public sealed class Dagger : ImitationAlgorithm
         };
         if (rollout.Returns.Count > 0) scalars["rollout/mean_return"] = rollout.Returns.Average();
         return EndIteration(fit, scalars, rollout);
+
+        // The mixture policy π_i = β π* + (1 − β) π̂_i: the expert's label with probability β, else the learner's action.
+        (object, bool) Mixture(object observation, object expertAction) =>
+            beta >= 1 || DataRng.NextDouble() < beta ? (expertAction, true) : (learner.Act(observation, deterministic: true, DataRng), false);
+
+        // Aggregation D ← D ∪ {(o, π*(o))}: every visited state joins the data with the expert's label.
+        void Aggregate(object observation, object expertAction) => Learner.Add(observation, expertAction);
     }
 }

@@ -11,10 +11,15 @@ namespace Rl.Agents.Imitation;
 /// <param name="ExpertActed">Steps where the expert's action was executed (the rest were the learner's).</param>
 public sealed record RolloutReport(int Steps, IReadOnlyList<double> Returns, IReadOnlyList<int> Lengths, int ExpertActed);
 
+/// <summary>What a labelled rollout executes at a state: the expert's label or another action.</summary>
+/// <param name="observation">The observation.</param>
+/// <param name="expertAction">The expert's label for it.</param>
+/// <returns>The action to execute and whether it is the expert's.</returns>
+public delegate (object Action, bool ExpertActed) RolloutChoice(object observation, object expertAction);
+
 /// <summary>
-/// Runs episodes in which every visited state is labelled by the expert, and at each step executes the expert's label
-/// with probability β or else the learner's action: β = 1 is behaviour cloning's data collection, β &lt; 1 DAgger's
-/// mixture policy π_i = β π* + (1 − β) π̂_i.
+/// Runs episodes in which every visited state is labelled by the expert and the action the caller chooses is executed:
+/// behaviour cloning executes the label; DAgger its mixture policy (<see cref="Dagger"/>).
 /// </summary>
 public static class ExpertRollout
 {
@@ -26,31 +31,31 @@ public static class ExpertRollout
         return context.Expert?.Invoke(env) ?? ExpertRegistry.Default.For(env);
     }
 
+    /// <summary>Executes the expert's label at every state (behaviour cloning's data collection).</summary>
+    public static readonly RolloutChoice ExpertOnly = (_, expertAction) => (expertAction, true);
+
     /// <summary>Runs labelled episodes until <paramref name="maxEpisodes"/> have ended or <paramref name="maxSteps"/> states were labelled.</summary>
     /// <param name="env">The environment (reset here with seeds from <paramref name="rng"/>).</param>
     /// <param name="expert">Labels every visited state.</param>
-    /// <param name="learner">The learner's policy (deterministic); may be null when <paramref name="beta"/> is 1.</param>
-    /// <param name="beta">Probability of executing the expert's label rather than the learner's action.</param>
+    /// <param name="choose">What to execute at each state, after it was labelled.</param>
     /// <param name="maxEpisodes">Episodes to run at most.</param>
     /// <param name="maxSteps">Labelled states at most (0: no limit); the episode in progress is cut there.</param>
-    /// <param name="rng">Reset seeds and the β coin.</param>
+    /// <param name="rng">Reset seeds.</param>
     /// <param name="label">Receives each (observation, expert action).</param>
-    /// <exception cref="ArgumentException">If <paramref name="learner"/> is null while <paramref name="beta"/> is below 1.</exception>
-    public static RolloutReport Run(IEnv env, IExpert expert, IPolicy? learner, double beta, int maxEpisodes, int maxSteps, Rng rng,
+    public static RolloutReport Run(IEnv env, IExpert expert, RolloutChoice choose, int maxEpisodes, int maxSteps, Rng rng,
         Action<object, object> label)
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(expert);
+        ArgumentNullException.ThrowIfNull(choose);
         ArgumentNullException.ThrowIfNull(rng);
         ArgumentNullException.ThrowIfNull(label);
-        if (learner is null && beta < 1) throw new ArgumentException($"a rollout with beta = {beta} needs the learner's policy", nameof(learner));
         var returns = new List<double>();
         var lengths = new List<int>();
         int steps = 0, expertActed = 0;
         while (returns.Count < maxEpisodes && (maxSteps == 0 || steps < maxSteps))
         {
             var (obs, _) = env.ResetObject(rng.NextSeed());
-            learner?.ResetState();
             expert.EpisodeStarted(env);
             double ret = 0;
             int length = 0;
@@ -58,8 +63,7 @@ public static class ExpertRollout
             {
                 var expertAction = expert.Label(env, obs);
                 label(obs, expertAction);
-                bool expertActs = beta >= 1 || rng.NextDouble() < beta;
-                var action = expertActs ? expertAction : learner!.Act(obs, deterministic: true, rng);
+                var (action, expertActs) = choose(obs, expertAction);
                 if (expertActs) expertActed++;
                 var step = env.StepObject(action);
                 steps++;

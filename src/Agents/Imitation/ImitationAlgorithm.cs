@@ -16,6 +16,7 @@ public abstract class ImitationAlgorithm : IAlgorithm
     private readonly ImitationConfig _config;
     private readonly Func<IEnv> _makeEnv;
     private readonly Rng _evalRng;
+    private readonly AlgorithmLifecycle _lifecycle;
 
     /// <summary>Builds the environment and the learner; every random source derives from the context's seed.</summary>
     /// <exception cref="ArgumentException">For an invalid config value or device (the message names it).</exception>
@@ -24,7 +25,7 @@ public abstract class ImitationAlgorithm : IAlgorithm
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(context);
         config.Validate();
-        Id = id;
+        _lifecycle = new AlgorithmLifecycle(id, config);
         _config = config;
         _makeEnv = context.MakeEnv;
         var device = TorchDevice.Resolve(context.Device);
@@ -32,18 +33,22 @@ public abstract class ImitationAlgorithm : IAlgorithm
         var root = new Rng(context.Seed);
         Env = context.MakeEnv();
         Learner = new ImitationLearner(Env.ObservationSpace, Env.ActionSpace, config, root.Spawn(), device, Env.Unwrapped as IActionMirror);
-        _evalRng = root.Spawn();
-        DataRng = root.Spawn();
+        _evalRng = _lifecycle.Generator("eval", root.Spawn());
+        DataRng = _lifecycle.Generator("data", root.Spawn());
     }
 
     /// <inheritdoc />
-    public string Id { get; }
+    public string Id => _lifecycle.Id;
 
     /// <inheritdoc />
-    public long EnvSteps { get; protected set; }
+    public long EnvSteps
+    {
+        get => _lifecycle.EnvSteps;
+        protected set => _lifecycle.EnvSteps = value;
+    }
 
     /// <inheritdoc />
-    public int Iteration { get; protected set; }
+    public int Iteration => _lifecycle.Iteration;
 
     /// <inheritdoc />
     public IPolicy Policy => Learner.Policy;
@@ -66,7 +71,7 @@ public abstract class ImitationAlgorithm : IAlgorithm
     /// </summary>
     protected IterationResult EndIteration(FitReport fit, Dictionary<string, double> scalars, RolloutReport? fallback = null)
     {
-        Iteration++;
+        _lifecycle.EndIteration(0);
         scalars["loss/train"] = fit.TrainLoss;
         scalars["loss/validation_best"] = fit.ValidationLoss;
         scalars["imitation/epochs"] = fit.Epochs;
@@ -90,10 +95,7 @@ public abstract class ImitationAlgorithm : IAlgorithm
     public void Save(Checkpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        checkpoint.PutJson("algorithm", new Header(Id, _config.GetType().Name));
-        checkpoint.PutArray("counters", [EnvSteps, Iteration]);
-        checkpoint.PutRng("rng/eval", _evalRng);
-        checkpoint.PutRng("rng/data", DataRng);
+        _lifecycle.Save(checkpoint);
         Learner.Save(checkpoint, "learner", CheckpointData);
     }
 
@@ -101,12 +103,7 @@ public abstract class ImitationAlgorithm : IAlgorithm
     public void Load(Checkpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        var header = checkpoint.GetJson<Header>("algorithm");
-        if (header.Id != Id) throw new CheckpointException($"checkpoint was written by algorithm '{header.Id}', not '{Id}'");
-        var counters = checkpoint.GetArray<long>("counters", 2);
-        (EnvSteps, Iteration) = (counters[0], (int)counters[1]);
-        checkpoint.GetRng("rng/eval", _evalRng);
-        checkpoint.GetRng("rng/data", DataRng);
+        _lifecycle.Load(checkpoint);
         Learner.Load(checkpoint, "learner", CheckpointData);
     }
 
@@ -117,6 +114,4 @@ public abstract class ImitationAlgorithm : IAlgorithm
         Env.Dispose();
         GC.SuppressFinalize(this);
     }
-
-    private sealed record Header(string Id, string Config);
 }

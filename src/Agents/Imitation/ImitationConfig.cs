@@ -9,7 +9,7 @@ namespace Rl.Agents.Imitation;
 /// validation split, early stopping), the loss for continuous actions, pixel augmentation and the evaluation episodes run
 /// each iteration. TOML keys are the snake_case property names.
 /// </summary>
-public abstract record ImitationConfig
+public abstract record ImitationConfig : Training.IValidatableConfig
 {
     /// <summary>Fraction of the labelled states held out for validation (early stopping). Default 0.1.</summary>
     [Description("Fraction of labelled states held out for the validation loss, in [0, 0.5].")]
@@ -113,8 +113,8 @@ public abstract record ImitationConfig
         Check(AugmentColor is >= 0 and <= 1, "augment_color", AugmentColor, "must be in [0, 1]");
         Check(AugmentMirror is >= 0 and <= 1, "augment_mirror", AugmentMirror, "must be in [0, 1]");
         Check(TorchThreads >= 0, "torch_threads", TorchThreads, "must be >= 0");
-        NetworkSpec();
-        Optimizer().Validate();
+        Training.ConfigErrors.Check(() => NetworkSpec());
+        Training.ConfigErrors.Check(() => Optimizer().Validate());
     }
 
     /// <summary>The network architecture these keys describe.</summary>

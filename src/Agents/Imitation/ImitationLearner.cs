@@ -218,17 +218,9 @@ public sealed class ImitationLearner : IDisposable
         return total / Math.Max(data.Count, 1);
     }
 
-    /// <summary>
-    /// The imitation loss on raw observation rows and expert action rows: −mean log π(a|o) (cross-entropy for discrete
-    /// actions, Gaussian NLL for continuous ones) or, for continuous actions with <c>continuous_loss = "mse"</c>, the mean
-    /// squared error between the Gaussian's mean and the expert's action.
-    /// </summary>
-    public Tensor Loss(Tensor observations, Tensor actions)
-    {
-        var dist = Network.forward(Normalizer.Normalize(observations));
-        if (_mse && dist is DiagGaussian g) return (g.Mean - actions).square().mean();
-        return -dist.LogProb(actions).mean();
-    }
+    /// <summary>The imitation loss (<see cref="BehaviorCloning.Loss"/>) on raw observation rows and expert action rows.</summary>
+    public Tensor Loss(Tensor observations, Tensor actions) =>
+        BehaviorCloning.Loss(Network.forward(Normalizer.Normalize(observations)), actions, _mse);
 
     private Tensor ToDevice(ReadOnlySpan<float> rows, int count, int size) => TensorRows.FromSpan(rows[..(count * size)], [count, size], Device);
 

@@ -63,7 +63,7 @@ public sealed record OptimizerSettings
 
     internal static void Check(bool ok, string key, object value, string rule)
     {
-        if (!ok) throw new ArgumentException($"{key} = {Format(value)} {rule}");
+        if (!ok) Training.ConfigErrors.Report(new ArgumentException($"{key} = {Format(value)} {rule}"));
     }
 
     internal static string Format(object value) => value switch

@@ -15,10 +15,12 @@ public enum BoxActionMode
 }
 
 /// <summary>
-/// Turns a network's output vector into an action of an action space, deterministically (the most likely action) or by
-/// sampling. Heads hold no per-call state, so one instance serves every thread.
+/// The action head of flat-parameter-vector policies (<see cref="PolicyArchitecture"/>, the gradient-free agents): turns the
+/// output vector of a <see cref="FlatNetwork"/> into an action of an action space, deterministically (the most likely
+/// action) or by sampling. Heads hold no per-call state, so one instance serves every thread. (The TorchSharp policies'
+/// head, a module producing a distribution, is <see cref="Networks.ActionHead"/>.)
 /// </summary>
-public abstract class ActionHead
+public abstract class FlatActionHead
 {
     /// <summary>The action space the actions belong to.</summary>
     public abstract Space ActionSpace { get; }
@@ -38,7 +40,7 @@ public abstract class ActionHead
     /// <param name="actionNoise">Standard deviation of the Gaussian noise added to Box outputs when sampling.</param>
     /// <exception cref="NotSupportedException">For other spaces (the message names the space).</exception>
     /// <exception cref="ArgumentException">For tanh squashing of an unbounded Box, or negative noise.</exception>
-    public static ActionHead Create(Space actionSpace, BoxActionMode boxMode = BoxActionMode.Clip, double actionNoise = 0.1) => actionSpace switch
+    public static FlatActionHead Create(Space actionSpace, BoxActionMode boxMode = BoxActionMode.Clip, double actionNoise = 0.1) => actionSpace switch
     {
         Discrete d => new DiscreteHead(d),
         MultiDiscrete m => new MultiDiscreteHead(m),
@@ -80,7 +82,7 @@ public abstract class ActionHead
 
 /// <summary>An action head whose actions have the .NET type <typeparamref name="TAct"/>, for typed rollout loops.</summary>
 /// <typeparam name="TAct">The action type of the space.</typeparam>
-public abstract class ActionHead<TAct> : ActionHead
+public abstract class FlatActionHead<TAct> : FlatActionHead
 {
     /// <summary>A buffer <see cref="Act"/> may write an array-valued action into (the same value for scalar actions).</summary>
     public abstract TAct CreateBuffer();
@@ -94,7 +96,7 @@ public abstract class ActionHead<TAct> : ActionHead
 }
 
 /// <summary>One logit per action: argmax, or a sample from the softmax.</summary>
-public sealed class DiscreteHead(Discrete space) : ActionHead<int>
+public sealed class DiscreteHead(Discrete space) : FlatActionHead<int>
 {
     /// <inheritdoc />
     public override Space ActionSpace => space;
@@ -111,7 +113,7 @@ public sealed class DiscreteHead(Discrete space) : ActionHead<int>
 }
 
 /// <summary>One group of logits per element, each handled as a <see cref="DiscreteHead"/>.</summary>
-public sealed class MultiDiscreteHead(MultiDiscrete space) : ActionHead<int[]>
+public sealed class MultiDiscreteHead(MultiDiscrete space) : FlatActionHead<int[]>
 {
     /// <inheritdoc />
     public override Space ActionSpace => space;
@@ -137,7 +139,7 @@ public sealed class MultiDiscreteHead(MultiDiscrete space) : ActionHead<int[]>
 }
 
 /// <summary>One logit per bit: 1 when positive, or a Bernoulli sample with probability sigmoid(logit).</summary>
-public sealed class MultiBinaryHead(MultiBinary space) : ActionHead<byte[]>
+public sealed class MultiBinaryHead(MultiBinary space) : FlatActionHead<byte[]>
 {
     /// <inheritdoc />
     public override Space ActionSpace => space;
@@ -164,7 +166,7 @@ public sealed class MultiBinaryHead(MultiBinary space) : ActionHead<byte[]>
 /// bounds by clipping or tanh squashing.
 /// </summary>
 /// <typeparam name="T"><c>float</c> or <c>double</c>.</typeparam>
-public sealed class BoxHead<T> : ActionHead<T[]> where T : unmanaged, INumber<T>
+public sealed class BoxHead<T> : FlatActionHead<T[]> where T : unmanaged, INumber<T>
 {
     private readonly Box<T> _space;
     private readonly double[] _low, _high;

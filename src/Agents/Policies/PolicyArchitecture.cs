@@ -44,7 +44,7 @@ public sealed record PolicyOptions
 /// </summary>
 public sealed class PolicyArchitecture
 {
-    private PolicyArchitecture(Space observationSpace, Space actionSpace, FlatNetwork network, ActionHead head)
+    private PolicyArchitecture(Space observationSpace, Space actionSpace, FlatNetwork network, FlatActionHead head)
     {
         ObservationSpace = observationSpace;
         ActionSpace = actionSpace;
@@ -62,7 +62,7 @@ public sealed class PolicyArchitecture
     public FlatNetwork Network { get; }
 
     /// <summary>The action head.</summary>
-    public ActionHead Head { get; }
+    public FlatActionHead Head { get; }
 
     /// <summary>Length of the flat parameter vector.</summary>
     public int ParameterCount => Network.ParameterCount;
@@ -75,7 +75,7 @@ public sealed class PolicyArchitecture
     /// <exception cref="NotSupportedException">For an action space without an action head.</exception>
     public static PolicyArchitecture Create(Space observationSpace, Space actionSpace, PolicyOptions options)
     {
-        var head = ActionHead.Create(actionSpace, options.BoxActions, options.ActionNoise);
+        var head = FlatActionHead.Create(actionSpace, options.BoxActions, options.ActionNoise);
         int inputs = observationSpace.FlatDim;
         FlatNetwork network = options.Kind switch
         {

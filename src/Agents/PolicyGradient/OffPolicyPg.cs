@@ -70,7 +70,7 @@ public sealed class OffPolicyPg : PolicyGradientAgent
     private readonly OffPolicyPgConfig _config;
 
     /// <summary>Builds the agent; the config is validated first.</summary>
-    public OffPolicyPg(OffPolicyPgConfig config, TrainingContext context) : base("offpolicy-pg", config, context)
+    public OffPolicyPg(OffPolicyPgConfig config, TrainingContext context) : base(AlgorithmIds.OffPolicyPg, config, context)
     {
         _config = config;
         Buffer = new ReplayBuffer(config.BufferCapacity, Collector.ObservationSize, Learner.ActionWidth);

@@ -14,24 +14,23 @@ namespace Rl.Agents.PolicyGradient;
 /// </summary>
 public abstract class PolicyGradientAgent : IAlgorithm
 {
-    private readonly PolicyGradientConfig _config;
     private readonly TorchPolicy _policy;
+    private readonly AlgorithmLifecycle _lifecycle;
 
     /// <summary>Builds everything from the config and the runner's context.</summary>
     /// <exception cref="ArgumentException">For an invalid config value or device (the message names it).</exception>
     protected PolicyGradientAgent(string id, PolicyGradientConfig config, TrainingContext context)
     {
         config.Validate();
-        Id = id;
-        _config = config;
+        _lifecycle = new AlgorithmLifecycle(id, config);
         Device = TorchDevice.Resolve(context.Device);
         torch.set_num_threads(config.TorchThreads > 0 ? config.TorchThreads : Math.Max(1, context.Threads));
         // Every random source derives from the seed, in a fixed order: network init, episodes, action sampling, minibatches.
         var root = new Rng(context.Seed);
         var initRng = root.Spawn();
-        Collector = new LockstepCollector(context.MakeEnv, config.NumEnvs, root.Spawn());
-        SampleRng = root.Spawn();
-        MinibatchRng = root.Spawn();
+        Collector = new LockstepCollector(context.MakeEnv, config.NumEnvs, _lifecycle.Generator("collector", root.Spawn()));
+        SampleRng = _lifecycle.Generator("sample", root.Spawn());
+        MinibatchRng = _lifecycle.Generator("minibatch", root.Spawn());
         torch.manual_seed(context.Seed);
 
         var spec = config.NetworkSpec();
@@ -50,13 +49,13 @@ public abstract class PolicyGradientAgent : IAlgorithm
     }
 
     /// <inheritdoc />
-    public string Id { get; }
+    public string Id => _lifecycle.Id;
 
     /// <inheritdoc />
-    public long EnvSteps { get; private set; }
+    public long EnvSteps => _lifecycle.EnvSteps;
 
     /// <inheritdoc />
-    public int Iteration { get; private set; }
+    public int Iteration => _lifecycle.Iteration;
 
     /// <inheritdoc />
     public IPolicy Policy => _policy;
@@ -113,8 +112,7 @@ public abstract class PolicyGradientAgent : IAlgorithm
     /// </summary>
     protected IterationResult EndIteration(RolloutBatch batch, PolicyStepReport step, BaselineFit fit, Dictionary<string, double>? extra = null)
     {
-        EnvSteps += batch.Steps;
-        Iteration++;
+        _lifecycle.EndIteration(batch.Steps);
         Normalizer.Update(batch.Observations, batch.Steps);
         var scalars = extra ?? new Dictionary<string, double>();
         scalars["loss/policy"] = step.Step.Loss;
@@ -140,11 +138,7 @@ public abstract class PolicyGradientAgent : IAlgorithm
     /// <inheritdoc />
     public void Save(Checkpoint checkpoint)
     {
-        checkpoint.PutJson("algorithm", new CheckpointHeader(Id, _config.GetType().Name));
-        checkpoint.PutArray("counters", [EnvSteps, Iteration]);
-        checkpoint.PutRng("rng/collector", Collector.Rng);
-        checkpoint.PutRng("rng/sample", SampleRng);
-        checkpoint.PutRng("rng/minibatch", MinibatchRng);
+        _lifecycle.Save(checkpoint);
         using (var state = torch.get_rng_state()) checkpoint.PutArray("rng/torch", state.data<byte>().ToArray());
         Normalizer.Save(checkpoint, "normalizer");
         Learner.Save(checkpoint, "policy");
@@ -155,13 +149,7 @@ public abstract class PolicyGradientAgent : IAlgorithm
     /// <inheritdoc />
     public void Load(Checkpoint checkpoint)
     {
-        var header = checkpoint.GetJson<CheckpointHeader>("algorithm");
-        if (header.Id != Id) throw new CheckpointException($"checkpoint was written by algorithm '{header.Id}', not '{Id}'");
-        var counters = checkpoint.GetArray<long>("counters", 2);
-        (EnvSteps, Iteration) = (counters[0], (int)counters[1]);
-        checkpoint.GetRng("rng/collector", Collector.Rng);
-        checkpoint.GetRng("rng/sample", SampleRng);
-        checkpoint.GetRng("rng/minibatch", MinibatchRng);
+        _lifecycle.Load(checkpoint);
         var torchState = checkpoint.GetArray<byte>("rng/torch");
         using (var state = torch.tensor(torchState, ScalarType.Byte)) torch.set_rng_state(state);
         Normalizer.Load(checkpoint, "normalizer");
@@ -192,6 +180,4 @@ public abstract class PolicyGradientAgent : IAlgorithm
         Normalizer.Dispose();
         Collector.Dispose();
     }
-
-    private sealed record CheckpointHeader(string Id, string Config);
 }

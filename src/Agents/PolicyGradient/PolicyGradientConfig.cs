@@ -9,7 +9,7 @@ namespace Rl.Agents.PolicyGradient;
 /// The hyperparameters REINFORCE and off-policy policy gradient share: rollouts, returns, baseline, networks,
 /// optimizer and learning-rate schedule. TOML keys are the snake_case property names (<c>hidden_sizes</c>, ...).
 /// </summary>
-public abstract record PolicyGradientConfig
+public abstract record PolicyGradientConfig : Training.IValidatableConfig
 {
     /// <summary>Environments stepped in lockstep, with one batched network call per step. Default 8.</summary>
     [Description("Environments stepped in lockstep; one batched forward pass per step.")]
@@ -185,17 +185,17 @@ public abstract record PolicyGradientConfig
     {
         Check(NumEnvs is >= 1 and <= 4096, "num_envs", NumEnvs, "must be in [1, 4096]");
         Check(Gamma is >= 0 and <= 1, "gamma", Gamma, "must be in [0, 1]");
-        ParseBaseline(Baseline);
+        Training.ConfigErrors.Check(() => ParseBaseline(Baseline));
         Check(BaselineDecay is >= 0 and < 1, "baseline_decay", BaselineDecay, "must be in [0, 1)");
         Check(EntropyCoef >= 0 && double.IsFinite(EntropyCoef), "entropy_coef", EntropyCoef, "must be >= 0");
         Check(double.IsFinite(InitLogStd), "init_log_std", InitLogStd, "must be a finite number");
         Check(ValueUpdates >= 0, "value_updates", ValueUpdates, "must be >= 0");
         Check(ValueMinibatchSize >= 1, "value_minibatch_size", ValueMinibatchSize, "must be >= 1");
         Check(TorchThreads >= 0, "torch_threads", TorchThreads, "must be >= 0");
-        NetworkSpec();
-        PolicyOptimizer();
-        ValueOptimizer();
-        Schedule();
+        Training.ConfigErrors.Check(() => NetworkSpec());
+        Training.ConfigErrors.Check(() => PolicyOptimizer());
+        Training.ConfigErrors.Check(() => ValueOptimizer());
+        Training.ConfigErrors.Check(() => Schedule());
     }
 
     /// <summary>The network architecture these keys describe.</summary>

@@ -44,7 +44,7 @@ public sealed class Reinforce : PolicyGradientAgent
     private readonly RolloutBatch _batch;
 
     /// <summary>Builds the agent; the config is validated first.</summary>
-    public Reinforce(ReinforceConfig config, TrainingContext context) : base("reinforce", config, context)
+    public Reinforce(ReinforceConfig config, TrainingContext context) : base(AlgorithmIds.Reinforce, config, context)
     {
         _config = config;
         _batch = new RolloutBatch(Collector.ObservationSize, Learner.ActionWidth);

@@ -64,7 +64,7 @@ public sealed class RolloutWorker : IDisposable
             .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnv<,>));
         if (typed is null) return new ObjectEpisodeRunner(env, workspace);
         var types = typed.GetGenericArguments();
-        if (!typeof(ActionHead<>).MakeGenericType(types[1]).IsInstanceOfType(workspace.Architecture.Head))
+        if (!typeof(FlatActionHead<>).MakeGenericType(types[1]).IsInstanceOfType(workspace.Architecture.Head))
             return new ObjectEpisodeRunner(env, workspace);
         return (IEpisodeRunner)Activator.CreateInstance(typeof(EpisodeRunner<,>).MakeGenericType(types), env, workspace)!;
     }
@@ -83,7 +83,7 @@ internal sealed class EpisodeRunner<TObs, TAct> : IEpisodeRunner
     private static readonly bool ReuseObservation = typeof(TObs).IsArray && typeof(TObs).GetElementType()!.IsPrimitive;
     private readonly IEnv<TObs, TAct> _env;
     private readonly Space<TObs> _observationSpace;
-    private readonly ActionHead<TAct> _head;
+    private readonly FlatActionHead<TAct> _head;
     private readonly PolicyWorkspace _workspace;
     private readonly TAct _action;
     private TObs? _observation;
@@ -92,7 +92,7 @@ internal sealed class EpisodeRunner<TObs, TAct> : IEpisodeRunner
     {
         _env = env;
         _observationSpace = env.ObservationSpace;
-        _head = (ActionHead<TAct>)workspace.Architecture.Head;
+        _head = (FlatActionHead<TAct>)workspace.Architecture.Head;
         _workspace = workspace;
         _action = _head.CreateBuffer();
     }

@@ -30,7 +30,7 @@ namespace Rl.Agents.ValueBased;
 public sealed class Dqn : IAlgorithm
 {
     /// <summary>The registered id.</summary>
-    public const string AlgorithmId = "dqn";
+    public const string AlgorithmId = AlgorithmIds.Dqn;
 
     private const string ReplayKey = Checkpoint.NewestOnlyPrefix + "replay";
     private readonly DqnConfig _config;

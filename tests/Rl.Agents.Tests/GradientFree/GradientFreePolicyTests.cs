@@ -126,10 +126,10 @@ public class GradientFreePolicyTests
     public void UnsupportedActionSpacesAndUnboundedTanhAreExplained()
     {
         var tuple = new TupleSpace(new Discrete(2), new Discrete(3));
-        var e1 = Assert.Throws<NotSupportedException>(() => ActionHead.Create(tuple));
+        var e1 = Assert.Throws<NotSupportedException>(() => FlatActionHead.Create(tuple));
         Assert.Contains("Tuple", e1.Message);
         var unbounded = new Box<float>(float.NegativeInfinity, float.PositiveInfinity, 2);
-        var e2 = Assert.Throws<ArgumentException>(() => ActionHead.Create(unbounded, BoxActionMode.Tanh));
+        var e2 = Assert.Throws<ArgumentException>(() => FlatActionHead.Create(unbounded, BoxActionMode.Tanh));
         Assert.Contains("unbounded", e2.Message);
     }
 

@@ -96,7 +96,7 @@ public class GradientFreeRolloutTests
         using var ars = Create(new ArsConfig { Version = ArsVersion.V2 }, Context(seed: 4));
         var result = ars.RunIteration();
         Assert.Equal(ars.EnvSteps, result.EpisodeLengths.Sum());
-        Assert.Equal(ars.EnvSteps + 1e-4, result.Scalars["observation_count"], 6); // one state per step, plus the prior pseudo-count
+        Assert.Equal(ars.EnvSteps + 1e-4, result.Scalars["normalizer/observation_count"], 6); // one state per step, plus the prior pseudo-count
         var policy = (FlatPolicy)ars.Policy;
         var meanBefore = policy.Filter!.Mean.ToArray();
         ars.RunIteration();
@@ -119,7 +119,7 @@ public class GradientFreeRolloutTests
         var result = es.RunIteration();
         Assert.Equal(10, result.EpisodeReturns.Count); // population 10, one episode each
         Assert.Equal(es.EnvSteps, result.EpisodeLengths.Sum());
-        foreach (var key in new[] { "mean_return", "max_return", "sigma", "step_norm", "gradient_norm", "parameter_norm", "weight_norm/linear.weight" })
+        foreach (var key in new[] { "rollout/mean_return", "rollout/max_return", "search/sigma", "search/step_norm", "search/gradient_norm", "policy/parameter_norm", "policy/weight_norm/linear.weight" })
             Assert.True(result.Scalars.ContainsKey(key), key);
         Assert.Equal(es.Dimension, result.Histograms["parameters"].Length);
         Assert.Equal(1, es.Iteration);
