@@ -249,7 +249,7 @@ public abstract class ActorCriticAgent : IAlgorithm
         Iteration++;
         Normalizer.Update(rollout.Observations, rollout.Count);
         scalars["policy/learning_rate"] = Optimizer.LearningRate;
-        scalars["value/explained_variance"] = ExplainedVariance(rollout.Values, rollout.Returns);
+        scalars["baseline/explained_variance"] = ExplainedVariance(rollout.Values, rollout.Returns);
         scalars["rollout/steps"] = rollout.Count;
         var (returns, lengths) = Envs.TakeFinishedEpisodes();
         var histograms = new Dictionary<string, float[]>();

@@ -119,10 +119,10 @@ public sealed class Ppo : ActorCriticAgent
             ["loss/policy"] = policyLoss / steps,
             ["loss/value"] = valueLoss / steps,
             ["policy/entropy"] = entropy / steps,
-            ["policy/approx_kl"] = approxKl / steps,
-            ["policy/clip_fraction"] = clipFraction / steps,
+            ["importance/approx_kl"] = approxKl / steps,
+            ["importance/clip_fraction"] = clipFraction / steps,
             ["policy/grad_norm"] = gradNorm / steps,
-            ["ppo/epochs"] = epochsDone,
+            ["policy/epochs"] = epochsDone,
         });
     }
 }

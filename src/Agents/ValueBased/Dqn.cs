@@ -169,16 +169,16 @@ public sealed class Dqn : IAlgorithm
         var (returns, lengths) = Envs.TakeFinishedEpisodes();
         var scalars = new Dictionary<string, double>
         {
-            ["dqn/epsilon"] = _config.Epsilon(EnvSteps),
-            ["dqn/buffer_size"] = Buffer.Count,
-            ["dqn/updates"] = updates,
+            ["policy/epsilon"] = _config.Epsilon(EnvSteps),
+            ["buffer/size"] = Buffer.Count,
+            ["policy/updates"] = updates,
             ["policy/learning_rate"] = Optimizer.LearningRate,
         };
         if (updates > 0)
         {
             scalars["loss/q"] = loss / updates;
-            scalars["q/mean"] = q / updates;
-            scalars["q/grad_norm"] = gradNorm / updates;
+            scalars["policy/mean_q"] = q / updates;
+            scalars["policy/grad_norm"] = gradNorm / updates;
         }
         var histograms = new Dictionary<string, float[]>();
         if (diagnosed) Optimizer.ReportDiagnostics(scalars, histograms);
