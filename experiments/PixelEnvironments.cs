@@ -1,6 +1,7 @@
 using Rl.Core;
 using Rl.Environments;
 using Rl.Environments.Arcade;
+using Rl.Environments.Classic;
 using Rl.Environments.Kart;
 using Rl.Rendering;
 
@@ -8,7 +9,8 @@ namespace Rl.Experiments;
 
 /// <summary>
 /// Registers the environments defined over the renderer (pixel observations): <c>CartPolePixels-v1</c>, the kart racer's
-/// <c>Kart-v0</c> / <c>KartDiscrete-v0</c> and the arcade game's <c>Breakout-v0</c>. The environments library cannot depend on
+/// <c>Kart-v0</c> / <c>KartDiscrete-v0</c>, the arcade game's <c>Breakout-v0</c> and the classic-control tasks'
+/// <c>PendulumPixels-v1</c>, <c>MountainCarPixels-v0</c> and <c>AcrobotPixels-v1</c>. The environments library cannot depend on
 /// the renderer, so the runner, which has both, joins them; every command, config and benchmark sees the same ids.
 /// </summary>
 public static class PixelEnvironments
@@ -21,6 +23,7 @@ public static class PixelEnvironments
         RenderingEnvs.EnsureRegistered(registry);
         KartEnvs.RegisterPixels(registry, RenderingEnvs.MakePixels);
         ArcadeEnvs.RegisterPixels(registry, RenderingEnvs.MakePixels);
+        ClassicEnvs.RegisterPixels(registry, RenderingEnvs.MakePixels);
         return registry;
     }
 

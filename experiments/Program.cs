@@ -24,6 +24,8 @@ public static class Program
     {
         ["algos"] = new(AlgosCommand.Run, AlgosCommand.Usage),
         ["bench"] = new(BenchCommand.Run, BenchCommand.Usage),
+        ["cluster"] = new(ClusterCommand.Run, ClusterCommand.Usage),
+        ["demos"] = new(DemosCommand.Run, DemosCommand.Usage),
         ["envs"] = new(EnvsCommand.Run, EnvsCommand.Usage),
         ["eval"] = new(EvalCommand.Run, EvalCommand.Usage),
         ["play"] = new(PlayCommand.Run, PlayCommand.Usage),
@@ -40,7 +42,7 @@ public static class Program
         {
             if (args.Length >= 2 && Commands.TryGetValue(args[1], out var helped))
             {
-                Console.Out.WriteLine(helped.Usage.TrimEnd());
+                Console.Out.WriteLine(UserEnvironments.WithUsage(args[1], helped.Usage).TrimEnd());
                 return 0;
             }
             PrintOverview(args.Length == 0 ? Console.Error : Console.Out);
@@ -51,6 +53,7 @@ public static class Program
             Console.Error.WriteLine($"rl: unknown command '{args[0]}'; commands: {string.Join(", ", Commands.Keys)} (rl --help)");
             return 2;
         }
+        command = command with { Usage = UserEnvironments.WithUsage(args[0], command.Usage) };
         // Environments defined over the renderer (pixel observations) join the registry for every command.
         PixelEnvironments.EnsureRegistered();
         var rest = args.Skip(1).ToList();
@@ -62,12 +65,29 @@ public static class Program
         return Execute(args[0], command, rest);
     }
 
+    /// <summary>
+    /// Loads the user's environment assemblies of <c>--env-assembly</c> (removed from the arguments) before the command
+    /// runs; a config's <c>env_assemblies</c> may load code in every command but <c>rl worker</c>.
+    /// </summary>
+    /// <returns>The remaining arguments.</returns>
+    private static IReadOnlyList<string> LoadUserEnvironments(string name, IReadOnlyList<string> args)
+    {
+        var (rest, paths) = UserEnvironments.Extract(name, args);
+        UserEnvironments.BeginCommand(name, paths);
+        return rest;
+    }
+
     /// <summary>Runs one command and turns exceptions into exit codes and one-line messages.</summary>
     public static int Execute(string name, Command command, IReadOnlyList<string> args)
     {
         try
         {
-            return command.Run(args);
+            return command.Run(LoadUserEnvironments(name, args));
+        }
+        catch (EnvironmentAssemblyLoadException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
         }
         catch (Training.ConfigException e)
         {
@@ -86,6 +106,10 @@ public static class Program
             Console.Error.WriteLine($"rl {name}: error: {Describe(e)}");
             Console.Error.WriteLine("(set RL_DEBUG=1 for the full exception)");
             return 1;
+        }
+        finally
+        {
+            UserEnvironments.EndCommand();
         }
     }
 

@@ -12,7 +12,9 @@ namespace Rl.Experiments.Benchmarks;
 /// <c>rl bench distributed</c>: rollouts per second of the same ARS iterations (same seed, so the same episodes) on the local
 /// thread pool and on 1, 2, 4 <c>rl worker</c> processes over loopback, the per-iteration coordination overhead (iteration
 /// wall time minus the busiest worker's compute time), and the speed-up on N machines that overhead implies. On one small
-/// machine the workers share its cores, so this measures the cost of distribution, not a speed-up. Not a test.
+/// machine the workers share its cores, so this measures the cost of distribution, not a speed-up. Also the cost of the
+/// cluster's mutual TLS on the rollout path: the same iterations on one worker silo with and without TLS, alternated and
+/// repeated in the same run (workers in this process, so only the transport differs). Not a test.
 /// </summary>
 public static class DistributedBenchmark
 {
@@ -27,6 +29,7 @@ public static class DistributedBenchmark
         int directions = a.Int("--directions", 1, 100000) ?? 8;
         string env = a.Option("--env") ?? "CartPole-v1";
         int threads = a.Int("--threads", 1, 1024) ?? Environment.ProcessorCount;
+        int tlsRepeats = a.Int("--tls-repeats", 0, 100) ?? 3;
         a.EnsureAllConsumed();
         BuiltInAlgorithms.EnsureRegistered();
         var config = ExperimentConfig.Parse(
@@ -36,11 +39,23 @@ public static class DistributedBenchmark
         Console.Error.WriteLine($"local pool, 1 thread and {threads} threads ...");
         var rows = new List<Row> { Local(config with { Run = config.Run with { Threads = 1 } }, iterations) };
         if (threads > 1) rows.Add(Local(config, iterations));
+        using var temporary = new TemporaryCredential();
+        var (credential, credentialFile) = (temporary.Credential, temporary.File);
         foreach (int w in workerCounts)
         {
             Console.Error.WriteLine($"{w} worker process(es) ...");
-            rows.Add(Cluster(config, iterations, w));
+            rows.Add(Cluster(config, iterations, w, credential, credentialFile));
         }
+        Row? plain = null, tls = null;
+        for (int i = 0; i < tlsRepeats; i++)
+        {
+            Console.Error.WriteLine($"TLS cost, repeat {i + 1} of {tlsRepeats}: one in-process worker silo without and with TLS ...");
+            var p = InProcess(config, iterations, null);
+            var t = InProcess(config, iterations, credential);
+            if (plain is null || p.Seconds < plain.Seconds) plain = p;
+            if (tls is null || t.Seconds < tls.Seconds) tls = t;
+        }
+        if (plain is not null && tls is not null) rows.AddRange([plain, tls]);
 
         Console.WriteLine($"ARS ({directions} directions, {2 * directions} rollouts per iteration) on {env}, iterations 2..{iterations} of the same seeded run:");
         Console.WriteLine();
@@ -51,10 +66,39 @@ public static class DistributedBenchmark
                 $"| {r.Name} | {r.Rollouts / r.Seconds:N0} | {r.Steps / r.Seconds:N0} | {1000 * r.Seconds / r.Iterations:0.0} | {(r.Overhead is double o ? (1000 * o).ToString("0.0", CultureInfo.InvariantCulture) : "—")} | {(r.CallOverhead is double c ? (1000 * c).ToString("0.00", CultureInfo.InvariantCulture) : "—")} |"));
         Console.WriteLine();
         Console.WriteLine(Projection(rows));
+        if (plain is not null && tls is not null)
+        {
+            Console.WriteLine();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"TLS on the rollout path (fastest of {tlsRepeats} alternated runs each): {1000 * tls.Seconds / tls.Iterations:0.0} ms/iteration with TLS, " +
+                $"{1000 * plain.Seconds / plain.Iterations:0.0} without: overhead {100 * (tls.Seconds / plain.Seconds - 1):+0.0;-0.0}% (goal: under 10%)"));
+        }
         Console.WriteLine();
         Console.WriteLine(Commands.BenchCommand.Machine() + string.Create(CultureInfo.InvariantCulture,
-            $"; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}; `rl bench distributed --workers {string.Join(',', workerCounts)} --iterations {iterations} --directions {directions}`"));
+            $"; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}; `rl bench distributed --workers {string.Join(',', workerCounts)} --iterations {iterations} --directions {directions} --tls-repeats {tlsRepeats}`"));
         return 0;
+    }
+
+    /// <summary>A throwaway cluster credential in a temporary directory, deleted with it.</summary>
+    private sealed class TemporaryCredential : IDisposable
+    {
+        private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("rl-bench-cluster-");
+
+        public TemporaryCredential()
+        {
+            File = Path.Combine(_dir.FullName, "cluster.pem");
+            Credential = ClusterCredential.Create(File);
+        }
+
+        public string File { get; }
+
+        public ClusterCredential Credential { get; }
+
+        public void Dispose()
+        {
+            Credential.Dispose();
+            _dir.Delete(recursive: true);
+        }
     }
 
     private sealed record Row(string Name, int Iterations, double Seconds, long Rollouts, long Steps, double? Overhead, double? CallOverhead, int Workers);
@@ -66,15 +110,37 @@ public static class DistributedBenchmark
         return new Row($"local pool, {config.Run.Threads} thread{(config.Run.Threads == 1 ? "" : "s")}", iterations - 1, seconds, rollouts, steps, null, null, 0);
     }
 
-    private static Row Cluster(ExperimentConfig config, int iterations, int workers)
+    /// <summary>One worker silo in this process, with the cluster's TLS (a credential) or without (null).</summary>
+    private static Row InProcess(ExperimentConfig config, int iterations, ClusterCredential? credential)
+    {
+        var membership = ClusterMembership.Parse($"localhost:{ClusterMembership.FreePort()}");
+        var cluster = ClusterRollouts.StartAsync(membership, credential, new DistributedRolloutOptions(), _ => { }).GetAwaiter().GetResult();
+        var worker = RolloutSilo.StartWorkerAsync(membership, credential,
+            new WorkerHostOptions(1, ClusterRollouts.Resolver(new WorkerPermissions()), _ => { })).GetAwaiter().GetResult();
+        try
+        {
+            using var algorithm = TrainingSession.Build(config, rollouts: cluster.Create);
+            var (seconds, rollouts, steps) = Measure(algorithm, iterations);
+            var timed = cluster.Backend!.History.Skip(1).ToList();
+            return new Row($"1 worker silo in this process × 1 thread, {(credential is null ? "no TLS" : "mutual TLS")}", iterations - 1, seconds, rollouts, steps,
+                timed.Average(h => h.OverheadSeconds), timed.Average(h => h.CallOverheadSeconds), 0);
+        }
+        finally
+        {
+            worker.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private static Row Cluster(ExperimentConfig config, int iterations, int workers, ClusterCredential credential, string credentialFile)
     {
         int port = ClusterMembership.FreePort();
         var membership = ClusterMembership.Parse($"localhost:{port}");
         var processes = new List<Process>();
-        var cluster = ClusterRollouts.StartAsync(membership, new DistributedRolloutOptions { MinWorkers = workers }, _ => { }).GetAwaiter().GetResult();
+        var cluster = ClusterRollouts.StartAsync(membership, credential, new DistributedRolloutOptions { MinWorkers = workers }, _ => { }).GetAwaiter().GetResult();
         try
         {
-            for (int i = 0; i < workers; i++) processes.Add(StartWorker(port));
+            for (int i = 0; i < workers; i++) processes.Add(StartWorker(port, credentialFile));
             using var algorithm = TrainingSession.Build(config, rollouts: cluster.Create);
             var (seconds, rollouts, steps) = Measure(algorithm, iterations);
             var timed = cluster.Backend!.History.Skip(1).ToList();
@@ -104,12 +170,12 @@ public static class DistributedBenchmark
         return (clock.Elapsed.TotalSeconds, rollouts, algorithm.EnvSteps - steps0);
     }
 
-    private static Process StartWorker(int port)
+    private static Process StartWorker(int port, string credentialFile)
     {
         string self = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell which executable to start workers with");
         var info = new ProcessStartInfo(self) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") info.ArgumentList.Add(typeof(DistributedBenchmark).Assembly.Location);
-        foreach (var arg in new[] { "worker", "--cluster", $"localhost:{port}", "--threads", "1" }) info.ArgumentList.Add(arg);
+        foreach (var arg in new[] { "worker", "--cluster", $"localhost:{port}", "--threads", "1", "--credential", credentialFile }) info.ArgumentList.Add(arg);
         var p = Process.Start(info) ?? throw new InvalidOperationException("could not start rl worker");
         p.OutputDataReceived += (_, _) => { };
         p.ErrorDataReceived += (_, _) => { };
@@ -126,7 +192,7 @@ public static class DistributedBenchmark
     {
         var single = rows[0];
         double c = single.Seconds / single.Iterations;
-        var cluster = rows.Where(r => r.Overhead is not null).ToList();
+        var cluster = rows.Where(r => r.Overhead is not null && r.Workers > 0).ToList();
         if (cluster.Count == 0) return "";
         double a, b;
         if (cluster.Count == 1) (a, b) = (cluster[0].Overhead!.Value, 0);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Rl.Agents.Evaluation;
+using Evaluator = Rl.Agents.Evaluation.Evaluator;
 using Rl.Agents.PolicyGradient;
 using Rl.Agents.Rollouts;
 using Rl.Agents.Training;

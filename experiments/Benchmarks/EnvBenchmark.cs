@@ -17,15 +17,74 @@ public sealed record BenchResult(string Case, long Steps, double Seconds, double
     public double StepsPerSecond => Steps / Seconds;
 }
 
+/// <summary>The Python reference measured in the same run as <see cref="EnvBenchmark"/>.</summary>
+/// <param name="What">What ran: Gymnasium's <c>gym.make("CartPole-v1")</c>, or the numpy transcription of its step.</param>
+/// <param name="StepsPerSecond">Its steps per second (best of the repeats).</param>
+public sealed record PythonReference(string What, double StepsPerSecond);
+
 /// <summary>
-/// CartPole-v1 stepping throughput through the public API (<c>Envs.Make</c>, so the registry's TimeLimit wrapper is
-/// included), with random actions drawn in advance and a reset whenever an episode ends. Not a test: speed is measured here
-/// and reported in the README, never asserted.
+/// Stepping throughput of CartPole-v1 and the other classic-control tasks through the public API (<c>Envs.Make</c>, so the
+/// registry's TimeLimit wrapper is included), with random actions drawn in advance and a reset whenever an episode ends. Not a
+/// test: speed is measured here and reported in the README, never asserted. Vector rows are also given as a ratio to the single
+/// environment of the same run, and CartPole rows as a ratio to a Python reference measured in the same run when
+/// <c>/usr/bin/python3</c> (with numpy) can run it: Gymnasium's <c>gym.make("CartPole-v1")</c> when gymnasium is installed, else
+/// <see cref="PythonScript"/>'s numpy transcription of Gymnasium's <c>CartPoleEnv.step</c> and <c>reset</c> (no wrappers, so
+/// faster than gym.make).
 /// </summary>
 public static class EnvBenchmark
 {
-    /// <summary>Gymnasium's CartPole-v1 through gym.make on this machine kind, for scale (../shared/STACK_NOTES.md).</summary>
-    public const double GymnasiumStepsPerSecond = 1e5;
+    /// <summary>
+    /// The Python reference: argv[1] steps, argv[2] repeats; prints what ran and the best steps per second. The numpy
+    /// transcription follows gymnasium/envs/classic_control/cartpole.py (Euler integration, float32 observations).
+    /// </summary>
+    public const string PythonScript = """
+        import math, sys, time
+        import numpy as np
+        steps, repeats = int(sys.argv[1]), int(sys.argv[2])
+        try:
+            import gymnasium as gym
+            env = gym.make("CartPole-v1")
+            what = "gymnasium %s gym.make(\"CartPole-v1\")" % gym.__version__
+            reset, step = env.reset, env.step
+        except ImportError:
+            what = "numpy %s transcription of Gymnasium's CartPoleEnv.step (no wrappers; gymnasium is not installed)" % np.__version__
+            g, mc, mp, l, fm, tau = 9.8, 1.0, 0.1, 0.5, 10.0, 0.02
+            tm, pml = mp + mc, mp * l
+            th, xt = 12 * 2 * math.pi / 360, 2.4
+            st = {"s": None, "t": 0}
+            rng = np.random.default_rng(0)
+            def reset(seed=None):
+                st["s"] = rng.uniform(low=-0.05, high=0.05, size=(4,))
+                st["t"] = 0
+                return np.array(st["s"], dtype=np.float32), {}
+            def step(action):
+                x, x_dot, theta, theta_dot = st["s"]
+                force = fm if action == 1 else -fm
+                c, s = math.cos(theta), math.sin(theta)
+                temp = (force + pml * np.square(theta_dot) * s) / tm
+                thetaacc = (g * s - c * temp) / (l * (4.0 / 3.0 - mp * np.square(c) / tm))
+                xacc = temp - pml * thetaacc * c / tm
+                x, x_dot = x + tau * x_dot, x_dot + tau * xacc
+                theta, theta_dot = theta + tau * theta_dot, theta_dot + tau * thetaacc
+                st["s"] = np.array((x, x_dot, theta, theta_dot), dtype=np.float64)
+                st["t"] += 1
+                terminated = bool(x < -xt or x > xt or theta < -th or theta > th)
+                return np.array(st["s"], dtype=np.float32), 1.0, terminated, st["t"] >= 500, {}
+        actions = np.random.default_rng(0).integers(0, 2, size=4096).tolist()
+        best = 0.0
+        for r in range(repeats + 1):
+            reset(seed=0)
+            t0 = time.perf_counter()
+            for i in range(steps):
+                _, _, term, trunc, _ = step(actions[i & 4095])
+                if term or trunc:
+                    reset()
+            rate = steps / (time.perf_counter() - t0)
+            if r > 0:
+                best = max(best, rate)
+        print(what)
+        print(best)
+        """;
 
     /// <summary>
     /// The measured cases. Each takes the number of steps and returns (steps, seconds, allocated bytes); vector cases count
@@ -33,8 +92,12 @@ public static class EnvBenchmark
     /// </summary>
     public static readonly IReadOnlyList<(string Name, Func<long, (long Steps, double Seconds, long Bytes)> Measure)> Cases =
     [
-        ("CartPole-v1, 1 env, Step(action, into) (observation buffer reused)", n => SingleEnv(n, reuseBuffer: true)),
-        ("CartPole-v1, 1 env, Step(action) (new observation array per step)", n => SingleEnv(n, reuseBuffer: false)),
+        ("CartPole-v1, 1 env, Step(action, into) (observation buffer reused)", n => SingleEnv("CartPole-v1", n, reuseBuffer: true, Discrete(2))),
+        ("CartPole-v1, 1 env, Step(action) (new observation array per step)", n => SingleEnv("CartPole-v1", n, reuseBuffer: false, Discrete(2))),
+        ("Pendulum-v1, 1 env, Step(action, into)", n => SingleEnv("Pendulum-v1", n, reuseBuffer: true, Box(2f))),
+        ("MountainCar-v0, 1 env, Step(action, into)", n => SingleEnv("MountainCar-v0", n, reuseBuffer: true, Discrete(3))),
+        ("MountainCarContinuous-v0, 1 env, Step(action, into)", n => SingleEnv("MountainCarContinuous-v0", n, reuseBuffer: true, Box(1f))),
+        ("Acrobot-v1, 1 env, Step(action, into)", n => SingleEnv("Acrobot-v1", n, reuseBuffer: true, Discrete(3))),
         ("CartPole-v1, SyncVectorEnv of 8 (next-step autoreset)", n => Vector(n, 8)),
         ("CartPole-v1, SyncVectorEnv of 64 (next-step autoreset)", n => Vector(n, 64)),
     ];
@@ -58,16 +121,57 @@ public static class EnvBenchmark
         return results;
     }
 
-    /// <summary>The results as a Markdown table, with Gymnasium's figure beside them.</summary>
-    public static string ToMarkdown(IReadOnlyList<BenchResult> results)
+    /// <summary>
+    /// Runs <see cref="PythonScript"/> with <c>/usr/bin/python3</c> for <paramref name="steps"/> steps, or returns null with
+    /// the reason in <paramref name="why"/> when it cannot run (no interpreter, no numpy).
+    /// </summary>
+    public static PythonReference? MeasurePython(long steps, int repeats, out string? why)
+    {
+        const string python = "/usr/bin/python3";
+        why = null;
+        if (!File.Exists(python))
+        {
+            why = $"{python} is missing";
+            return null;
+        }
+        var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(PythonScript.Replace("\r", "", StringComparison.Ordinal));
+        psi.ArgumentList.Add(steps.ToString(CultureInfo.InvariantCulture));
+        psi.ArgumentList.Add(repeats.ToString(CultureInfo.InvariantCulture));
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        var lines = p.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        p.WaitForExit();
+        if (p.ExitCode != 0 || lines.Length < 2 || !double.TryParse(lines[^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double rate))
+        {
+            why = $"the Python reference failed (exit code {p.ExitCode}): {stderr.Result.Trim().Split('\n').LastOrDefault()}";
+            return null;
+        }
+        return new PythonReference(lines[^2].Trim(), rate);
+    }
+
+    /// <summary>
+    /// The results as a Markdown table: vector rows as a ratio to the first (single environment) row, every row as a ratio
+    /// to the Python reference when there is one (otherwise that column says why not).
+    /// </summary>
+    public static string ToMarkdown(IReadOnlyList<BenchResult> results, PythonReference? python, string? whyNoPython = null)
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.AppendLine("| Case | steps/s | bytes allocated / step | vs Gymnasium |");
-        sb.AppendLine("|---|---:|---:|---:|");
+        sb.AppendLine("| Case | steps/s | bytes allocated / step | vs 1 env | vs Python |");
+        sb.AppendLine("|---|---:|---:|---:|---:|");
+        double single = results.Count > 0 ? results[0].StepsPerSecond : double.NaN;
         foreach (var r in results)
-            sb.AppendLine(string.Create(inv, $"| {r.Case} | {r.StepsPerSecond:0.00e0} | {r.BytesPerStep:0.#} | {r.StepsPerSecond / GymnasiumStepsPerSecond:0}x |"));
-        sb.AppendLine(string.Create(inv, $"| Gymnasium CartPole-v1 via gym.make (Python, for scale) | ~{GymnasiumStepsPerSecond:0e0} | - | 1x |"));
+        {
+            // The Python reference steps CartPole: only CartPole rows are compared with it.
+            string vsPython = python is null || !r.Case.Contains("CartPole", StringComparison.Ordinal)
+                ? "-" : string.Create(inv, $"{r.StepsPerSecond / python.StepsPerSecond:0}x");
+            sb.AppendLine(string.Create(inv, $"| {r.Case} | {r.StepsPerSecond:0.00e0} | {r.BytesPerStep:0.#} | {r.StepsPerSecond / single:0.00} | {vsPython} |"));
+        }
+        sb.AppendLine(python is null
+            ? $"| Python reference: not measured ({whyNoPython ?? "not run"}) | - | - | - | - |"
+            : string.Create(inv, $"| Python reference, same run: {python.What} | {python.StepsPerSecond:0.00e0} | - | - | 1x |"));
         return sb.ToString();
     }
 
@@ -88,12 +192,17 @@ public static class EnvBenchmark
         return (calls * numEnvs, sw.Elapsed.TotalSeconds, bytes);
     }
 
-    private static (long, double, long) SingleEnv(long steps, bool reuseBuffer)
+    private static Func<Rng, int> Discrete(int n) => rng => rng.NextInt(n);
+
+    // Actions drawn in advance as arrays of one element (the classic tasks' Box(1) actions), uniform in [-high, high].
+    private static Func<Rng, float[]> Box(float high) => rng => [(float)rng.Uniform(-high, high)];
+
+    private static (long, double, long) SingleEnv<TAct>(string id, long steps, bool reuseBuffer, Func<Rng, TAct> draw)
     {
-        using var env = Envs.Make<float[], int>("CartPole-v1");
+        using var env = Envs.Make<float[], TAct>(id);
         var rng = new Rng(0);
-        var actions = new int[4096];
-        for (int i = 0; i < actions.Length; i++) actions[i] = rng.NextInt(2);
+        var actions = new TAct[4096];
+        for (int i = 0; i < actions.Length; i++) actions[i] = draw(rng);
         float[] obs = env.Reset(seed: 0).Observation;
         float[]? into = reuseBuffer ? obs : null;
 

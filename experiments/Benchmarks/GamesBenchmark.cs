@@ -59,6 +59,12 @@ public static class GamesBenchmark
         {
             (KartDiscreteEnv.Id, "16 floats", "one env", () => Single<float[], int>(registry, KartDiscreteEnv.Id, OptionSet.Empty, steps, seed)),
             (BreakoutEnv.Id, "54 floats", "one env", () => Single<float[], int>(registry, BreakoutEnv.Id, OptionSet.Empty, steps, seed)),
+            (KartDiscreteEnv.Id, "16 floats", "one env, step_info=false", () => Single<float[], int>(registry, KartDiscreteEnv.Id, NoInfo, steps, seed)),
+            (BreakoutEnv.Id, "54 floats", "one env, step_info=false", () => Single<float[], int>(registry, BreakoutEnv.Id, NoInfo, steps, seed)),
+            (KartDiscreteEnv.Id, "16 floats", $"sync vector of {numEnvs}, step_info=false", () => StateVector(registry, KartDiscreteEnv.Id, VectorizationMode.Sync, numEnvs, steps, seed)),
+            (KartDiscreteEnv.Id, "16 floats", $"threaded vector of {numEnvs}, step_info=false", () => StateVector(registry, KartDiscreteEnv.Id, VectorizationMode.Threaded, numEnvs, steps, seed)),
+            (BreakoutEnv.Id, "54 floats", $"sync vector of {numEnvs}, step_info=false", () => StateVector(registry, BreakoutEnv.Id, VectorizationMode.Sync, numEnvs, steps, seed)),
+            (BreakoutEnv.Id, "54 floats", $"threaded vector of {numEnvs}, step_info=false", () => StateVector(registry, BreakoutEnv.Id, VectorizationMode.Threaded, numEnvs, steps, seed)),
             (KartEnvs.DiscretePixelsId, $"{size}x{size}x3 bytes", "one env, a frame per step", () => Single<byte[], int>(registry, KartEnvs.DiscretePixelsId, pixelKwargs, pixelSteps, seed)),
             (ArcadeEnvs.BreakoutPixelsId, $"{size}x{size}x3 bytes", "one env, a frame per step", () => Single<byte[], int>(registry, ArcadeEnvs.BreakoutPixelsId, pixelKwargs, pixelSteps, seed)),
             (KartEnvs.DiscretePixelsId, $"{size}x{size}x3 bytes", $"sync vector of {numEnvs}, atlases of {batchSize}", () => Batched(registry, KartDiscreteEnv.Id, numEnvs, batchSize, size, pixelSteps, seed)),
@@ -77,6 +83,22 @@ public static class GamesBenchmark
     }
 
     private sealed record Measurement(double StepsPerSecond, double StepsPerCpuSecond, double BytesPerStep);
+
+    private static readonly OptionSet NoInfo = OptionSet.Of(("step_info", false));
+
+    // A vector environment of a state id without step infos (Sync or Threaded), random actions; steps count every sub-environment.
+    private static Measurement StateVector(EnvRegistry registry, string id, VectorizationMode mode, int numEnvs, int steps, int seed)
+    {
+        using var vec = registry.MakeVector<float[], int>(id, numEnvs, new VectorEnvOptions { Mode = mode, Make = new MakeOptions { Kwargs = NoInfo } });
+        var rng = new Rng(seed);
+        int actionCount = ((Rl.Core.Spaces.Discrete)vec.SingleActionSpace).N;
+        var actions = Enumerable.Range(0, 1024 + numEnvs).Select(_ => rng.NextInt(actionCount)).ToArray();
+        vec.Reset(seed);
+        int iterations = Math.Max(1, steps / numEnvs);
+        var clock = new Clock(allThreads: mode == VectorizationMode.Threaded);
+        for (int t = 0; t < iterations; t++) vec.Step(actions.AsSpan(t & 1023, numEnvs));
+        return clock.Stop((long)iterations * numEnvs);
+    }
 
     private sealed class Clock
     {

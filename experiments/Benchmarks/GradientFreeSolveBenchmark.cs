@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Rl.Agents;
+using Evaluator = Rl.Agents.Evaluation.Evaluator;
 using Rl.Agents.Evaluation;
 using Rl.Agents.GradientFree;
 using Rl.Agents.Training;

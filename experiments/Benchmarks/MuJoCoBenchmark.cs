@@ -7,9 +7,11 @@ using Rl.Experiments.Cli;
 namespace Rl.Experiments.Benchmarks;
 
 /// <summary>
-/// <c>rl bench mujoco</c>: environment steps per second of the MuJoCo locomotion environments on one core, against raw
-/// <c>mj_step</c> calls doing exactly the same simulation work in the same run, so the difference is the environment's own
-/// overhead (action checks, control cost, health checks, observation writing, info). Target: at most 20%.
+/// <c>rl bench mujoco</c>: environment steps per second of the MuJoCo environments on one core, against raw <c>mj_step</c>
+/// calls doing exactly the same simulation work in the same run, so the difference is the environment's own overhead (action
+/// checks, costs, health checks, observation writing, info). Target: at most 20%. For Ant and Humanoid the simulation work
+/// includes <c>mj_rnePostConstraint</c> after each environment step (the contact forces their rewards and observations use,
+/// computed there as Gymnasium's <c>do_simulation</c> does), so the raw replay calls it too.
 /// </summary>
 /// <remarks>
 /// For each environment a fixed sequence of random actions is played through the environment (resetting when an episode ends
@@ -22,11 +24,10 @@ namespace Rl.Experiments.Benchmarks;
 public static class MuJoCoBenchmark
 {
     private const string Usage = "rl bench mujoco [--steps N] [--repeats N] [--env ID]... [--seed N]";
-    private const int EpisodeCap = 1000;
 
     /// <summary>Runs the benchmark and prints a Markdown table.</summary>
     /// <param name="args">Options: <c>--steps</c> environment steps per measurement (default 40000), <c>--repeats</c> (default 3),
-    /// <c>--env</c> (repeatable; default all four locomotion environments), <c>--seed</c> (default 0).</param>
+    /// <c>--env</c> (repeatable; default all ten MuJoCo environments), <c>--seed</c> (default 0).</param>
     /// <returns>0 on success.</returns>
     /// <exception cref="UsageException">For unknown arguments or values out of range.</exception>
     public static int Run(IReadOnlyList<string> args)
@@ -37,12 +38,12 @@ public static class MuJoCoBenchmark
         int seed = reader.Int("--seed") ?? 0;
         var ids = reader.Multi("--env");
         reader.EnsureAllConsumed();
-        string[] known = [HopperEnv.Id, Walker2dEnv.Id, HalfCheetahEnv.Id, SwimmerEnv.Id];
+        string[] known = [.. Environments.Keys];
         if (ids.Count == 0) ids = [.. known];
         foreach (var id in ids)
             if (!known.Contains(id)) throw new UsageException($"bench mujoco: unknown environment '{id}'; choose from {string.Join(", ", known)}. Usage: {Usage}");
 
-        Console.WriteLine($"MuJoCo {MuJoCoLibrary.Version} locomotion environments vs raw mj_step, one thread, {steps} env steps per run, best of {repeats} (seed {seed}); rates per second of thread CPU time.");
+        Console.WriteLine($"MuJoCo {MuJoCoLibrary.Version} environments vs raw mj_step, one thread, {steps} env steps per run, best of {repeats} (seed {seed}); rates per second of thread CPU time.");
         Console.WriteLine($"Machine: {Environment.ProcessorCount} logical cores, .NET {Environment.Version}.");
         Console.WriteLine();
         Console.WriteLine("| Env | frame skip | raw mj_step/s | raw steps/s (mj_step/s ÷ skip) | env steps/s (step_info=false) | overhead | bytes/step | env steps/s (default info) | overhead | bytes/step |");
@@ -87,29 +88,38 @@ public static class MuJoCoBenchmark
     /// <summary>The work to replay: actions, and the start state of each episode with the step it begins at.</summary>
     private sealed record Script(float[][] Actions, List<(int Step, double[] Qpos, double[] Qvel)> Starts, double[] FinalQpos);
 
-    private static LocomotionEnv Create(string id, bool stepInfo)
+    /// <summary>Each environment: how to make it, its shipped model, and whether a step also computes contact forces.</summary>
+    private static readonly Dictionary<string, (Func<LocomotionOptions, MuJoCoEnv> Make, string Model, bool ContactForces)> Environments = new()
     {
-        var options = new LocomotionOptions { StepInfo = stepInfo };
-        return id switch
-        {
-            HopperEnv.Id => new HopperEnv(options),
-            Walker2dEnv.Id => new Walker2dEnv(options),
-            HalfCheetahEnv.Id => new HalfCheetahEnv(options),
-            _ => new SwimmerEnv(options),
-        };
-    }
+        [HopperEnv.Id] = (o => new HopperEnv(o), MuJoCoModels.Hopper, false),
+        [Walker2dEnv.Id] = (o => new Walker2dEnv(o), MuJoCoModels.Walker2d, false),
+        [HalfCheetahEnv.Id] = (o => new HalfCheetahEnv(o), MuJoCoModels.HalfCheetah, false),
+        [SwimmerEnv.Id] = (o => new SwimmerEnv(o), MuJoCoModels.Swimmer, false),
+        [InvertedPendulumEnv.Id] = (o => new InvertedPendulumEnv(o), MuJoCoModels.InvertedPendulum, false),
+        [InvertedDoublePendulumEnv.Id] = (o => new InvertedDoublePendulumEnv(o), MuJoCoModels.InvertedDoublePendulum, false),
+        [ReacherEnv.Id] = (o => new ReacherEnv(o), MuJoCoModels.Reacher, false),
+        [PusherEnv.Id] = (o => new PusherEnv(o), MuJoCoModels.Pusher, false),
+        [AntEnv.Id] = (o => new AntEnv(o), MuJoCoModels.Ant, true),
+        [HumanoidEnv.Id] = (o => new HumanoidEnv(o), MuJoCoModels.Humanoid, true),
+    };
+
+    private static MuJoCoEnv Create(string id, bool stepInfo) => Environments[id].Make(new LocomotionOptions { StepInfo = stepInfo });
+
+    private static int EpisodeCap(string id) => Rl.Environments.Envs.Registry.GetSpec(id).MaxEpisodeSteps ?? 1000;
 
     private static Row Measure(string id, int steps, int repeats, int seed)
     {
         using var probe = Create(id, stepInfo: false);
         var rng = new Rng(seed);
+        var space = (Rl.Core.Spaces.Box<float>)probe.ActionSpace;
         var actions = new float[steps][];
         for (int i = 0; i < steps; i++)
         {
             actions[i] = new float[probe.Model.Nu];
-            for (int j = 0; j < actions[i].Length; j++) actions[i][j] = (float)rng.Uniform(-1, 1);
+            for (int j = 0; j < actions[i].Length; j++) actions[i][j] = (float)rng.Uniform(space.Low[j], space.High[j]);
         }
-        var script = Record(probe, actions, seed);
+        int cap = EpisodeCap(id);
+        var script = Record(probe, actions, seed, cap);
 
         double raw = double.MaxValue, lean = double.MaxValue, info = double.MaxValue;
         long leanBytes = 0, infoBytes = 0;
@@ -118,12 +128,12 @@ public static class MuJoCoBenchmark
             raw = Math.Min(raw, Replay(id, probe.FrameSkip, script));
             using (var env = Create(id, stepInfo: false))
             {
-                var (seconds, bytes) = RunEnv(env, script, seed);
+                var (seconds, bytes) = RunEnv(env, script, seed, cap);
                 (lean, leanBytes) = (Math.Min(lean, seconds), bytes);
             }
             using (var env = Create(id, stepInfo: true))
             {
-                var (seconds, bytes) = RunEnv(env, script, seed);
+                var (seconds, bytes) = RunEnv(env, script, seed, cap);
                 (info, infoBytes) = (Math.Min(info, seconds), bytes);
             }
         }
@@ -131,7 +141,7 @@ public static class MuJoCoBenchmark
             steps / info, (double)infoBytes / steps);
     }
 
-    private static Script Record(LocomotionEnv env, float[][] actions, int seed)
+    private static Script Record(MuJoCoEnv env, float[][] actions, int seed, int cap)
     {
         var starts = new List<(int, double[], double[])>();
         var obs = new double[env.ObservationSpace.Shape[0]];
@@ -141,7 +151,7 @@ public static class MuJoCoBenchmark
         for (int i = 0; i < actions.Length; i++)
         {
             var r = env.Step(actions[i], obs);
-            if ((r.Done || ++length == EpisodeCap) && i + 1 < actions.Length)
+            if ((r.Done || ++length == cap) && i + 1 < actions.Length)
             {
                 env.Reset(into: obs);
                 starts.Add((i + 1, env.Data.Qpos.ToArray(), env.Data.Qvel.ToArray()));
@@ -151,7 +161,7 @@ public static class MuJoCoBenchmark
         return new Script(actions, starts, env.Data.Qpos.ToArray());
     }
 
-    private static (double Seconds, long Bytes) RunEnv(LocomotionEnv env, Script script, int seed)
+    private static (double Seconds, long Bytes) RunEnv(MuJoCoEnv env, Script script, int seed, int cap)
     {
         var obs = new double[env.ObservationSpace.Shape[0]];
         var actions = script.Actions;
@@ -162,7 +172,7 @@ public static class MuJoCoBenchmark
         for (int i = 0; i < actions.Length; i++)
         {
             var r = env.Step(actions[i], obs);
-            if ((r.Done || ++length == EpisodeCap) && i + 1 < actions.Length)
+            if ((r.Done || ++length == cap) && i + 1 < actions.Length)
             {
                 env.Reset(into: obs);
                 length = 0;
@@ -177,13 +187,7 @@ public static class MuJoCoBenchmark
 
     private static double Replay(string id, int frameSkip, Script script)
     {
-        string modelName = id switch
-        {
-            HopperEnv.Id => MuJoCoModels.Hopper,
-            Walker2dEnv.Id => MuJoCoModels.Walker2d,
-            HalfCheetahEnv.Id => MuJoCoModels.HalfCheetah,
-            _ => MuJoCoModels.Swimmer,
-        };
+        var (_, modelName, contactForces) = Environments[id];
         using var model = MuJoCoModels.Load(modelName);
         using var data = model.MakeData();
         var actions = script.Actions;
@@ -203,6 +207,7 @@ public static class MuJoCoBenchmark
             var a = actions[i];
             for (int j = 0; j < ctrl.Length; j++) ctrl[j] = a[j];
             data.Step(frameSkip);
+            if (contactForces) data.RnePostConstraint();
         }
         double seconds = ThreadCpuSeconds() - start;
         if (!data.Qpos.SequenceEqual(script.FinalQpos))

@@ -14,7 +14,8 @@ public static class BenchCommand
           Run a benchmark and print a Markdown table (for the README). Benchmarks:
           env [--steps N] [--repeats N]
                         CartPole-v1 steps/s through the public API (single env, vector env) and bytes allocated per step,
-                        with Gymnasium's figure for scale (default 20000000 steps, fastest of 3 runs)
+                        vector rows against the single env and every row against a Python reference (gym.make, or a
+                        numpy transcription of Gymnasium's step) measured in the same run (default 20000000 steps, fastest of 3)
           solve [--algos a,b] [--seeds N] [--threads N] [--eval-every N] [--eval-episodes N] [--max-steps N]
                         wall-clock time and env steps for the gradient-free agents to solve CartPole-v1 (median over seeds)
           mujoco [--steps N] [--repeats N] [--env ID]... [--seed N]
@@ -37,6 +38,9 @@ public static class BenchCommand
           ppo [--iterations N] [--rounds N]
                                 the shipped ppo-Breakout-v0 config: env steps/s with updates, RSS per iteration, and its
                                 conv update (PPO minibatch step) against the same network and loss in PyTorch (/usr/bin/python3)
+          train [<algo> <env-id>] [--set key=value]...
+                        where one rl train process's wall time goes (runtime start, loading, training, evaluation,
+                        checkpoint, logs, plot) and whether TorchSharp and Orleans were loaded (default: ars CartPole-v1)
           games [options]       kart and arcade env steps/s: state vectors, pixels one frame per step, vector envs
                                 with batched atlas rendering or a renderer per thread
         """;
@@ -53,6 +57,7 @@ public static class BenchCommand
         ["pg"] = PolicyGradientBenchmark.Run,
         ["ppo"] = PpoBenchmark.Run,
         ["games"] = GamesBenchmark.Run,
+        ["train"] = TrainBenchmark.Run,
     };
 
     /// <summary>Runs the command.</summary>
@@ -73,7 +78,10 @@ public static class BenchCommand
         a.EnsureAllConsumed();
         if (steps < 1) throw new UsageException($"rl bench env: --steps {steps} must be positive");
         var results = EnvBenchmark.Run(steps, repeats, name => Console.Error.WriteLine($"measuring: {name}"));
-        Console.Out.WriteLine(EnvBenchmark.ToMarkdown(results));
+        // Python is ~100x slower: a hundredth of the steps (at least 20,000) gives it a comparable measuring time.
+        Console.Error.WriteLine("measuring: the Python reference");
+        var python = EnvBenchmark.MeasurePython(Math.Max(20_000, steps / 100), repeats, out string? why);
+        Console.Out.WriteLine(EnvBenchmark.ToMarkdown(results, python, why));
         Console.Out.WriteLine(Machine() + $"; `rl bench env --steps {steps.ToString(CultureInfo.InvariantCulture)} --repeats {repeats}`");
         return 0;
     }

@@ -26,7 +26,8 @@ public sealed class HumanLabeller : IDisposable
     /// <exception cref="UsageException">If the fps is not positive or the key script cannot be read.</exception>
     public static HumanLabeller Create(double? fps, bool turnBased, string? scriptFile)
     {
-        if (fps is double f && !(f > 0 && double.IsFinite(f))) throw new UsageException($"rl train: --human-fps = {f} must be positive");
+        if (fps is double f && !(f >= 0 && double.IsFinite(f)))
+            throw new UsageException($"rl train: --human-fps = {f} must be 0 (as fast as possible, as rl play --fps 0) or positive");
         try
         {
             var script = scriptFile is null ? null : KeyScript.Load(scriptFile);

@@ -22,7 +22,8 @@ public static class PlayCommand
           Play an environment with the keyboard in a window and record demonstrations (needs a display: xvfb-run -a on a machine without one).
           --record DIR   save every completed episode to DIR (one .npz per episode plus manifest.json; appends to an
                          existing directory of the same environment). Without it nothing is saved.
-          --fps N        steps per second in real time (default: the environment's render fps; 0: as fast as possible)
+          --fps N        steps per second in real time (default: a pace a person can follow, the environment's render fps
+                         but at most 15; 0: as fast as possible)
           --turn-based   wait for a key press at every step (held keys combine with it)
           --episodes N   stop after N completed episodes (default: until ESC or the window is closed)
           --seed N       seed of the first reset (later episodes continue the environment's random stream)

@@ -15,7 +15,7 @@ public static class TrainCommand
         rl train <config.toml> | <algo> <env-id>  [--set key=value]... [--seed N] [--device auto|cpu|cuda]
                  [--out DIR] [--resume DIR] [--plain] [--record-video DIR [--video-every N]]
                  [--human [--human-fps N] [--human-turn-based] [--human-script FILE]]
-                 [--cluster M [--workers N] [--advertise IP]]
+                 [--cluster M [--workers N] [--advertise IP] [--credential FILE]] [--allow-env MODULE:CLASS]
           Train an algorithm; logs, checkpoints and plots go to runs/<algo>-<env>-<timestamp>/ (or --out DIR).
           <config.toml>     a config file, or the name of one shipped in experiments/configs/ (rl algos lists them)
           <algo> <env-id>   the shipped config for the pair when there is one, else the algorithm's defaults
@@ -29,12 +29,16 @@ public static class TrainCommand
                             localhost:PORT (this learner is the primary silo) or redis=HOST:PORT; same results as local
           --workers N       with --cluster: wait for N workers before the first iteration (default 1)
           --advertise IP    with --cluster redis=...: the address workers reach this learner at (default: the first IPv4 one)
+        """ + "\n" + ClusterArguments.Usage + "\n" + """
+          --allow-env X     build the Python environment X (module:Class, or a registry module) that a config file names:
+                            that runs its code, so a file is not trusted to do it without this option
           --record-video DIR  after every N-th iteration (--video-every N, default 10) and at the end, play one evaluation
                             episode of the current policy (deterministic, its own environment and seed; training is
                             unaffected) and write it to DIR/<env>-iteration-<i>-episode-0.mp4 (GIF without ffmpeg)
           --human           imitation (dagger, bc): you are the expert. A window shows every state the agent visits and
                             your keys label it (the environment's key map, as in rl play; P pause, ESC stop). Needs a display.
-          --human-fps N     labels per second (default: the environment's render fps); --human-turn-based: wait for a key
+          --human-fps N     labels per second (default: the render fps, at most 15; 0: as fast as possible, as rl play
+                            --fps 0); --human-turn-based: wait for a key
                             at every state; --human-script FILE: keys from a script (rl play --help), for automation
           Ctrl-C writes a checkpoint and the learning curve, then exits (code 130); Ctrl-C twice aborts at once.
         """;
@@ -50,9 +54,9 @@ public static class TrainCommand
         string? outDir = a.Option("--out");
         string? resume = a.Option("--resume");
         bool plain = a.Flag("--plain");
-        string? clusterText = a.Option("--cluster");
+        var clusterArguments = ClusterArguments.Read(a, "rl train");
         int? minWorkers = a.Int("--workers", 1, 100000);
-        string? advertiseText = a.Option("--advertise");
+        var allowEnv = a.Multi("--allow-env");
         var (videoDir, videoEvery) = VideoRecording.Read(a, "rl train");
         bool human = a.Flag("--human");
         double? humanFps = a.Double("--human-fps");
@@ -64,66 +68,116 @@ public static class TrainCommand
         if (!human && (humanFps is not null || humanTurnBased || humanScript is not null))
             throw new UsageException("rl train: --human-fps, --human-turn-based and --human-script go with --human");
         if (human && resume is not null) throw new UsageException("rl train: --human starts a new run; it cannot be combined with --resume");
+        if (outDir is not null && File.Exists(outDir))
+            throw new UsageException($"rl train: --out '{outDir}' is an existing file, not a directory; give a directory path (new, or a run to resume with --resume)");
+        if (resume is not null && File.Exists(resume))
+            throw new UsageException($"rl train: --resume '{resume}' is a file; give the run directory that holds checkpoints/");
         using var labeller = human ? HumanLabeller.Create(humanFps, humanTurnBased, humanScript) : null;
 
         BuiltInAlgorithms.EnsureRegistered();
-        if ((minWorkers is not null || advertiseText is not null) && clusterText is null)
-            throw new UsageException("rl train: --workers and --advertise need --cluster");
-        System.Net.IPAddress? advertise = null;
-        if (advertiseText is not null && !System.Net.IPAddress.TryParse(advertiseText, out advertise))
-            throw new UsageException($"rl train: --advertise {advertiseText} is not an IP address");
+        if (minWorkers is not null && clusterArguments is null)
+            throw new UsageException("rl train: --workers needs --cluster");
         ClusterRollouts? cluster = null;
-        if (clusterText is not null)
+        Distributed.ClusterCredential? credential = null;
+        if (clusterArguments is not null)
         {
-            Distributed.ClusterMembership membership;
-            try
-            {
-                membership = Distributed.ClusterMembership.Parse(clusterText);
-            }
-            catch (FormatException e)
-            {
-                throw new UsageException("rl train: " + e.Message);
-            }
+            var membership = clusterArguments.Membership;
+            credential = clusterArguments.Credential("rl train");
             var options = new Distributed.DistributedRolloutOptions { MinWorkers = minWorkers ?? 1 };
-            cluster = ClusterRollouts.StartAsync(membership, options, line => Console.Error.WriteLine(line), advertise).GetAwaiter().GetResult();
-            Console.Out.WriteLine($"learner silo up ({membership}); rollouts run on the workers (rl worker --cluster {membership})");
+            cluster = ClusterRollouts.StartAsync(membership, credential, options, line => Console.Error.WriteLine(line), clusterArguments.Advertise).GetAwaiter().GetResult();
+            Console.Out.WriteLine($"learner silo up ({membership}, credential {credential.Fingerprint}); rollouts run on the workers (rl worker --cluster {membership})");
         }
         try
         {
-            return Train(first, second, overrides, seed, device, outDir, resume, plain, cluster, labeller, videoDir, videoEvery);
+            return Train(new TrainOptions
+            {
+                Config = first, Env = second, Overrides = overrides, Seed = seed, Device = device, OutDir = outDir, Resume = resume,
+                Plain = plain, Cluster = cluster, Labeller = labeller, VideoDir = videoDir, VideoEvery = videoEvery, AllowEnv = allowEnv,
+            });
         }
         finally
         {
             cluster?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            credential?.Dispose();
         }
     }
 
-    private static int Train(string? first, string? second, List<string> overrides, long? seed, string? device, string? outDir, string? resume, bool plain,
-        ClusterRollouts? cluster, HumanLabeller? labeller, string? videoDir, int? videoEvery)
+    /// <summary>What <c>rl train</c> was asked to do, as parsed from its command line.</summary>
+    public sealed record TrainOptions
     {
-        RolloutBackendFactory? rollouts = cluster is null ? null : cluster.Create;
+        /// <summary>A config file or shipped config name, or the algorithm id when <see cref="Env"/> is given; null with <see cref="Resume"/>.</summary>
+        public string? Config { get; init; }
+
+        /// <summary>The environment id of the <c>&lt;algo&gt; &lt;env-id&gt;</c> form.</summary>
+        public string? Env { get; init; }
+
+        /// <summary>The <c>--set key=value</c> overrides.</summary>
+        public IReadOnlyList<string> Overrides { get; init; } = [];
+
+        /// <summary>The <c>--seed</c> override.</summary>
+        public long? Seed { get; init; }
+
+        /// <summary>The <c>--device</c> override.</summary>
+        public string? Device { get; init; }
+
+        /// <summary>The run directory of a new run (<c>--out</c>); null: runs/&lt;algo&gt;-&lt;env&gt;-&lt;time&gt;.</summary>
+        public string? OutDir { get; init; }
+
+        /// <summary>The run directory to continue (<c>--resume</c>).</summary>
+        public string? Resume { get; init; }
+
+        /// <summary>Plain progress lines even on a terminal.</summary>
+        public bool Plain { get; init; }
+
+        /// <summary>The cluster the rollouts run on, if any.</summary>
+        public ClusterRollouts? Cluster { get; init; }
+
+        /// <summary>The person labelling for imitation algorithms (<c>--human</c>), if any.</summary>
+        public HumanLabeller? Labeller { get; init; }
+
+        /// <summary>Where training videos go (<c>--record-video</c>), if anywhere.</summary>
+        public string? VideoDir { get; init; }
+
+        /// <summary>Record a video every this many iterations (<c>--video-every</c>).</summary>
+        public int? VideoEvery { get; init; }
+
+        /// <summary>Python environments (<c>module:Class</c> or registry modules) a config file may name (<c>--allow-env</c>).</summary>
+        public IReadOnlyList<string> AllowEnv { get; init; } = [];
+    }
+
+    /// <summary>Runs <c>rl train</c> with parsed options: a new or resumed session, progress, interruption handling and the report.</summary>
+    public static int Train(TrainOptions o)
+    {
+        RolloutBackendFactory? rollouts = o.Cluster is null ? null : o.Cluster.Create;
         TrainingSession session;
-        if (resume is not null)
+        if (o.Resume is not null)
         {
-            if (first is not null || seed is not null || outDir is not null)
+            if (o.Config is not null || o.Seed is not null || o.OutDir is not null)
                 throw new UsageException("rl train: --resume DIR continues a run as it was configured; give no config, --seed or --out with it");
-            session = TrainingSession.Resume(resume, overrides, device, line => Console.Error.WriteLine(line), rollouts);
-            if (cluster is not null && session.Config.Config is not Agents.GradientFree.GradientFreeConfig)
+            string resumeConfig = Path.Combine(o.Resume, "config.toml");
+            if (File.Exists(resumeConfig))
+                PythonEnvGuard.Check(ExperimentConfig.Parse(File.ReadAllText(resumeConfig), resumeConfig), resumeConfig, o.AllowEnv);
+            session = TrainingSession.Resume(o.Resume, o.Overrides, o.Device, line => Console.Error.WriteLine(line), rollouts);
+            if (o.Cluster is not null && session.Config.Config is not Agents.GradientFree.GradientFreeConfig)
             {
                 session.Dispose();
                 ClusterRollouts.EnsureSupported(session.Config);
             }
-            Console.Out.WriteLine($"resuming {session.RunDirectory} at iteration {session.Algorithm.Iteration}, step {session.Algorithm.EnvSteps:N0}");
+            Console.Out.WriteLine(session.Restarted
+                ? $"restarting {session.RunDirectory} from the beginning"
+                : $"resuming {session.RunDirectory} at iteration {session.Algorithm.Iteration}, step {session.Algorithm.EnvSteps:N0}");
         }
         else
         {
-            if (first is null) throw new UsageException("rl train: missing <config.toml> or <algo> <env-id>");
-            var (text, source) = LoadConfigText(first, second);
-            var config = ExperimentConfig.Parse(text, source, overrides, seed, device);
-            if (cluster is not null) ClusterRollouts.EnsureSupported(config);
-            string dir = outDir ?? DefaultRunDirectory(config);
-            session = TrainingSession.Create(config, dir, labeller is null ? null : labeller.ExpertFor, rollouts);
-            labeller?.EnsureUsed(config.Algo);
+            if (o.Config is null) throw new UsageException("rl train: missing <config.toml> or <algo> <env-id>");
+            var (text, source) = LoadConfigText(o.Config, o.Env);
+            var config = ExperimentConfig.Parse(text, source, o.Overrides, o.Seed, o.Device);
+            if (o.Env is null && File.Exists(o.Config) && !o.Overrides.Any(x => x.StartsWith("env=", StringComparison.Ordinal)))
+                PythonEnvGuard.Check(config, o.Config, o.AllowEnv);
+            if (o.Cluster is not null) ClusterRollouts.EnsureSupported(config);
+            string dir = o.OutDir ?? DefaultRunDirectory(config);
+            session = TrainingSession.Create(config, dir, o.Labeller is null ? null : o.Labeller.ExpertFor, rollouts);
+            o.Labeller?.EnsureUsed(config.Algo);
             Console.Out.WriteLine($"run directory: {session.RunDirectory}");
         }
 
@@ -132,10 +186,10 @@ public static class TrainCommand
             var c = session.Config;
             Console.Out.WriteLine($"training {c.Algo} on {c.Env}, seed {c.Seed}, budget {c.Run.TotalSteps:N0} steps" +
                                   (session.RewardThreshold is double t ? $", solved at mean return {t}" : ""));
-            Func<IProgressSink, IProgressSink> withVideos = videoDir is null
+            Func<IProgressSink, IProgressSink> withVideos = o.VideoDir is null
                 ? sink => sink
-                : sink => new TrainingVideoSink(sink, session, videoDir, videoEvery ?? 10);
-            var outcome = RunWithInterrupts(session, plain, sink => withVideos(WithCluster(sink, session, cluster)));
+                : sink => new TrainingVideoSink(sink, session, o.VideoDir, o.VideoEvery ?? 10);
+            var outcome = RunWithInterrupts(session, o.Plain, sink => withVideos(WithCluster(sink, session, o.Cluster)));
             return Report(session, outcome);
         }
     }
@@ -152,7 +206,7 @@ public static class TrainCommand
             }
             return ($"algo = {TomlText.Value(first)}\nenv = {TomlText.Value(second)}\n", $"defaults of {first} on {second}");
         }
-        if (File.Exists(first)) return (File.ReadAllText(first), first);
+        if (File.Exists(first)) return (TomlText.ReadFile(first), first);
         if (ShippedConfigs.Find(first) is { } named) return (named.Text, "configs/" + named.Name);
         if (first.EndsWith(".toml", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"rl train: config file '{first}' not found (shipped configs: {string.Join(", ", ShippedConfigs.All().Select(x => x.Name).DefaultIfEmpty("none"))})");
@@ -233,6 +287,8 @@ public static class TrainCommand
             TrainingStatus.BudgetReached => "step budget reached",
             TrainingStatus.IterationLimit => "iteration limit reached",
             TrainingStatus.Interrupted => "interrupted",
+            TrainingStatus.WallTimeLimit => "wall-time limit reached",
+            TrainingStatus.Stopped => "stopped by a stop condition",
             _ => "stopped: not finite",
         };
         w.WriteLine($"{how} after {o.Iteration} iterations, {o.EnvSteps:N0} steps, {o.Episodes:N0} episodes, {o.WallSeconds:0.0} s");

@@ -11,40 +11,42 @@ public static class WorkerCommand
 {
     /// <summary>Usage text.</summary>
     public const string Usage = """
-        rl worker [--cluster localhost[:PORT] | redis=HOST:PORT] [--threads N] [--port P] [--advertise IP] [--verbose]
+        rl worker [--cluster localhost[:PORT] | redis=HOST:PORT] [--credential FILE] [--threads N] [--port P] [--advertise IP]
+                  [--allow-env ID|MODULE|MODULE:CLASS]... [--allow-dir DIR]... [--redis-password-file FILE] [--redis-tls] [--verbose]
           Run rollouts for distributed es/ars/cem training (rl train ... --cluster) until Ctrl-C.
           --cluster M     localhost (default; the learner on this machine is the primary silo at 127.0.0.1:11111),
                           localhost:PORT (another primary port), or redis=HOST:PORT (Redis membership, several machines)
+        """ + "\n" + ClusterArguments.Usage + "\n" + """
           --threads N     rollout threads (default: the number of cores)
           --port P        this silo's port (default: a free one)
-          --advertise IP  the address other machines reach this one at (Redis; default: the first IPv4 address)
+          --advertise IP  the address other machines reach this one at, and the only one it listens on (Redis; default:
+                          the first IPv4 address)
+          --allow-env X   also run these Python environments (gym:X): a Gymnasium id, a module (all its classes) or one
+                          module:Class. Without it the worker runs the toolkit's native environments only
+          --allow-dir DIR environment options that are paths (model files, the python interpreter) may point inside DIR
           --verbose       a line per chunk of rollouts
-          The worker builds each job's environment from the learner's config and refuses a learner of another rl build.
-          With localhost membership it waits for the learner, and serves the next one when a learner ends.
+          Silos of a cluster authenticate each other with its credential (mutual TLS); a silo without it is refused, and
+          the refusal is logged on both sides. The worker builds each job's environment from the learner's config, refuses
+          environments it was not allowed, and refuses a learner of another rl build. With localhost membership it waits
+          for the learner, and serves the next one when a learner ends.
         """;
 
     /// <summary>Runs the command.</summary>
     public static int Run(IReadOnlyList<string> args)
     {
         var a = new ArgReader(args, "rl worker");
-        string clusterText = a.Option("--cluster") ?? "localhost";
+        var cluster = ClusterArguments.Read(a, "rl worker", defaultCluster: "localhost")!;
         int threads = a.Int("--threads", 1, 1024) ?? Environment.ProcessorCount;
         int port = a.Int("--port", 1, 65535) ?? 0;
-        string? advertiseText = a.Option("--advertise");
+        var allowEnv = a.Multi("--allow-env");
+        var allowDir = a.Multi("--allow-dir");
         bool verbose = a.Flag("--verbose");
         a.EnsureAllConsumed();
-        ClusterMembership membership;
-        try
-        {
-            membership = ClusterMembership.Parse(clusterText);
-        }
-        catch (FormatException e)
-        {
-            throw new UsageException("rl worker: " + e.Message);
-        }
-        IPAddress? advertise = null;
-        if (advertiseText is not null && !IPAddress.TryParse(advertiseText, out advertise))
-            throw new UsageException($"rl worker: --advertise {advertiseText} is not an IP address");
+        foreach (var dir in allowDir)
+            if (!Directory.Exists(dir)) throw new UsageException($"rl worker: --allow-dir {dir}: no such directory");
+        var membership = cluster.Membership;
+        using var credential = cluster.Credential("rl worker");
+        var permissions = new WorkerPermissions { Environments = allowEnv, Directories = [.. allowDir.Select(Path.GetFullPath)] };
 
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
@@ -57,9 +59,10 @@ public static class WorkerCommand
             ctx.Cancel = true;
             stop.Cancel();
         });
-        var options = new WorkerHostOptions(threads, ClusterRollouts.Resolve, Log, verbose ? Log : null);
-        Log($"rl worker: build {RolloutProtocol.Build} (protocol {RolloutProtocol.Version}), {threads} thread{(threads == 1 ? "" : "s")}, cluster {membership}");
-        ServeAsync(membership, options, port, advertise, stop.Token).GetAwaiter().GetResult();
+        var options = new WorkerHostOptions(threads, ClusterRollouts.Resolver(permissions), Log, verbose ? Log : null);
+        Log($"rl worker: build {RolloutProtocol.Build} (protocol {RolloutProtocol.Version}), {threads} thread{(threads == 1 ? "" : "s")}, cluster {membership}, " +
+            $"credential {credential.Fingerprint} ({credential.Source}); Python environments allowed: {(allowEnv.Count == 0 ? "none" : string.Join(", ", allowEnv))}");
+        ServeAsync(membership, credential, options, port, cluster.Advertise, stop.Token).GetAwaiter().GetResult();
         Log("rl worker: stopped");
         return 0;
     }
@@ -71,15 +74,30 @@ public static class WorkerCommand
     }
 
     /// <summary>Joins the cluster and serves until stopped; with localhost membership, rejoins when the learner comes back.</summary>
-    private static async Task ServeAsync(ClusterMembership membership, WorkerHostOptions options, int port, IPAddress? advertise, CancellationToken stop)
+    private static async Task ServeAsync(ClusterMembership membership, ClusterCredential credential, WorkerHostOptions options, int port, IPAddress? advertise,
+        CancellationToken stop)
     {
-        bool waitingShown = false;
+        bool waitingShown = false, strangerShown = false;
         while (!stop.IsCancellationRequested)
         {
-            if (!membership.PrimaryReachable())
+            try
             {
-                if (!waitingShown) Log($"waiting for the learner (primary silo at 127.0.0.1:{membership.PrimaryPort})");
-                waitingShown = true;
+                await membership.EnsureUsableAsync(learner: false, stop);
+            }
+            catch (InvalidOperationException e)
+            {
+                Log(e.Message + "; retrying");
+                await Delay(5000, stop);
+                continue;
+            }
+            var primary = await PrimaryAsync(membership, credential);
+            if (primary != PeerState.Member)
+            {
+                if (primary == PeerState.Stranger && !strangerShown)
+                    Log($"could not authenticate the silo at 127.0.0.1:{membership.PrimaryPort}: it holds another cluster credential (or refused this one); not joining it");
+                else if (primary == PeerState.Unreachable && !waitingShown)
+                    Log($"waiting for the learner (primary silo at 127.0.0.1:{membership.PrimaryPort})");
+                (waitingShown, strangerShown) = (primary == PeerState.Unreachable || waitingShown, primary == PeerState.Stranger);
                 await Delay(1000, stop);
                 continue;
             }
@@ -88,7 +106,7 @@ public static class WorkerCommand
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
                 timeout.CancelAfter(TimeSpan.FromSeconds(60));
-                silo = await RolloutSilo.StartWorkerAsync(membership, options, port, advertise, timeout.Token);
+                silo = await RolloutSilo.StartWorkerAsync(membership, credential, options, port, advertise, timeout.Token);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -103,12 +121,18 @@ public static class WorkerCommand
             while (!stop.IsCancellationRequested && unreachable < 3)
             {
                 await Delay(1000, stop);
-                unreachable = membership.PrimaryReachable() ? 0 : unreachable + 1;
+                unreachable = await PrimaryAsync(membership, credential) == PeerState.Member ? 0 : unreachable + 1;
             }
             if (!stop.IsCancellationRequested) Log("the learner's silo is gone; leaving the cluster and waiting for the next learner");
             await silo.DisposeAsync();
         }
     }
+
+    /// <summary>Who answers at the primary silo's port (localhost membership; with Redis there is no primary: a member).</summary>
+    private static Task<PeerState> PrimaryAsync(ClusterMembership membership, ClusterCredential credential) =>
+        membership.Kind != MembershipKind.Localhost
+            ? Task.FromResult(PeerState.Member)
+            : ClusterSecurity.ProbeAsync(new IPEndPoint(IPAddress.Loopback, membership.PrimaryPort), credential, TimeSpan.FromSeconds(5));
 
     private static async Task Delay(int ms, CancellationToken stop)
     {

@@ -1,6 +1,9 @@
+using System.Net;
 using Rl.Agents;
 using Rl.Agents.GradientFree;
 using Rl.Distributed;
+using Rl.Environments;
+using Rl.Experiments.Cli;
 
 namespace Rl.Experiments.Training;
 
@@ -28,13 +31,15 @@ public sealed class ClusterRollouts : IAsyncDisposable
 
     /// <summary>Starts the learner's silo in <paramref name="membership"/>'s cluster.</summary>
     /// <param name="membership">The cluster.</param>
+    /// <param name="credential">The cluster's credential (null: no TLS, only for measuring what TLS costs).</param>
     /// <param name="options">Scheduling settings.</param>
-    /// <param name="log">Receives news about workers.</param>
+    /// <param name="log">Receives news about workers and refused connections.</param>
     /// <param name="advertise">The address workers reach the learner at (Redis membership; null: the first IPv4 address).</param>
-    public static async Task<ClusterRollouts> StartAsync(ClusterMembership membership, DistributedRolloutOptions options, Action<string> log,
-        System.Net.IPAddress? advertise = null)
+    /// <exception cref="InvalidOperationException">If the port is taken or Redis cannot be used (the message says which).</exception>
+    public static async Task<ClusterRollouts> StartAsync(ClusterMembership membership, ClusterCredential? credential, DistributedRolloutOptions options,
+        Action<string> log, IPAddress? advertise = null)
     {
-        var silo = await RolloutSilo.StartLearnerAsync(membership, advertise: advertise);
+        var silo = await RolloutSilo.StartLearnerAsync(membership, credential, log, advertise: advertise);
         return new ClusterRollouts(silo, options, log);
     }
 
@@ -43,7 +48,10 @@ public sealed class ClusterRollouts : IAsyncDisposable
     public IRolloutBackend Create(ExperimentConfig config, RolloutJob job)
     {
         ArgumentNullException.ThrowIfNull(config);
-        Backend = new DistributedRolloutBackend(_silo, job, config.ToToml(), _options, _log);
+        // Results longer than the environment's time limit cannot come from an honest worker.
+        int? limit = config.Run.MaxEpisodeSteps ?? Envs.List().FirstOrDefault(s => s.Id == config.Env)?.MaxEpisodeSteps;
+        var options = _options with { Bounds = _options.Bounds with { MaxEpisodeLength = limit ?? _options.Bounds.MaxEpisodeLength } };
+        Backend = new DistributedRolloutBackend(_silo, job, config.ToToml(), options, _log);
         return Backend;
     }
 
@@ -57,18 +65,120 @@ public sealed class ClusterRollouts : IAsyncDisposable
                 $"--cluster distributes the rollouts of the gradient-free algorithms (es, ars, cem, random-search, ...); '{config.Algo}' trains in this process only");
     }
 
-    /// <summary>How a worker resolves the learner's config text: the environment factory and the policy options.</summary>
-    /// <exception cref="ConfigException">If the text is not a config of a gradient-free algorithm.</exception>
-    public static WorkerJobSetup Resolve(string configText)
+    /// <summary>
+    /// How a worker resolves the learner's config text: the environment factory and the policy options, after checking that
+    /// <paramref name="permissions"/> allow the environment and its options.
+    /// </summary>
+    public static Func<string, WorkerJobSetup> Resolver(WorkerPermissions permissions)
     {
-        BuiltInAlgorithms.EnsureRegistered();
-        var config = ExperimentConfig.Parse(configText, "the learner's config");
-        EnsureSupported(config);
-        return new WorkerJobSetup(config.MakeEnv, ((GradientFreeConfig)config.Config).ToPolicyOptions());
+        ArgumentNullException.ThrowIfNull(permissions);
+        return configText =>
+        {
+            BuiltInAlgorithms.EnsureRegistered();
+            var config = ExperimentConfig.Parse(configText, "the learner's config");
+            EnsureSupported(config);
+            if (permissions.Refusal(config.Env, config.EnvKwargs) is { } refusal) throw new InvalidOperationException(refusal);
+            return new WorkerJobSetup(config.MakeEnv, ((GradientFreeConfig)config.Config).ToPolicyOptions());
+        };
     }
 
     /// <summary>Stops the learner's silo.</summary>
     public ValueTask DisposeAsync() => _silo.DisposeAsync();
+}
+
+/// <summary>
+/// The cluster options <c>rl train</c> and <c>rl worker</c> share, read in one place: <c>--cluster M</c>, <c>--credential
+/// FILE</c> (else <c>$RL_CLUSTER_CREDENTIAL</c>, else the default file), <c>--redis-password-file FILE</c> (else
+/// <c>$RL_REDIS_PASSWORD</c>), <c>--redis-tls</c>, <c>--advertise IP</c>. Secrets come from files or the environment only.
+/// </summary>
+/// <param name="Membership">The membership, with the Redis password when one was given.</param>
+/// <param name="CredentialFile">The credential file given, or null (then the variable or the default file).</param>
+/// <param name="Advertise">The address to advertise, or null.</param>
+public sealed record ClusterArguments(ClusterMembership Membership, string? CredentialFile, IPAddress? Advertise)
+{
+    /// <summary>Usage lines of the shared options.</summary>
+    public const string Usage = """
+          --credential FILE  the cluster's credential (rl cluster init); default $RL_CLUSTER_CREDENTIAL (its PEM text), else
+                            ~/.config/rl/cluster-credential.pem. Every silo of a cluster needs the same one (mutual TLS)
+          --redis-password-file FILE  the Redis password (default $RL_REDIS_PASSWORD); --redis-tls: TLS to Redis
+        """;
+
+    /// <summary>Reads the options; null when <c>--cluster</c> is absent (then none of the others may be given).</summary>
+    /// <exception cref="UsageException">For a malformed value, or an option without <c>--cluster</c>.</exception>
+    public static ClusterArguments? Read(ArgReader a, string command, string defaultCluster = "")
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        string? cluster = a.Option("--cluster");
+        string? credential = a.Option("--credential");
+        string? passwordFile = a.Option("--redis-password-file");
+        bool redisTls = a.Flag("--redis-tls");
+        string? advertiseText = a.Option("--advertise");
+        cluster ??= defaultCluster.Length > 0 ? defaultCluster : null;
+        if (cluster is null)
+        {
+            if (credential is not null || passwordFile is not null || redisTls || advertiseText is not null)
+                throw new UsageException($"{command}: --credential, --redis-password-file, --redis-tls and --advertise need --cluster");
+            return null;
+        }
+        ClusterMembership membership;
+        try
+        {
+            membership = ClusterMembership.Parse(cluster).WithRedisPassword(passwordFile) with { RedisTls = redisTls };
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"{command}: {e.Message}");
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new UsageException($"{command}: {e.Message}");
+        }
+        if (membership.Kind != MembershipKind.Redis && (passwordFile is not null || redisTls))
+            throw new UsageException($"{command}: --redis-password-file and --redis-tls go with --cluster redis=HOST:PORT");
+        IPAddress? advertise = null;
+        if (advertiseText is not null && (!IPAddress.TryParse(advertiseText, out advertise) || !ClusterMembership.Advertisable(advertise)))
+            throw new UsageException($"{command}: --advertise {advertiseText} is not an address other machines can reach this one at (an IP, not 0.0.0.0)");
+        return new ClusterArguments(membership, credential, advertise);
+    }
+
+    /// <summary>The credential (file, variable or default file).</summary>
+    /// <exception cref="UsageException">When there is none or it cannot be used; the message says how to make one.</exception>
+    public ClusterCredential Credential(string command)
+    {
+        try
+        {
+            return ClusterCredential.Resolve(CredentialFile);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new UsageException($"{command}: {e.Message}");
+        }
+    }
+}
+
+/// <summary>
+/// A config file that names a Python <c>module:Class</c> environment runs that module's code when the environment is built,
+/// so <c>rl train</c> builds it only when told to with <c>--allow-env</c> (environments named on the command line itself need
+/// no such option).
+/// </summary>
+public static class PythonEnvGuard
+{
+    /// <summary>Refuses <paramref name="config"/> from the file <paramref name="source"/> unless <paramref name="allowed"/> names its Python code.</summary>
+    /// <exception cref="ConfigException">With what the file would run and the option that allows it.</exception>
+    public static void Check(ExperimentConfig config, string source, IReadOnlyList<string> allowed)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var permissions = new WorkerPermissions { Environments = allowed };
+        string? code = null;
+        if (config.Env.StartsWith("gym:", StringComparison.Ordinal) && config.Env["gym:".Length..].Contains(':') && !permissions.Allows(config.Env["gym:".Length..]))
+            code = config.Env["gym:".Length..];
+        else if (config.EnvKwargs.TryGetValue("python_module", out var module) && module is string name && !permissions.Allows(name))
+            code = name;
+        if (code is not null)
+            throw new ConfigException(
+                $"{source} names the Python environment {config.Env}{(code == config.Env["gym:".Length..] ? "" : $" with the registry module {code}")}: building it imports " +
+                $"and runs that Python code on this machine. If you trust the file, run again with --allow-env {code}");
+    }
 }
 
 /// <summary>Adds the cluster's status line (live workers, rollouts per second per worker) to another progress display.</summary>

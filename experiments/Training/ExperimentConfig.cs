@@ -6,6 +6,7 @@ using Rl.Agents.Training;
 using Rl.Core;
 using Rl.Core.Wrappers;
 using Rl.Environments;
+using Rl.Experiments.Cli;
 using Tomlyn.Model;
 
 namespace Rl.Experiments.Training;
@@ -21,6 +22,7 @@ namespace Rl.Experiments.Training;
 /// total_steps = 100000
 /// [config]                  # the algorithm's config record (rl algos lists the keys)
 /// step_size = 0.02
+/// env_assemblies = ["MyEnvs.dll"]  # optional: your own environments' assemblies (relative to this file; rl train --help)
 /// [env_kwargs]              # keyword options for Make (rl envs --kwargs)
 /// sutton_barto_reward = false
 /// [wrappers]                # pixel-game wrappers (GameWrapperOptions): frame_skip, noop_max, sticky_actions, frame_stack
@@ -31,7 +33,7 @@ namespace Rl.Experiments.Training;
 public sealed record ExperimentConfig
 {
     /// <summary>The top-level keys a config file may have.</summary>
-    public static readonly IReadOnlyList<string> TopLevelKeys = ["algo", "env", "seed", "run", "config", "env_kwargs", "wrappers", "versions"];
+    public static readonly IReadOnlyList<string> TopLevelKeys = ["algo", "env", "seed", "env_assemblies", "run", "config", "env_kwargs", "wrappers", "versions"];
 
     /// <summary>The algorithm id.</summary>
     public required string Algo { get; init; }
@@ -50,6 +52,9 @@ public sealed record ExperimentConfig
 
     /// <summary>Keyword options for the environment's factory.</summary>
     public required OptionSet EnvKwargs { get; init; }
+
+    /// <summary>Full paths of the user's environment assemblies the config names (<c>env_assemblies</c>; empty: none).</summary>
+    public IReadOnlyList<string> EnvAssemblies { get; init; } = [];
 
     /// <summary>The pixel-game wrappers applied outside the environment's time limit (<c>[wrappers]</c>; all off by default).</summary>
     public GameWrapperOptions Wrappers { get; init; } = new();
@@ -92,8 +97,16 @@ public sealed record ExperimentConfig
                 errors.Add($"unknown algorithm '{algo}'; registered: {(ids.Count == 0 ? "(none)" : string.Join(", ", ids))}");
             }
         }
+        List<string> assemblyPaths = [];
+        if (doc.TryGetValue("env_assemblies", out var rawAssemblies))
+        {
+            if (rawAssemblies is TomlArray paths && paths.All(p => p is string { Length: > 0 })) assemblyPaths = [.. paths.Cast<string>()];
+            else errors.Add($"'env_assemblies' = {TomlText.Value(rawAssemblies)} must be an array of assembly paths (strings)");
+        }
+        var assemblies = UserEnvironments.LoadFromConfig(assemblyPaths, source, errors);
         if (env is not null && !env.Contains(':') && !Envs.Registry.Contains(env))
-            errors.Add($"unknown environment '{env}'; registered: {string.Join(", ", Envs.List().Select(e => e.Id))}");
+            errors.Add($"unknown environment '{env}'; registered: {string.Join(", ", Envs.List().Select(e => e.Id))}" +
+                       (assemblyPaths.Count > 0 && !UserEnvironments.ConfigMayLoad ? UserEnvironments.WorkerHint : ""));
 
         long seedValue = 0;
         if (!doc.TryGetValue("seed", out var rawSeed)) seedValue = Rng.FromEntropy().NextSeed();
@@ -119,6 +132,7 @@ public sealed record ExperimentConfig
         return new ExperimentConfig
         {
             Algo = algo!, Env = env!, Seed = seedValue, Run = run, Config = config!, EnvKwargs = new OptionSet(kwargs), Wrappers = wrappers,
+            EnvAssemblies = assemblies,
         };
     }
 
@@ -208,7 +222,9 @@ public sealed record ExperimentConfig
         sb.Append("# Resolved configuration of a run (all keys, defaults included). Rerun it with: rl train <this file>\n");
         sb.Append("algo = ").Append(TomlText.Value(Algo)).Append('\n');
         sb.Append("env = ").Append(TomlText.Value(Env)).Append('\n');
-        sb.Append("seed = ").Append(TomlText.Value(Seed)).Append("\n\n");
+        sb.Append("seed = ").Append(TomlText.Value(Seed)).Append('\n');
+        if (EnvAssemblies.Count > 0) sb.Append("env_assemblies = ").Append(TomlText.Value(EnvAssemblies)).Append('\n');
+        sb.Append('\n');
         TomlText.AppendTable(sb, "run", Run);
         sb.Append('\n');
         TomlText.AppendTable(sb, "config", Config);
@@ -225,6 +241,14 @@ public sealed record ExperimentConfig
         return sb.ToString();
     }
 
+    // Read from the file unless TorchSharp is already loaded: a gradient-free run must not load it just to record its version.
+    private static string TorchSharpVersion(Func<Assembly, string> info)
+    {
+        if (AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == "TorchSharp") is { } loaded) return info(loaded);
+        string file = Path.Combine(AppContext.BaseDirectory, "TorchSharp.dll");
+        return File.Exists(file) ? System.Diagnostics.FileVersionInfo.GetVersionInfo(file).ProductVersion ?? "?" : "?";
+    }
+
     /// <summary>The versions of the toolkit, the runtime and TorchSharp, for the record.</summary>
     public static IReadOnlyList<(string Key, string Value)> Versions()
     {
@@ -232,9 +256,11 @@ public sealed record ExperimentConfig
             a.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? a.GetName().Version?.ToString() ?? "?";
         return
         [
-            ("rl", Info(typeof(ExperimentConfig).Assembly)),
+            // From the file's version resource: reading the assembly's attributes would load the assemblies of all its
+            // attributes (Orleans' code-generation markers among them).
+            ("rl", System.Diagnostics.FileVersionInfo.GetVersionInfo(typeof(ExperimentConfig).Assembly.Location).ProductVersion ?? "?"),
             ("dotnet", Environment.Version.ToString()),
-            ("torchsharp", Info(typeof(TorchSharp.torch).Assembly)),
+            ("torchsharp", TorchSharpVersion(Info)),
             ("os", RuntimeInformation.OSDescription),
         ];
     }

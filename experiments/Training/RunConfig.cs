@@ -19,6 +19,11 @@ public sealed record RunConfig : IValidatableObject
     [Range(0, int.MaxValue)]
     public int MaxIterations { get; init; }
 
+    /// <summary>Stop after this much training wall time in seconds, over all sessions of the run (0: no limit).</summary>
+    [Description("Stop after this much training wall time in seconds, over all sessions of the run (0: no limit).")]
+    [Range(0.0, 1e12)]
+    public double MaxWallSeconds { get; init; }
+
     /// <summary>Stop as soon as an evaluation's mean return reaches the reward threshold.</summary>
     [Description("Stop as soon as an evaluation's mean return reaches the reward threshold.")]
     public bool StopWhenSolved { get; init; } = true;

@@ -9,19 +9,50 @@ namespace Rl.Experiments.Training;
 /// <summary>Reads TOML documents and single values, and writes config records back as TOML (for resolved configs).</summary>
 public static class TomlText
 {
+    /// <summary>The largest config accepted, in bytes (1 MiB; the shipped configs are under 2 KB).</summary>
+    public const int MaxBytes = 1 << 20;
+
+    /// <summary>The deepest nesting of arrays and inline tables accepted (the parser recurses on them).</summary>
+    public const int MaxNesting = 64;
+
+    /// <summary>Reads a config file, refusing one larger than <see cref="MaxBytes"/> before reading it.</summary>
+    /// <exception cref="ConfigException">If the file is too large.</exception>
+    public static string ReadFile(string path)
+    {
+        try
+        {
+            return Rl.Core.BoundedRead.Text(path, MaxBytes);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ConfigException($"config {e.Message}", e);
+        }
+    }
+
     /// <summary>Parses a TOML document.</summary>
     /// <param name="text">The document.</param>
     /// <param name="source">The file (or resource) name for messages.</param>
-    /// <exception cref="ConfigException">With the line and column of the syntax error, or a duplicate key.</exception>
+    /// <exception cref="ConfigException">With the line and column of the syntax error, or a duplicate key; or if the text is
+    /// longer than <see cref="MaxBytes"/> or nests arrays and inline tables deeper than <see cref="MaxNesting"/>.</exception>
     public static TomlTable Parse(string text, string source)
     {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length > MaxBytes) throw new ConfigException($"{source} is {text.Length} characters long, more than the limit of {MaxBytes} for a config");
+        // A forged file of nested brackets would recurse the parser into a stack overflow, which no handler can catch.
+        int depth = 0;
+        foreach (char c in text)
+        {
+            if (c is '[' or '{' && ++depth > MaxNesting)
+                throw new ConfigException($"{source} nests brackets deeper than {MaxNesting} levels; not a config");
+            if (c is ']' or '}' && depth > 0) depth--;
+        }
         try
         {
             // The strict syntax pass rejects what the model reader lets through: keys and tables defined twice.
             Tomlyn.Parsing.SyntaxParser.ParseStrict(text, source, true);
             return TomlSerializer.Deserialize<TomlTable>(text) ?? new TomlTable();
         }
-        catch (TomlException e)
+        catch (Exception e) when (e is TomlException or InvalidOperationException or ArgumentException or FormatException or OverflowException)
         {
             throw new ConfigException($"{source} is not valid TOML: {e.Message}", e);
         }

@@ -1,176 +1,207 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Rl.Agents;
 using Rl.Agents.Training;
 using Rl.Core;
+using Rl.Training;
 
 namespace Rl.Experiments.Training;
-
-/// <summary>Why training stopped.</summary>
-public enum TrainingStatus
-{
-    /// <summary>An evaluation reached the reward threshold (<c>run.stop_when_solved</c>).</summary>
-    Solved,
-
-    /// <summary>The step budget (<c>run.total_steps</c>) was reached.</summary>
-    BudgetReached,
-
-    /// <summary>The iteration limit (<c>run.max_iterations</c>) was reached.</summary>
-    IterationLimit,
-
-    /// <summary>Interrupted (Ctrl-C, SIGTERM): a checkpoint was written; <c>rl train --resume</c> continues.</summary>
-    Interrupted,
-
-    /// <summary>A reported scalar or histogram was NaN or infinite; training stopped without a checkpoint of that state.</summary>
-    Diverged,
-}
 
 /// <summary>Builds the rollout backend of a gradient-free run from its config (e.g. on a cluster of worker processes).</summary>
 public delegate Rl.Agents.GradientFree.IRolloutBackend RolloutBackendFactory(ExperimentConfig config, Rl.Agents.GradientFree.RolloutJob job);
 
-/// <summary>How a training run ended.</summary>
-/// <param name="Status">Why it stopped.</param>
-/// <param name="Iteration">Iterations completed.</param>
-/// <param name="EnvSteps">Environment steps taken.</param>
-/// <param name="Episodes">Training episodes finished.</param>
-/// <param name="WallSeconds">Training wall time, over all sessions of the run.</param>
-/// <param name="FinalEval">The final evaluation (null when interrupted, diverged, or disabled).</param>
-/// <param name="Checkpoint">The last checkpoint written, if any.</param>
-/// <param name="Problem">For <see cref="TrainingStatus.Diverged"/>: what was not finite, where.</param>
-public sealed record TrainingOutcome(TrainingStatus Status, int Iteration, long EnvSteps, long Episodes, double WallSeconds,
-    EvalResult? FinalEval, string? Checkpoint, string? Problem);
-
 /// <summary>
-/// One training run in its run directory: drives an <see cref="IAlgorithm"/> iteration by iteration and around it keeps
-/// the logs (<c>metrics.csv</c>, <c>timing.csv</c>, TensorBoard events), evaluations, checkpoints, the learning curve and
-/// the divergence checks. <c>metrics.csv</c> holds only values that follow from the config and seed (no wall-clock
-/// times; those go to <c>timing.csv</c>), so two runs with the same config and seed write identical files, and so does a
-/// run that was interrupted and resumed.
+/// The runner's side of a training run: turns an <see cref="ExperimentConfig"/> into a library <see cref="Trainer"/> in a
+/// locked <see cref="Rl.Training.RunDirectory"/> (new, resumed, or restarted when it was killed before its first
+/// checkpoint), stores the config in the directory and in every checkpoint, and writes <c>result.json</c>. The loop,
+/// evaluation, sinks and checkpoints are the <see cref="Trainer"/>'s. <c>metrics.csv</c> holds only values that follow from
+/// the config and seed, so two runs with the same config and seed write identical files, and so does a resumed run.
 /// </summary>
 public sealed class TrainingSession : IDisposable
 {
     /// <summary>Per-iteration metrics (deterministic for a given config and seed).</summary>
-    public const string MetricsFile = "metrics.csv";
+    public const string MetricsFile = RunFiles.Metrics;
 
     /// <summary>Per-iteration wall-clock times.</summary>
-    public const string TimingFile = "timing.csv";
+    public const string TimingFile = RunFiles.Timing;
 
     /// <summary>The resolved config.</summary>
-    public const string ConfigFile = "config.toml";
+    public const string ConfigFile = RunFiles.Config;
 
     /// <summary>The learning curve.</summary>
-    public const string PlotFile = "learning_curve.png";
+    public const string PlotFile = RunFiles.Plot;
 
     /// <summary>How the run ended, as JSON.</summary>
-    public const string ResultFile = "result.json";
-
-    /// <summary>The TensorBoard log folder.</summary>
-    public const string TensorBoardFolder = "tensorboard";
-
-    /// <summary>The checkpoint folder.</summary>
-    public const string CheckpointFolder = "checkpoints";
+    public const string ResultFile = RunFiles.Result;
 
     /// <summary>Checkpoint entries the runner adds beside the algorithm's own (the algorithm must not use this prefix).</summary>
-    public const string RunnerPrefix = "runner/";
+    public const string RunnerPrefix = Trainer.RunnerPrefix;
 
-    private static readonly string[] MetricColumns =
-        ["iteration", "env_steps", "episodes", "ep_return_mean", "ep_len_mean", "recent_return_mean", "eval_mean_return", "eval_std_return", "eval_mean_length"];
-
-    private static readonly string[] TimingColumns = ["iteration", "env_steps", "wall_seconds", "iteration_seconds", "steps_per_second"];
-
-    private readonly CheckpointStore _store;
-    private readonly Rng _evalRng;
-    private readonly List<double> _recent = [];
-    private readonly Dictionary<string, float[]> _previousHistograms = new(StringComparer.Ordinal);
-    private RunnerState _state;
-    private CsvLog? _metrics;
-    private CsvLog? _timing;
+    private readonly RunDirectory _directory;
 
     /// <summary>The run's configuration.</summary>
-    public ExperimentConfig Config { get; private set; }
+    public ExperimentConfig Config { get; }
 
-    /// <summary>The run directory.</summary>
-    public string RunDirectory { get; }
+    /// <summary>The run directory (full path).</summary>
+    public string RunDirectory => _directory.Path;
+
+    /// <summary>The library trainer that runs the loop.</summary>
+    public Trainer Trainer { get; }
 
     /// <summary>The algorithm being trained.</summary>
-    public IAlgorithm Algorithm { get; }
+    public IAlgorithm Algorithm => Trainer.Algorithm;
 
     /// <summary>The reward threshold in force (run override or the environment's), if any.</summary>
     public double? RewardThreshold => Config.RewardThreshold;
 
-    private TrainingSession(ExperimentConfig config, string runDirectory, IAlgorithm algorithm)
+    /// <summary>Whether this session restarts a run that was killed before its first checkpoint.</summary>
+    public bool Restarted { get; private init; }
+
+    private TrainingSession(ExperimentConfig config, RunDirectory directory, IAlgorithm algorithm)
     {
         Config = config;
-        RunDirectory = Path.GetFullPath(runDirectory);
-        _store = new CheckpointStore(Path.Combine(RunDirectory, CheckpointFolder), config.Run.KeepCheckpoints);
-        _evalRng = new Rng(unchecked(config.Seed ^ 0x5DEECE66DL));
-        _state = new RunnerState { NextCheckpointStep = config.Run.CheckpointInterval, NextEvalStep = config.Run.EvalInterval };
-        Algorithm = algorithm;
+        _directory = directory;
+        Trainer = new Trainer(algorithm, config.MakeEnv, Options(config), config.Seed, directory)
+        {
+            CheckpointExtras = cp => cp.PutBytes(RunnerPrefix + "config.toml", Encoding.UTF8.GetBytes(config.ToToml())),
+        };
+    }
+
+    /// <summary>The trainer's settings from a config's <c>[run]</c> table.</summary>
+    public static TrainerOptions Options(ExperimentConfig config)
+    {
+        var run = config.Run;
+        return new TrainerOptions
+        {
+            TotalSteps = run.TotalSteps,
+            MaxIterations = run.MaxIterations,
+            MaxWallSeconds = run.MaxWallSeconds,
+            StopWhenSolved = run.StopWhenSolved,
+            RewardThreshold = config.RewardThreshold,
+            EvalEpisodes = run.EvalEpisodes,
+            EvalInterval = run.EvalInterval,
+            SolveCheckEpisodes = run.SolveCheckEpisodes,
+            FinalEval = run.FinalEval,
+            CheckpointInterval = run.CheckpointInterval,
+            KeepCheckpoints = run.KeepCheckpoints,
+            RecentEpisodes = run.RecentEpisodes,
+            HistogramInterval = run.HistogramInterval,
+        };
     }
 
     /// <summary>
     /// Prepares a new run: checks the environment options, builds the algorithm (a config it rejects is reported as a
-    /// <see cref="ConfigException"/>), then creates the run directory and writes the resolved config.
+    /// <see cref="ConfigException"/> before anything is written), then locks the run directory and writes the resolved config.
     /// </summary>
     /// <exception cref="ConfigException">If the environment options or the algorithm's config are rejected.</exception>
-    /// <exception cref="IOException">If <paramref name="runDirectory"/> already holds a run.</exception>
+    /// <exception cref="IOException">If <paramref name="runDirectory"/> is a file, already holds a run, or is in use by another process.</exception>
     /// <param name="config">The resolved config.</param>
     /// <param name="runDirectory">Where the run's files go.</param>
     /// <param name="expert">The expert imitation algorithms use instead of the environment's registered one (e.g. a person: <c>--human</c>); null: the registered one.</param>
     /// <param name="rollouts">Where gradient-free algorithms run their rollouts (e.g. a cluster); null: this process's threads.</param>
+    /// <param name="fileSystem">The file operations of the run's writers (tests inject failures); null: the real ones.</param>
     public static TrainingSession Create(ExperimentConfig config, string runDirectory, Func<IEnv, Rl.Core.Experts.IExpert>? expert = null,
-        RolloutBackendFactory? rollouts = null)
+        RolloutBackendFactory? rollouts = null, RunFileSystem? fileSystem = null)
     {
-        if (File.Exists(Path.Combine(runDirectory, ConfigFile)) || CheckpointStore.Files(Path.Combine(runDirectory, CheckpointFolder)).Count > 0)
-            throw new IOException($"'{runDirectory}' already holds a run; continue it with --resume {runDirectory}, or choose another --out");
+        if (File.Exists(runDirectory)) throw new IOException($"--out '{runDirectory}' is an existing file, not a directory; choose another --out");
+        CheckNoRun(runDirectory);
         config.CheckEnvironment();
-        var session = new TrainingSession(config, runDirectory, Build(config, expert, rollouts));
-        Directory.CreateDirectory(session.RunDirectory);
-        File.WriteAllText(Path.Combine(session.RunDirectory, ConfigFile), config.ToToml());
-        foreach (var stale in new[] { MetricsFile, TimingFile }) File.Delete(Path.Combine(session.RunDirectory, stale));
-        return session;
+        var algorithm = Build(config, expert, rollouts);
+        RunDirectory? dir = null;
+        try
+        {
+            dir = Rl.Training.RunDirectory.Open(runDirectory, fileSystem);
+            CheckNoRun(runDirectory, locked: true); // again, now that the directory is ours
+            var session = new TrainingSession(config, dir, algorithm);
+            dir.FileSystem.WriteAllTextAtomic(Path.Combine(dir.Path, ConfigFile), config.ToToml());
+            session.Trainer.AddRunDirectorySinks(PlotTitle(config));
+            return session;
+        }
+        catch
+        {
+            dir?.Dispose();
+            algorithm.Dispose();
+            throw;
+        }
+    }
+
+    private static void CheckNoRun(string runDirectory, bool locked = false)
+    {
+        if (!locked) RunLock.ThrowIfHeld(runDirectory);
+        if (CheckpointStore.Files(Path.Combine(runDirectory, RunFiles.Checkpoints)).Count > 0)
+            throw new IOException($"'{runDirectory}' already holds a run; continue it with --resume {runDirectory}, or choose another --out");
+        if (File.Exists(Path.Combine(runDirectory, ConfigFile)))
+            throw new IOException(
+                $"'{runDirectory}' holds a run that stopped before its first checkpoint; start it again from the beginning (same config and seed) " +
+                $"with: rl train --resume {runDirectory}   or choose another --out");
     }
 
     /// <summary>
     /// Continues the run in <paramref name="runDirectory"/> from its newest usable checkpoint (older ones are tried when the
-    /// newest is truncated or corrupted). Only <c>run.*</c> settings may be changed, e.g. a larger <c>run.total_steps</c>.
+    /// newest is truncated or corrupted, or when <c>metrics.csv</c> does not match it). A run killed before its first
+    /// checkpoint starts again from its <c>config.toml</c>. Only <c>run.*</c> settings may be changed.
     /// </summary>
     /// <exception cref="ConfigException">If an override is not a <c>run.*</c> key or is invalid.</exception>
     /// <exception cref="CheckpointException">If no checkpoint is usable (each reason listed).</exception>
+    /// <exception cref="RunDirectoryInUseException">If another process is training in it.</exception>
     public static TrainingSession Resume(string runDirectory, IReadOnlyList<string> overrides, string? device, Action<string> warn,
-        RolloutBackendFactory? rollouts = null)
+        RolloutBackendFactory? rollouts = null, RunFileSystem? fileSystem = null)
     {
         if (!Directory.Exists(runDirectory)) throw new DirectoryNotFoundException($"run directory '{runDirectory}' does not exist");
         foreach (var o in overrides.Where(o => !o.TrimStart().StartsWith("run.", StringComparison.Ordinal)))
             throw new ConfigException($"--set {o}: a resumed run keeps its algorithm, environment and seed; only run.* settings can change");
-        var session = CheckpointStore.LoadNewestUsable(Path.Combine(runDirectory, CheckpointFolder), (cp, file) =>
+        var dir = Rl.Training.RunDirectory.Open(runDirectory, fileSystem);
+        try
         {
-            var (config, algorithm) = LoadAlgorithm(cp, file, overrides, device, rollouts);
-            var s = new TrainingSession(config, runDirectory, algorithm);
-            try
+            foreach (var f in dir.RemovedTemporaries) warn($"removed an unfinished write: {f}");
+            TrainingSession session;
+            if (!dir.HasCheckpoints && File.Exists(Path.Combine(dir.Path, ConfigFile)))
             {
-                s.RestoreRunner(cp, file);
+                var config = ExperimentConfig.Parse(File.ReadAllText(Path.Combine(dir.Path, ConfigFile)), Path.Combine(runDirectory, ConfigFile), overrides, device: device);
+                config.CheckEnvironment();
+                session = new TrainingSession(config, dir, Build(config, rollouts: rollouts)) { Restarted = true };
+                warn($"'{runDirectory}' has no checkpoint yet (stopped before the first one): starting it again from the beginning");
             }
-            catch
+            else
             {
-                s.Dispose();
-                throw;
+                session = CheckpointStore.LoadNewestUsable(dir.CheckpointFolder, (cp, file) =>
+                {
+                    var (config, algorithm) = LoadAlgorithm(cp, file, overrides, device, rollouts);
+                    var s = new TrainingSession(config, dir, algorithm);
+                    try
+                    {
+                        s.Trainer.Restore(cp, file);
+                    }
+                    catch
+                    {
+                        algorithm.Dispose();
+                        throw;
+                    }
+                    return s;
+                }, warn);
             }
-            return s;
-        }, warn);
-        File.WriteAllText(Path.Combine(session.RunDirectory, ConfigFile), session.Config.ToToml());
-        return session;
+            dir.FileSystem.WriteAllTextAtomic(Path.Combine(dir.Path, ConfigFile), session.Config.ToToml());
+            session.Trainer.AddRunDirectorySinks(PlotTitle(session.Config));
+            return session;
+        }
+        catch
+        {
+            dir.Dispose();
+            throw;
+        }
     }
+
+    private static string PlotTitle(ExperimentConfig c) => $"{c.Algo} on {c.Env} (seed {c.Seed})";
 
     /// <summary>
     /// Rebuilds the algorithm a checkpoint was written by, from the config stored in it (with <c>run.*</c>
     /// <paramref name="overrides"/> and <paramref name="device"/> applied), and loads its state.
     /// </summary>
-    /// <exception cref="CheckpointException">If an entry is missing or the algorithm cannot restore it.</exception>
+    /// <exception cref="CheckpointException">If the checkpoint is foreign or of another format, an entry is missing, or the algorithm cannot restore it.</exception>
     public static (ExperimentConfig Config, IAlgorithm Algorithm) LoadAlgorithm(Checkpoint cp, string file, IReadOnlyList<string>? overrides, string? device,
         RolloutBackendFactory? rollouts = null)
     {
+        Trainer.CheckFormat(cp, file);
         string text = Encoding.UTF8.GetString(cp.GetBytes(RunnerPrefix + "config.toml"));
         var config = ExperimentConfig.Parse(text, $"{file} (stored config)", overrides, device: device);
         var algorithm = Build(config, rollouts: rollouts);
@@ -194,11 +225,10 @@ public sealed class TrainingSession : IDisposable
     /// <param name="rollouts">Where gradient-free algorithms run their rollouts (e.g. a cluster); null: this process's threads.</param>
     public static IAlgorithm Build(ExperimentConfig config, Func<IEnv, Rl.Core.Experts.IExpert>? expert = null, RolloutBackendFactory? rollouts = null)
     {
-        TorchSetup.EnsureInitialized();
         string device;
         try
         {
-            device = TorchSetup.ResolveDevice(config.Run.Device);
+            device = ResolveDevice(config.Run.Device, config.Config);
         }
         catch (ArgumentException e)
         {
@@ -224,251 +254,41 @@ public sealed class TrainingSession : IDisposable
     }
 
     /// <summary>
-    /// Trains until the budget, the iteration limit, a solved evaluation, an interruption (<paramref name="cancel"/>) or a
-    /// non-finite metric. Always leaves the logs, the learning curve and <c>result.json</c>; writes a checkpoint at the end
-    /// unless training diverged.
+    /// The torch device for an algorithm. Gradient-free configs never touch libtorch, so for them libtorch is not loaded
+    /// (a start-up cost of a good part of a second) and the device is reported as <c>cpu</c>; the others initialise torch.
+    /// </summary>
+    private static string ResolveDevice(string device, object algorithmConfig)
+    {
+        if (algorithmConfig is Rl.Agents.GradientFree.GradientFreeConfig)
+        {
+            string d = device.Trim().ToLowerInvariant();
+            if (d is "auto" or "cpu") return "cpu";
+        }
+        return TorchDevice(device);
+    }
+
+    // Kept out of ResolveDevice so that the JIT does not load TorchSharp for gradient-free runs.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static string TorchDevice(string device)
+    {
+        TorchSetup.EnsureInitialized();
+        return TorchSetup.ResolveDevice(device);
+    }
+
+    /// <summary>
+    /// Trains until the budget, the iteration or time limit, a solved evaluation, an interruption (<paramref name="cancel"/>)
+    /// or a non-finite metric. Always leaves the logs, the learning curve and <c>result.json</c>.
     /// </summary>
     public TrainingOutcome Run(IProgressSink progress, CancellationToken cancel)
     {
-        var run = Config.Run;
-        _metrics = new CsvLog(Path.Combine(RunDirectory, MetricsFile), MetricColumns);
-        _timing = new CsvLog(Path.Combine(RunDirectory, TimingFile), TimingColumns);
-        if (_state.Iteration > 0)
-        {
-            _metrics.KeepThrough("iteration", _state.Iteration);
-            _timing.KeepThrough("iteration", _state.Iteration);
-        }
-        var tensorBoard = new TensorBoardLog(Path.Combine(RunDirectory, TensorBoardFolder));
-        var clock = Stopwatch.StartNew();
-        long startSteps = Algorithm.EnvSteps;
-        double lastIterationEnd = 0;
-        TrainingStatus status;
-        string? problem = null;
-        string? checkpoint = null;
-
-        while (true)
-        {
-            if (cancel.IsCancellationRequested) { status = TrainingStatus.Interrupted; break; }
-            if (Algorithm.EnvSteps >= run.TotalSteps) { status = TrainingStatus.BudgetReached; break; }
-            if (run.MaxIterations > 0 && Algorithm.Iteration >= run.MaxIterations) { status = TrainingStatus.IterationLimit; break; }
-
-            IterationResult result;
-            try
-            {
-                result = Algorithm.RunIteration();
-            }
-            catch (OperationCanceledException e)
-            {
-                // A person labelling for an imitation algorithm pressed ESC: an interruption, checkpointed like Ctrl-C
-                // (the states labelled in this iteration stay in the algorithm's dataset).
-                progress.Message($"stopped: {e.Message}");
-                status = TrainingStatus.Interrupted;
-                break;
-            }
-            long steps = Algorithm.EnvSteps;
-            problem = Diagnostics.FindNonFinite(result, Algorithm.Iteration, steps);
-            if (problem is not null) { status = TrainingStatus.Diverged; break; }
-
-            var row = Record(result, steps, tensorBoard);
-            EvalResult? eval = MaybeEvaluate(steps);
-            if (eval is not null)
-            {
-                row["eval_mean_return"] = CsvLog.Cell(eval.MeanReturn);
-                row["eval_std_return"] = CsvLog.Cell(eval.StdReturn);
-                row["eval_mean_length"] = CsvLog.Cell(eval.MeanLength);
-                tensorBoard.Scalar("eval/mean_return", eval.MeanReturn, steps);
-                tensorBoard.Scalar("eval/std_return", eval.StdReturn, steps);
-                tensorBoard.Scalar("eval/mean_length", eval.MeanLength, steps);
-                progress.Message($"evaluation at step {steps:N0}: mean return {eval.MeanReturn:0.00} ± {eval.StdReturn:0.00} over {eval.Episodes} episodes" +
-                                 (eval.Solved == true ? $" (threshold {eval.RewardThreshold} reached)" : ""));
-            }
-            _metrics.Append(row);
-
-            double now = clock.Elapsed.TotalSeconds;
-            double rate = (steps - startSteps) / Math.Max(now, 1e-9);
-            _timing.Append(new Dictionary<string, string>
-            {
-                ["iteration"] = CsvLog.Cell(Algorithm.Iteration),
-                ["env_steps"] = CsvLog.Cell(steps),
-                ["wall_seconds"] = CsvLog.Cell(Math.Round(_state.WallSeconds + now, 3)),
-                ["iteration_seconds"] = CsvLog.Cell(Math.Round(now - lastIterationEnd, 4)),
-                ["steps_per_second"] = CsvLog.Cell(Math.Round(rate, 1)),
-            });
-            lastIterationEnd = now;
-            tensorBoard.Scalar("time/steps_per_second", rate, steps);
-            progress.Report(Report(clock.Elapsed, rate));
-
-            if (run.CheckpointInterval > 0 && steps >= _state.NextCheckpointStep)
-            {
-                _state = _state with { NextCheckpointStep = (steps / run.CheckpointInterval + 1) * run.CheckpointInterval };
-                checkpoint = WriteCheckpoint(clock.Elapsed.TotalSeconds);
-            }
-            if (run.StopWhenSolved && eval?.Solved == true) { status = TrainingStatus.Solved; break; }
-        }
-
-        // Training time: up to here, before the final checkpoint, evaluation and plot.
-        var trained = clock.Elapsed;
-        double wall = _state.WallSeconds + trained.TotalSeconds;
-        if (status != TrainingStatus.Diverged)
-        {
-            checkpoint = WriteCheckpoint(clock.Elapsed.TotalSeconds);
-            progress.Message($"checkpoint: {checkpoint}");
-        }
-        EvalResult? final = null;
-        if (status is TrainingStatus.Solved or TrainingStatus.BudgetReached or TrainingStatus.IterationLimit && run.FinalEval && Algorithm.Iteration > 0)
-        {
-            final = _state.LastEvalStep == Algorithm.EnvSteps && _state.LastEval is { } last && last.Episodes == run.EvalEpisodes
-                ? last
-                : Evaluate();
-            tensorBoard.Scalar("eval/final_mean_return", final.MeanReturn, Algorithm.EnvSteps);
-        }
-        var outcome = new TrainingOutcome(status, Algorithm.Iteration, Algorithm.EnvSteps, _state.Episodes, wall, final, checkpoint, problem);
-        WritePlot();
+        Trainer.Progress = progress;
+        var outcome = Trainer.Train(cancel);
         WriteResult(outcome);
-        progress.Finish(Report(trained, (Algorithm.EnvSteps - startSteps) / Math.Max(trained.TotalSeconds, 1e-9)));
         return outcome;
     }
 
     /// <summary>Writes the learning curve from the metrics so far (also usable after an exception).</summary>
-    public void WritePlot()
-    {
-        var rows = (_metrics ?? new CsvLog(Path.Combine(RunDirectory, MetricsFile), MetricColumns)).Rows;
-        LearningCurve.Write(Path.Combine(RunDirectory, PlotFile), rows, $"{Config.Algo} on {Config.Env} (seed {Config.Seed})",
-            RewardThreshold, Config.Run.RecentEpisodes);
-    }
-
-    private Dictionary<string, string> Record(IterationResult result, long steps, TensorBoardLog tb)
-    {
-        var run = Config.Run;
-        int window = Math.Max(run.RecentEpisodes, run.SolveCheckEpisodes);
-        foreach (var r in result.EpisodeReturns)
-        {
-            _recent.Add(r);
-            if (_recent.Count > window) _recent.RemoveAt(0);
-        }
-        _state = _state with { Episodes = _state.Episodes + result.EpisodeReturns.Count };
-        int iteration = Algorithm.Iteration;
-        var row = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["iteration"] = CsvLog.Cell(iteration),
-            ["env_steps"] = CsvLog.Cell(steps),
-            ["episodes"] = CsvLog.Cell(_state.Episodes),
-        };
-        tb.Scalar("rollout/episodes", _state.Episodes, steps);
-        if (result.EpisodeReturns.Count > 0)
-        {
-            double mean = result.EpisodeReturns.Average();
-            row["ep_return_mean"] = CsvLog.Cell(mean);
-            tb.Scalar("rollout/ep_return_mean", mean, steps);
-        }
-        if (result.EpisodeLengths.Count > 0)
-        {
-            double len = result.EpisodeLengths.Average();
-            row["ep_len_mean"] = CsvLog.Cell(len);
-            tb.Scalar("rollout/ep_len_mean", len, steps);
-        }
-        if (RecentMean(run.RecentEpisodes) is double recent)
-        {
-            row["recent_return_mean"] = CsvLog.Cell(recent);
-            tb.Scalar("rollout/recent_return_mean", recent, steps);
-        }
-        foreach (var (name, value) in result.Scalars.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            row[name] = CsvLog.Cell(value);
-            tb.Scalar("train/" + name, value, steps);
-        }
-        // Histograms cost far more than scalars (binning, one event each), so they are logged every histogram_interval iterations.
-        bool histogramsDue = run.HistogramInterval > 0 && iteration % run.HistogramInterval == 0;
-        if (histogramsDue && result.EpisodeReturns.Count > 0)
-            tb.Histogram("rollout/episode_returns", result.EpisodeReturns.Select(x => (float)x).ToArray(), steps);
-        foreach (var (name, values) in result.Histograms.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            double norm = Diagnostics.Norm(values);
-            row[$"diag/{name}/norm"] = CsvLog.Cell(norm);
-            tb.Scalar($"diag/{name}/norm", norm, steps);
-            if (_previousHistograms.TryGetValue(name, out var previous) && Diagnostics.UpdateRatio(previous, values) is double ratio)
-            {
-                row[$"diag/{name}/update_ratio"] = CsvLog.Cell(ratio);
-                tb.Scalar($"diag/{name}/update_ratio", ratio, steps);
-            }
-            _previousHistograms[name] = (float[])values.Clone();
-            if (histogramsDue) tb.Histogram(name, values, steps);
-        }
-        return row;
-    }
-
-    private double? RecentMean(int n)
-    {
-        if (_recent.Count == 0 || n <= 0) return null;
-        int k = Math.Min(n, _recent.Count);
-        double sum = 0;
-        for (int i = _recent.Count - k; i < _recent.Count; i++) sum += _recent[i];
-        return sum / k;
-    }
-
-    private EvalResult? MaybeEvaluate(long steps)
-    {
-        var run = Config.Run;
-        bool periodic = run.EvalInterval > 0 && steps >= _state.NextEvalStep;
-        bool triggered = RewardThreshold is double threshold && run.SolveCheckEpisodes > 0
-            && _recent.Count >= run.SolveCheckEpisodes
-            && _state.Episodes - _state.EpisodesAtLastTrigger >= run.SolveCheckEpisodes
-            && RecentMean(run.SolveCheckEpisodes) >= threshold;
-        if (!periodic && !triggered) return null;
-        if (periodic) _state = _state with { NextEvalStep = (steps / run.EvalInterval + 1) * run.EvalInterval };
-        if (triggered) _state = _state with { EpisodesAtLastTrigger = _state.Episodes };
-        return Evaluate();
-    }
-
-    private EvalResult Evaluate()
-    {
-        var eval = Evaluator.Evaluate(Algorithm.Policy, Config.MakeEnv, Config.Run.EvalEpisodes, _evalRng.NextSeed(), RewardThreshold);
-        _state = _state with { LastEval = eval, LastEvalStep = Algorithm.EnvSteps };
-        return eval;
-    }
-
-    private ProgressReport Report(TimeSpan elapsed, double rate) =>
-        new(Algorithm.Iteration, Algorithm.EnvSteps, Config.Run.TotalSteps, _state.Episodes, RecentMean(Config.Run.RecentEpisodes), rate,
-            elapsed, _state.LastEval);
-
-    private string WriteCheckpoint(double sessionSeconds)
-    {
-        var cp = new Checkpoint();
-        Algorithm.Save(cp);
-        if (cp.Keys.Any(k => k.StartsWith(RunnerPrefix, StringComparison.Ordinal)))
-            throw new InvalidOperationException($"algorithm '{Config.Algo}' wrote checkpoint entries under '{RunnerPrefix}', which the runner reserves");
-        cp.PutBytes(RunnerPrefix + "config.toml", Encoding.UTF8.GetBytes(Config.ToToml()));
-        var state = _state with
-        {
-            Iteration = Algorithm.Iteration,
-            EnvSteps = Algorithm.EnvSteps,
-            WallSeconds = _state.WallSeconds + sessionSeconds,
-            HistogramNames = [.. _previousHistograms.Keys.Order(StringComparer.Ordinal)],
-        };
-        cp.PutJson(RunnerPrefix + "state", state);
-        cp.PutArray<double>(RunnerPrefix + "recent_returns", _recent.ToArray());
-        cp.PutRng(RunnerPrefix + "eval_rng", _evalRng);
-        for (int i = 0; i < state.HistogramNames.Length; i++)
-            cp.PutArray<float>($"{RunnerPrefix}histogram/{i}", _previousHistograms[state.HistogramNames[i]]);
-        return _store.Write(cp, Algorithm.EnvSteps);
-    }
-
-    private void RestoreRunner(Checkpoint cp, string file)
-    {
-        var state = cp.GetJson<RunnerState>(RunnerPrefix + "state");
-        if (state.Format != RunnerState.CurrentFormat)
-            throw new CheckpointException($"checkpoint file '{file}' has runner format {state.Format}; this runner reads {RunnerState.CurrentFormat}");
-        if (state.Iteration != Algorithm.Iteration || state.EnvSteps != Algorithm.EnvSteps)
-            throw new CheckpointException(
-                $"checkpoint file '{file}': the algorithm restored iteration {Algorithm.Iteration} / step {Algorithm.EnvSteps} but the runner saved {state.Iteration} / {state.EnvSteps}");
-        _recent.Clear();
-        _recent.AddRange(cp.GetArray<double>(RunnerPrefix + "recent_returns"));
-        cp.GetRng(RunnerPrefix + "eval_rng", _evalRng);
-        _previousHistograms.Clear();
-        for (int i = 0; i < state.HistogramNames.Length; i++)
-            _previousHistograms[state.HistogramNames[i]] = cp.GetArray<float>($"{RunnerPrefix}histogram/{i}");
-        _state = state;
-    }
+    public void WritePlot() => Trainer.Sinks.OfType<LearningCurveSink>().FirstOrDefault()?.Draw();
 
     private void WriteResult(TrainingOutcome o)
     {
@@ -487,7 +307,8 @@ public sealed class TrainingSession : IDisposable
             ["checkpoint"] = o.Checkpoint is null ? null : Path.GetRelativePath(RunDirectory, o.Checkpoint),
             ["problem"] = o.Problem,
         };
-        File.WriteAllText(Path.Combine(RunDirectory, ResultFile), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        _directory.FileSystem.WriteAllTextAtomic(Path.Combine(RunDirectory, ResultFile),
+            JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
     /// <summary>An evaluation as the JSON object <c>rl eval --json</c> prints.</summary>
@@ -502,22 +323,10 @@ public sealed class TrainingSession : IDisposable
     };
 
     /// <inheritdoc />
-    public void Dispose() => Algorithm.Dispose();
-
-    /// <summary>The runner's own state in a checkpoint (counters and schedule positions).</summary>
-    private sealed record RunnerState
+    public void Dispose()
     {
-        public const int CurrentFormat = 1;
-        public int Format { get; init; } = CurrentFormat;
-        public int Iteration { get; init; }
-        public long EnvSteps { get; init; }
-        public long Episodes { get; init; }
-        public double WallSeconds { get; init; }
-        public long NextCheckpointStep { get; init; }
-        public long NextEvalStep { get; init; }
-        public long EpisodesAtLastTrigger { get; init; } = long.MinValue / 2;
-        public long LastEvalStep { get; init; } = -1;
-        public EvalResult? LastEval { get; init; }
-        public string[] HistogramNames { get; init; } = [];
+        foreach (var sink in Trainer.Sinks) sink.Dispose();
+        Algorithm.Dispose();
+        _directory.Dispose();
     }
 }

@@ -25,9 +25,9 @@ public static class BuiltInAlgorithms
         AlgorithmRegistry.Register<ReinforceConfig>(AlgorithmIds.Reinforce, (c, ctx) => new Reinforce(c, ctx), "REINFORCE with reward-to-go, baselines (none/mean/value) and entropy bonus (TorchSharp)");
         AlgorithmRegistry.Register<BcConfig>(BehaviorCloning.AlgorithmId, (c, ctx) => new BehaviorCloning(c, ctx), "Behaviour cloning: supervised pi(a|o) from demonstrations or scripted-expert episodes, early stopping, pixel augmentation (TorchSharp)");
         AlgorithmRegistry.Register<DaggerConfig>(Dagger.AlgorithmId, (c, ctx) => new Dagger(c, ctx), "DAgger (Ross et al. 2011): the learner drives, the expert labels every visited state, refit on the aggregate (TorchSharp)");
+        AlgorithmRegistry.Register<OffPolicyPgConfig>(AlgorithmIds.OffPolicyPg, (c, ctx) => new OffPolicyPg(c, ctx), "Off-policy policy gradient: replay buffer, per-decision importance weights truncated at c (TorchSharp)");
         AlgorithmRegistry.Register<PpoConfig>(Ppo.AlgorithmId, (c, ctx) => new Ppo(c, ctx), "PPO (Schulman et al. 2017): clipped surrogate, GAE(lambda), epochs of minibatches over N x T rollouts, value loss, entropy bonus (TorchSharp)");
         AlgorithmRegistry.Register<A2cConfig>(A2c.AlgorithmId, (c, ctx) => new A2c(c, ctx), "A2C: synchronous advantage actor-critic, n-step (GAE) advantages, one gradient step per N x T rollout (TorchSharp)");
         AlgorithmRegistry.Register<DqnConfig>(Dqn.AlgorithmId, (c, ctx) => new Dqn(c, ctx), "DQN (Mnih et al. 2015): replay storing each frame once, target network (hard or Polyak), double-DQN targets, epsilon schedule, Huber loss, optional dueling head (TorchSharp)");
-        AlgorithmRegistry.Register<OffPolicyPgConfig>(AlgorithmIds.OffPolicyPg, (c, ctx) => new OffPolicyPg(c, ctx), "Off-policy policy gradient: replay buffer, per-decision importance weights truncated at c (TorchSharp)");
     }
 }

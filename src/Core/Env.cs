@@ -81,6 +81,8 @@ public interface IEnv<TObs, TAct> : IEnv
 public abstract class Env<TObs, TAct> : IEnv<TObs, TAct>, ISpecHolder
 {
     private Rng? _rng;
+    private NumpyGenerator? _numpyRng;
+    private int? _numpySeed;
     private EpisodePhase _phase = EpisodePhase.NeverReset;
 
     private enum EpisodePhase { NeverReset, Running, Ended }
@@ -112,6 +114,14 @@ public abstract class Env<TObs, TAct> : IEnv<TObs, TAct>, ISpecHolder
     /// <summary>The environment's generator (Gymnasium's <c>np_random</c>), seeded by <c>Reset(seed)</c>, else from entropy.</summary>
     protected Rng Random => _rng ??= Rng.FromEntropy();
 
+    /// <summary>
+    /// Gymnasium's own <c>np_random</c> (numpy's <c>Generator(PCG64(SeedSequence(seed)))</c>), for environments that copy a
+    /// Gymnasium environment: <c>Reset(seed: s)</c> reseeds it (created on first use, so other environments pay nothing) and
+    /// later unseeded resets continue its stream, exactly as in Gymnasium. A negative seed s stands for s + 2^32.
+    /// </summary>
+    protected NumpyGenerator NumpyRandom =>
+        _numpyRng ??= _numpySeed is int s ? NumpyGenerator.ForEnvSeed(s) : NumpyGenerator.FromEntropy();
+
     /// <summary>Whether the current episode has ended (a step returned terminated or truncated).</summary>
     public bool EpisodeEnded => _phase == EpisodePhase.Ended;
 
@@ -121,8 +131,8 @@ public abstract class Env<TObs, TAct> : IEnv<TObs, TAct>, ISpecHolder
         options ??= OptionSet.Empty;
         // Checked only when there are options, so that the usual option-less reset builds no message string (allocates nothing).
         if (options.Count > 0) options.EnsureOnly(ResetOptionKeys, $"{Name}.Reset");
-        var previousRng = _rng;
-        if (seed is int s) _rng = new Rng(s);
+        var (previousRng, previousNumpyRng, previousNumpySeed) = (_rng, _numpyRng, _numpySeed);
+        if (seed is int s) (_rng, _numpyRng, _numpySeed) = (new Rng(s), null, s);
         ResetResult<TObs> result;
         try
         {
@@ -131,7 +141,7 @@ public abstract class Env<TObs, TAct> : IEnv<TObs, TAct>, ISpecHolder
         catch
         {
             // A rejected reset (e.g. invalid option values) must not reseed the generator behind the caller's back.
-            _rng = previousRng;
+            (_rng, _numpyRng, _numpySeed) = (previousRng, previousNumpyRng, previousNumpySeed);
             throw;
         }
         _phase = EpisodePhase.Running;

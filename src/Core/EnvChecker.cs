@@ -17,6 +17,16 @@ public sealed record EnvCheckOptions
 
     /// <summary>How many random steps may be taken to reach the end of an episode (to test stepping after it). Default 10,000.</summary>
     public int MaxEpisodeSteps { get; init; } = 10_000;
+
+    /// <summary>
+    /// Declares that the environment does not depend on its seed (same start, deterministic dynamics), so different seeds
+    /// need not give different episodes; <see cref="EnvSpec.FixedStart"/> declares the same for a registered environment.
+    /// Default false.
+    /// </summary>
+    public bool FixedStart { get; init; }
+
+    /// <summary>How many seeds the seeding check compares, and steps of each episode it looks at. Defaults 5 and 20.</summary>
+    public (int Seeds, int Steps) SeedProbe { get; init; } = (5, 20);
 }
 
 /// <summary>The outcome of one <see cref="EnvChecker"/> check.</summary>
@@ -39,11 +49,25 @@ public enum EnvCheckStatus
 /// <summary>What <see cref="EnvChecker.Check(IEnv, Func{IEnv}?, EnvCheckOptions?)"/> found.</summary>
 public sealed class EnvCheckReport
 {
-    internal EnvCheckReport(string envName, IReadOnlyList<EnvCheckResult> results)
+    /// <summary>A report of checks run outside <see cref="EnvChecker"/> (e.g. the rendering checks of Rl.Rendering).</summary>
+    /// <param name="envName">The checked environment's name.</param>
+    /// <param name="results">Every check in the order run.</param>
+    /// <param name="warnings">Problems worth a warning that fail nothing.</param>
+    public EnvCheckReport(string envName, IReadOnlyList<EnvCheckResult> results, IReadOnlyList<string> warnings)
     {
+        ArgumentNullException.ThrowIfNull(envName);
+        ArgumentNullException.ThrowIfNull(results);
+        ArgumentNullException.ThrowIfNull(warnings);
         EnvName = envName;
         Results = results;
+        Warnings = warnings;
     }
+
+    /// <summary>
+    /// What Gymnasium's checker warns about without failing: Box bounds that are infinite or equal, an action Box that is
+    /// not symmetric and normalised, a second Dispose that throws.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; }
 
     /// <summary>The checked environment's name.</summary>
     public string EnvName { get; }
@@ -68,6 +92,7 @@ public sealed class EnvCheckReport
         sb.Append(EnvName).Append(": ").Append(failed == 0 ? "all checks passed" : $"{failed} of {Results.Count} checks failed");
         foreach (var r in Results.Where(r => r.Status != EnvCheckStatus.Passed))
             sb.Append('\n').Append(r.Status == EnvCheckStatus.Failed ? "  FAILED " : "  skipped ").Append(r.Name).Append(": ").Append(r.Message);
+        foreach (var w in Warnings) sb.Append("\n  warning: ").Append(w);
         return sb.ToString();
     }
 }
@@ -85,10 +110,15 @@ public sealed class EnvCheckException : Exception
 /// <summary>
 /// Checks that an environment keeps the environment contract, in the spirit of Gymnasium's <c>check_env</c>: spaces are set;
 /// reset and step return values inside the spaces, a finite reward and an info; the same seed gives the same first
-/// observation and, with the same sampled actions, the same trajectory (also across two instances); stepping before reset
-/// or after the episode ended throws <see cref="ResetNeededException"/>; an invalid action throws
-/// <see cref="InvalidActionException"/> and leaves the state unchanged; unknown reset options are rejected; for array
-/// observations the <c>into</c> buffer is filled and returned, and the allocating path returns arrays the caller may keep.
+/// observation and, with the same sampled actions, the same trajectory (also across two instances); different seeds give
+/// different episodes (unless <see cref="EnvSpec.FixedStart"/> or <see cref="EnvCheckOptions.FixedStart"/> declares that
+/// the environment does not use its seed) and an unseeded reset after a seeded one continues the seeded generator (the same
+/// each time, and not a repeat of the seeded start); stepping before reset or after the episode ended throws
+/// <see cref="ResetNeededException"/>; an invalid action throws <see cref="InvalidActionException"/> and leaves the state
+/// unchanged; unknown reset options are rejected and empty ones accepted; for array observations the <c>into</c> buffer is
+/// filled and returned, and the allocating path returns arrays the caller may keep. As Gymnasium it warns (in
+/// <see cref="EnvCheckReport.Warnings"/>, not failing) about infinite or equal Box bounds, an action Box that is not
+/// symmetric and normalised, and a second Dispose (of the factory's instance) that throws.
 /// </summary>
 /// <remarks>
 /// Pass a freshly made environment (never reset): the first check steps it before any reset. Give a factory for a second
@@ -147,6 +177,7 @@ public static class EnvChecker
     private sealed class Run<TObs, TAct>(IEnv<TObs, TAct> env, Func<IEnv<TObs, TAct>>? makeAnother, EnvCheckOptions options)
     {
         private readonly List<EnvCheckResult> _results = [];
+        private readonly List<string> _warnings = [];
         private readonly int _seed = options.Seed;
 
         private Space<TObs> ObsSpace => env.ObservationSpace;
@@ -155,7 +186,9 @@ public static class EnvChecker
         public EnvCheckReport Execute()
         {
             string name = SafeName();
-            if (!Do("spaces", CheckSpaces)) return new EnvCheckReport(name, _results);
+            if (!Do("spaces", CheckSpaces)) return new EnvCheckReport(name, _results, _warnings);
+            WarnAboutBounds(ObsSpace, "observation");
+            WarnAboutBounds(ActSpace, "action");
             Do("step before reset", CheckStepBeforeReset);
             Do("reset", CheckReset);
             Do("reset determinism", CheckResetDeterminism);
@@ -165,7 +198,8 @@ public static class EnvChecker
             Do("into buffer", CheckIntoBuffer);
             Do("untyped API", CheckUntypedApi);
             Do("reset options", CheckResetOptions);
-            return new EnvCheckReport(name, _results);
+            WarnIfSecondDisposeThrows();
+            return new EnvCheckReport(name, _results, _warnings);
         }
 
         private string SafeName()
@@ -229,8 +263,100 @@ public static class EnvChecker
             var first = ObsSpace.Copy(env.Reset(_seed).Observation);
             env.Reset(_seed + 1);
             var again = env.Reset(_seed).Observation;
-            return SameValue(first, again) ? null
+            return SameValue(first, again) ? CheckSeeding()
                 : $"Reset(seed: {_seed}) gave {Fmt(first)} and then {Fmt(again)}; the same seed must give the same observation";
+        }
+
+        // Gymnasium compares the generator states; ours are private, so their effect is compared: the start and the first steps
+        // (actions sampled with one seed for all) under several seeds, and the unseeded reset that follows each seeded episode.
+        private string? CheckSeeding()
+        {
+            int seeds = Math.Max(2, options.SeedProbe.Seeds);
+            var episodes = new List<List<TObs>>();
+            var unseeded = new List<TObs>();
+            for (int k = 0; k < seeds; k++)
+            {
+                episodes.Add(SeededEpisode(_seed + 1 + k));
+                unseeded.Add(ObsSpace.Copy(env.Reset().Observation));
+            }
+            bool fixedStart = options.FixedStart || env.Spec?.FixedStart == true;
+            string tried = $"seeds {_seed + 1} to {_seed + seeds}";
+            if (!fixedStart && episodes.Skip(1).All(e => SameEpisode(e, episodes[0])))
+                return $"Reset with {tried} gave the same start and first steps ({Fmt(episodes[0][0])}): the environment ignores its seed " +
+                       "(an environment that does not use its seed declares EnvSpec.FixedStart)";
+            if (!fixedStart && Enumerable.Range(0, seeds).All(k => SameValue(unseeded[k], episodes[k][0])))
+                return $"Reset() after Reset(seed) repeated the seeded start for {tried} ({Fmt(unseeded[0])}): an unseeded reset must " +
+                       "continue the seeded generator, not seed it again";
+            if (env.Spec?.Nondeterministic == true) return null;
+            SeededEpisode(_seed + 1);
+            var repeat = env.Reset().Observation;
+            return SameValue(repeat, unseeded[0]) ? null
+                : $"Reset() after Reset(seed: {_seed + 1}) gave {Fmt(unseeded[0])} and then {Fmt(repeat)}: an unseeded reset must " +
+                  "continue the seeded generator (the same after the same seed), not draw from entropy";
+        }
+
+        private List<TObs> SeededEpisode(int seed)
+        {
+            var observations = new List<TObs> { ObsSpace.Copy(env.Reset(seed).Observation) };
+            ActSpace.Seed(_seed);
+            for (int t = 0; t < options.SeedProbe.Steps; t++)
+            {
+                var s = env.Step(ActSpace.Sample());
+                observations.Add(ObsSpace.Copy(s.Observation));
+                if (s.Done) break;
+            }
+            return observations;
+        }
+
+        private static bool SameEpisode(List<TObs> a, List<TObs> b) => a.Count == b.Count && a.Zip(b).All(p => SameValue(p.First, p.Second));
+
+        private void WarnAboutBounds(Space space, string kind)
+        {
+            switch (space)
+            {
+                case IBox box when box.DType is not DType.UInt8:
+                    var low = Enumerable.Range(0, box.Size).Select(box.LowAt).ToArray();
+                    var high = Enumerable.Range(0, box.Size).Select(box.HighAt).ToArray();
+                    if (low.Any(double.IsNegativeInfinity)) _warnings.Add($"the {kind} space {space} has a lower bound of -infinity (probably too low)");
+                    if (high.Any(double.IsPositiveInfinity)) _warnings.Add($"the {kind} space {space} has an upper bound of +infinity (probably too high)");
+                    int equal = Enumerable.Range(0, low.Length).FirstOrDefault(i => low[i] == high[i], -1);
+                    if (equal >= 0) _warnings.Add($"the {kind} space {space} has low == high at element {equal}: that element can take one value only");
+                    // Gymnasium recommends [-1, 1] or [0, 1] for continuous actions (policies' outputs and noise assume it).
+                    if (kind == "action" && box.Shape.Count == 1
+                        && (Enumerable.Range(0, low.Length).Any(i => low[i] != 0 && Math.Abs(low[i]) != Math.Abs(high[i])) || low.Any(l => l < -1) || high.Any(h => h > 1)))
+                        _warnings.Add($"the action space {space} is not symmetric and normalised; [-1, 1] or [0, 1] is recommended (RescaleAction)");
+                    break;
+                case TupleSpace tuple:
+                    foreach (var part in tuple.Spaces) WarnAboutBounds(part, kind);
+                    break;
+                case DictSpace dict:
+                    foreach (var (_, part) in dict.Spaces) WarnAboutBounds(part, kind);
+                    break;
+            }
+        }
+
+        // Gymnasium warns when a second close() raises; ours is Dispose, tried on the factory's instance (the checked one is the caller's).
+        private void WarnIfSecondDisposeThrows()
+        {
+            if (makeAnother is null) return;
+            IEnv<TObs, TAct> other;
+            try
+            {
+                other = makeAnother();
+            }
+            catch (Exception)
+            {
+                return; // already a failure of the determinism check
+            }
+            other.Dispose();
+            try
+            {
+                other.Dispose();
+            }
+            catch (Exception e)
+            {
+                _warnings.Add($"disposing a second time threw {e.GetType().Name}: {e.Message}; Dispose must be safe to call twice");
+            }
         }
 
         private string? CheckEpisode()
@@ -384,8 +510,12 @@ public static class EnvChecker
                 if (!e.Message.Contains(UnknownOptionKey, StringComparison.Ordinal))
                     return $"Reset rejected the unknown option '{UnknownOptionKey}' but the message does not name it: {e.Message}";
             }
-            var after = env.Reset(_seed).Observation;
-            return ObsSpace.Contains(after) ? null : "Reset after a rejected option returned an observation outside the observation space";
+            var after = ObsSpace.Copy(env.Reset(_seed).Observation);
+            if (!ObsSpace.Contains(after)) return "Reset after a rejected option returned an observation outside the observation space";
+            // Empty options mean no options (Gymnasium: reset(options={})).
+            var empty = env.Reset(_seed, OptionSet.Empty).Observation;
+            return SameValue(after, empty) ? null
+                : $"Reset(seed: {_seed}, options: empty) gave {Fmt(empty)} but Reset(seed: {_seed}) gave {Fmt(after)}; empty options must mean no options";
         }
 
         private static string? ExpectThrows<TException>(Action action, string what) where TException : Exception

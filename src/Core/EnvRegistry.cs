@@ -64,6 +64,15 @@ public sealed class EnvRegistry
         lock (_lock) return _specs.ContainsKey(id);
     }
 
+    /// <summary>The registered namespaces (ids of the form <c>ns:...</c>), sorted.</summary>
+    public IReadOnlyList<string> Namespaces
+    {
+        get
+        {
+            lock (_lock) return _namespaces.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
+        }
+    }
+
     /// <summary>All registered specs, sorted by id.</summary>
     public IReadOnlyList<EnvSpec> Specs
     {

@@ -29,6 +29,12 @@ public sealed record EnvSpec
     /// <summary>Whether the environment is nondeterministic even with a seed.</summary>
     public bool Nondeterministic { get; init; }
 
+    /// <summary>
+    /// Whether the environment does not use its seed: every episode starts the same and the dynamics are deterministic, so
+    /// different seeds give the same episodes (the checker then does not ask for a difference). Default false.
+    /// </summary>
+    public bool FixedStart { get; init; }
+
     /// <summary>The keyword options the factory accepts, with a short description each.</summary>
     public IReadOnlyDictionary<string, string> KwargDocs { get; init; } = new Dictionary<string, string>();
 

@@ -23,8 +23,14 @@ public sealed class Info : IReadOnlyDictionary<string, object?>
         new(new Dictionary<string, object?>(items, StringComparer.Ordinal));
 
     /// <summary>Creates an info from (key, value) pairs.</summary>
-    public static Info Of(params (string Key, object? Value)[] items) =>
-        From(items.Select(p => KeyValuePair.Create(p.Key, p.Value)));
+    public static Info Of(params (string Key, object? Value)[] items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        // Sized once and filled in a loop: this runs every step of every environment that reports an info.
+        var d = new Dictionary<string, object?>(items.Length, StringComparer.Ordinal);
+        foreach (var (key, value) in items) d[key] = value;
+        return new Info(d);
+    }
 
     /// <summary>A copy with <paramref name="key"/> set to <paramref name="value"/>.</summary>
     public Info With(string key, object? value)

@@ -30,12 +30,15 @@ public sealed record DistributedRolloutOptions
 
     /// <summary>How long a worker whose call failed gets no chunks while it is still listed as active. Default: 15 seconds.</summary>
     public TimeSpan FailurePause { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>What results may contain (<see cref="ChunkValidation"/>); a worker that sends anything else is dropped. Default: finite returns, lengths ≥ 1.</summary>
+    public ResultBounds Bounds { get; init; } = new();
 }
 
 /// <summary>One worker as the learner sees it, for progress lines.</summary>
 /// <param name="Name">Host and process id (or the silo address before it answered).</param>
 /// <param name="Threads">Its rollout threads.</param>
-/// <param name="State">active, busy, not responding (a call outstanding for over 10 s), failed, refused.</param>
+/// <param name="State">active, busy, not responding (a call outstanding for over 10 s), failed, refused, dropped (sent malformed results).</param>
 /// <param name="Rollouts">Episodes it returned so far.</param>
 /// <param name="RolloutsPerSecond">Episodes per second of wall time since the previous status.</param>
 public sealed record WorkerStatus(string Name, int Threads, string State, long Rollouts, double RolloutsPerSecond);
@@ -66,6 +69,7 @@ public sealed class DistributedRolloutBackend : IRolloutBackend
     private readonly JobSpec _spec;
     private readonly DistributedRolloutOptions _options;
     private readonly Action<string> _log;
+    private readonly ResultBounds _bounds;
     private readonly Dictionary<string, Worker> _workers = new(StringComparer.Ordinal);
     private readonly List<double> _chunkSeconds = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -91,6 +95,9 @@ public sealed class DistributedRolloutBackend : IRolloutBackend
         _options = options;
         _log = log;
         _spec = RolloutProtocol.Describe($"{silo.Address.ToParsableString()}#{Interlocked.Increment(ref _jobCounter)}", job, environment);
+        int? longest = options.Bounds.MaxEpisodeLength;
+        if (job.Horizon > 0) longest = Math.Min(longest ?? int.MaxValue, job.Horizon);
+        _bounds = options.Bounds with { MaxEpisodeLength = longest };
     }
 
     /// <summary>The latest iteration's timing, or null before the first.</summary>
@@ -107,7 +114,8 @@ public sealed class DistributedRolloutBackend : IRolloutBackend
         var list = new List<WorkerStatus>();
         foreach (var w in _workers.Values.OrderBy(w => w.Key, StringComparer.Ordinal))
         {
-            string state = w.Refused is not null ? "refused"
+            string state = w.Dropped ? "dropped"
+                : w.Refused is not null ? "refused"
                 : w.FailedAt is not null ? "failed"
                 : w.Busy is null ? "active"
                 : now - w.BusySince > Math.Max(_options.MinSpeculationDelay.TotalSeconds, 10) ? "not responding"
@@ -206,6 +214,13 @@ public sealed class DistributedRolloutBackend : IRolloutBackend
                     continue;
                 }
                 var r = outcome.Result!;
+                if (ChunkValidation.Problem(outcome.Request!, r, episodes, _job.Architecture.ObservationSize, _bounds) is { } problem)
+                {
+                    copies[c]--;
+                    Drop(w, problem);
+                    if (!done[c] && copies[c] == 0 && !pending.Contains(c)) pending.Enqueue(c);
+                    continue;
+                }
                 w.Rollouts += r.Returns.Length;
                 w.FailedAt = null;
                 _chunkSeconds.Add(outcome.Seconds);
@@ -257,7 +272,7 @@ public sealed class DistributedRolloutBackend : IRolloutBackend
     }
 
     private IEnumerable<Worker> Usable() =>
-        _workers.Values.Where(w => w.Info is not null && w.Refused is null && (w.FailedAt is null || _clock.Elapsed.TotalSeconds - w.FailedAt > _options.FailurePause.TotalSeconds));
+        _workers.Values.Where(w => w.Info is not null && w.Refused is null && !w.Dropped && (w.FailedAt is null || _clock.Elapsed.TotalSeconds - w.FailedAt > _options.FailurePause.TotalSeconds));
 
     private void Fail(Worker w, Exception error)
     {
@@ -267,9 +282,18 @@ public sealed class DistributedRolloutBackend : IRolloutBackend
         _log($"worker {w.Name} failed ({Describe(error)}); its rollouts go to the other workers");
     }
 
+    /// <summary>Takes a worker that sent a malformed result out of the run for good (it stays a member; its results are not used).</summary>
+    private void Drop(Worker w, string problem)
+    {
+        w.Dropped = true;
+        w.Refused = $"worker {w.Name} sent a malformed result ({problem}); dropped for the rest of this run, its rollouts go to the other workers";
+        _log(w.Refused);
+    }
+
     private async Task<Outcome> CallAsync(Worker w, Iteration iteration, int chunk, int from, int count)
     {
         var clock = Stopwatch.StartNew();
+        ChunkRequest? request = null;
         try
         {
             if (!w.Prepared)
@@ -278,24 +302,25 @@ public sealed class DistributedRolloutBackend : IRolloutBackend
                 if (w.Refused is not null) throw new InvalidOperationException(w.Refused);
             }
             bool withParameters = w.VersionSent != iteration.Version;
-            var result = await w.Grain.Run(iteration.Request(_spec.JobId, from, count, withParameters));
+            request = iteration.Request(_spec.JobId, from, count, withParameters);
+            var result = await w.Grain.Run(request);
             if (result.Status == ChunkStatus.NeedJob)
             {
                 w.Prepared = false;
                 await PrepareAsync(w);
                 if (w.Refused is not null) throw new InvalidOperationException(w.Refused);
-                result = await w.Grain.Run(iteration.Request(_spec.JobId, from, count, true));
+                result = await w.Grain.Run(request = iteration.Request(_spec.JobId, from, count, true));
             }
             else if (result.Status == ChunkStatus.NeedParameters)
-                result = await w.Grain.Run(iteration.Request(_spec.JobId, from, count, true));
+                result = await w.Grain.Run(request = iteration.Request(_spec.JobId, from, count, true));
             if (result.Status != ChunkStatus.Done)
                 throw new InvalidOperationException($"worker {w.Name} did not run the chunk ({result.Status})");
             w.VersionSent = iteration.Version;
-            return new Outcome(iteration.Version, chunk, result, null, clock.Elapsed.TotalSeconds);
+            return new Outcome(iteration.Version, chunk, request, result, null, clock.Elapsed.TotalSeconds);
         }
         catch (Exception e)
         {
-            return new Outcome(iteration.Version, chunk, null, e, clock.Elapsed.TotalSeconds);
+            return new Outcome(iteration.Version, chunk, request, null, e, clock.Elapsed.TotalSeconds);
         }
     }
 
@@ -310,6 +335,7 @@ public sealed class DistributedRolloutBackend : IRolloutBackend
         {
             // The worker examined the job and said no (build, policy, noise table): it stays out of this run.
             w.Refused = $"worker {w.Name} refused the job: {e.Message}";
+            w.JobRefused = true;
             _log(w.Refused);
         }
     }
@@ -364,6 +390,10 @@ public sealed class DistributedRolloutBackend : IRolloutBackend
             await DiscoverAsync();
             int usable = Usable().Count();
             if (usable >= needed) return;
+            var refusals = _workers.Values.Where(w => w.JobRefused).Select(w => w.Refused!).ToList();
+            if (usable == 0 && refusals.Count > 0 && refusals.Count == _workers.Values.Count(w => w.Info is not null))
+                // Every worker examined this job and said no (an environment it does not run, another policy): waiting will not help.
+                throw new InvalidOperationException(string.Join("; ", refusals));
             double waited = _clock.Elapsed.TotalSeconds - begin;
             if (waited > _options.WorkerWait.TotalSeconds)
                 throw new InvalidOperationException(
@@ -393,6 +423,8 @@ public sealed class DistributedRolloutBackend : IRolloutBackend
         public string Name { get; set; } = key;
         public WorkerInfo? Info { get; set; }
         public string? Refused { get; set; }
+        public bool Dropped { get; set; }
+        public bool JobRefused { get; set; }
         public double? FailedAt { get; set; }
         public bool Prepared { get; set; }
         public long VersionSent { get; set; } = -1;
@@ -402,7 +434,7 @@ public sealed class DistributedRolloutBackend : IRolloutBackend
         public long RolloutsAtStatus { get; set; }
     }
 
-    private sealed record Outcome(long Version, int Chunk, ChunkResult? Result, Exception? Error, double Seconds);
+    private sealed record Outcome(long Version, int Chunk, ChunkRequest? Request, ChunkResult? Result, Exception? Error, double Seconds);
 
     /// <summary>One iteration's candidates in wire form.</summary>
     private sealed class Iteration

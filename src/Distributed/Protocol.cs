@@ -14,7 +14,7 @@ namespace Rl.Distributed;
 public static class RolloutProtocol
 {
     /// <summary>The message format version; raised whenever a message changes meaning.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>
     /// The build of the code that computes rollouts: the module version ids of the Core, Environments, Agents and Distributed
@@ -245,4 +245,13 @@ public sealed class ChunkResult
 
     /// <summary>Seconds the worker spent running the episodes.</summary>
     [Id(6)] public double ComputeSeconds { get; init; }
+
+    /// <summary>The request's job, echoed back (checked by <see cref="ChunkValidation"/>).</summary>
+    [Id(7)] public string JobId { get; init; } = "";
+
+    /// <summary>The request's parameter version, echoed back.</summary>
+    [Id(8)] public long Version { get; init; }
+
+    /// <summary>The request's reset seeds, echoed back.</summary>
+    [Id(9)] public int[] EnvSeed { get; init; } = [];
 }

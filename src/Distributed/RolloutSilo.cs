@@ -40,17 +40,33 @@ public sealed class RolloutSilo : IAsyncDisposable
 
     /// <summary>Starts a worker silo whose grain runs rollouts as <paramref name="options"/> say.</summary>
     /// <param name="membership">The cluster to join.</param>
-    /// <param name="options">Threads and the job resolver.</param>
+    /// <param name="credential">The cluster's credential (mutual TLS); null only to measure what TLS costs (no authentication at all).</param>
+    /// <param name="options">Threads, the job resolver and the log (which also receives refused connections).</param>
     /// <param name="port">Silo port (0: a free one).</param>
     /// <param name="advertise">Address other machines reach this one at (Redis clustering; null: the first IPv4 address).</param>
     /// <param name="cancel">Cancels the start (e.g. while the primary is not up yet).</param>
-    public static Task<RolloutSilo> StartWorkerAsync(ClusterMembership membership, WorkerHostOptions options, int port = 0, IPAddress? advertise = null,
-        CancellationToken cancel = default) =>
-        StartAsync(membership, learner: false, options, port, advertise, cancel);
+    public static Task<RolloutSilo> StartWorkerAsync(ClusterMembership membership, ClusterCredential? credential, WorkerHostOptions options, int port = 0,
+        IPAddress? advertise = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return StartAsync(membership, credential, learner: false, options, port, advertise, options.Log, cancel);
+    }
 
     /// <summary>Starts the learner's silo (localhost clustering: the primary, which workers join).</summary>
-    public static Task<RolloutSilo> StartLearnerAsync(ClusterMembership membership, int port = 0, IPAddress? advertise = null, CancellationToken cancel = default) =>
-        StartAsync(membership, learner: true, null, port, advertise, cancel);
+    /// <param name="membership">The cluster.</param>
+    /// <param name="credential">The cluster's credential (mutual TLS); null only to measure what TLS costs (no authentication at all).</param>
+    /// <param name="log">Receives a line per refused connection (with the peer's address).</param>
+    /// <param name="port">Silo port (Redis clustering; 0: a free one).</param>
+    /// <param name="advertise">Address workers reach this silo at (Redis clustering; null: the first IPv4 address).</param>
+    /// <param name="cancel">Cancels the start.</param>
+    /// <exception cref="InvalidOperationException">If the primary port is taken, or Redis is unreachable or refuses the password.</exception>
+    public static async Task<RolloutSilo> StartLearnerAsync(ClusterMembership membership, ClusterCredential? credential, Action<string> log, int port = 0,
+        IPAddress? advertise = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(membership);
+        await membership.EnsureUsableAsync(learner: true, cancel);
+        return await StartAsync(membership, credential, learner: true, null, port, advertise, log, cancel);
+    }
 
     /// <summary>Live worker silos, by address, in a stable order.</summary>
     public IReadOnlyList<SiloAddress> LiveWorkers() =>
@@ -91,14 +107,18 @@ public sealed class RolloutSilo : IAsyncDisposable
         _host.Dispose();
     }
 
-    private static async Task<RolloutSilo> StartAsync(ClusterMembership membership, bool learner, WorkerHostOptions? options, int port, IPAddress? advertise,
-        CancellationToken cancel)
+    private static async Task<RolloutSilo> StartAsync(ClusterMembership membership, ClusterCredential? credential, bool learner, WorkerHostOptions? options,
+        int port, IPAddress? advertise, Action<string> log, CancellationToken cancel)
     {
+        ArgumentNullException.ThrowIfNull(membership);
+        if (advertise is not null && !ClusterMembership.Advertisable(advertise))
+            throw new ArgumentException($"advertise a concrete address that other machines reach this one at, not {advertise} (silos listen on the address they advertise only)", nameof(advertise));
         var builder = new HostBuilder()
             .ConfigureLogging(l => l.ClearProviders())
             .UseOrleans(silo =>
             {
                 membership.Configure(silo, learner, port, advertise);
+                if (credential is not null) ClusterSecurity.Configure(silo, credential, log);
                 silo.Configure<SiloOptions>(o => o.SiloName = (learner ? "rl-learner-" : WorkerPrefix) + $"{Environment.MachineName}-{Environment.ProcessId}-{Environment.TickCount64 % 100000}");
                 silo.ConfigureServices(s => s.AddSingleton(options ?? new WorkerHostOptions(1, _ =>
                     throw new InvalidOperationException("the learner's silo runs no rollouts"), _ => { })));

@@ -31,7 +31,11 @@ public interface IRolloutWorkerGrain : IGrainWithStringKey
 /// <param name="Resolve">Turns <see cref="JobSpec.Environment"/> into an environment factory and the policy options.</param>
 /// <param name="Log">Receives a line per notable event (jobs, refusals).</param>
 /// <param name="Trace">Receives a line as each chunk starts (<c>rl worker --verbose</c>), or null.</param>
-public sealed record WorkerHostOptions(int Threads, Func<string, WorkerJobSetup> Resolve, Action<string> Log, Action<string>? Trace = null);
+public sealed record WorkerHostOptions(int Threads, Func<string, WorkerJobSetup> Resolve, Action<string> Log, Action<string>? Trace = null)
+{
+    /// <summary>Tests only: changes every result before it is sent (a faulty worker), to check that learners drop it.</summary>
+    internal Func<ChunkResult, ChunkResult>? Tamper { get; init; }
+}
 
 /// <summary>The environment factory and policy options of a job, as the worker's host resolves them.</summary>
 /// <param name="MakeEnv">Builds one environment.</param>
@@ -64,11 +68,20 @@ public sealed class RolloutWorkerGrain(WorkerHostOptions host) : Grain, IRollout
     {
         ArgumentNullException.ThrowIfNull(job);
         if (_jobs.Any(j => j.Spec.JobId == job.JobId)) return;
-        if (job.Protocol != RolloutProtocol.Version || job.Build != RolloutProtocol.Build)
-            throw new InvalidOperationException(
-                $"this worker runs build {RolloutProtocol.Build} (protocol {RolloutProtocol.Version}) but the learner runs build {job.Build} " +
-                $"(protocol {job.Protocol}); run the same rl build on every machine");
-        var prepared = await Task.Run(() => PreparedJob.Create(job, host));
+        PreparedJob prepared;
+        try
+        {
+            if (job.Protocol != RolloutProtocol.Version || job.Build != RolloutProtocol.Build)
+                throw new InvalidOperationException(
+                    $"this worker runs build {RolloutProtocol.Build} (protocol {RolloutProtocol.Version}) but the learner runs build {job.Build} " +
+                    $"(protocol {job.Protocol}); run the same rl build on every machine");
+            prepared = await Task.Run(() => PreparedJob.Create(job, host));
+        }
+        catch (InvalidOperationException e)
+        {
+            host.Log($"refused job {job.JobId}: {e.Message}");
+            throw;
+        }
         _jobs.Add(prepared);
         while (_jobs.Count > KeptJobs)
         {
@@ -87,7 +100,8 @@ public sealed class RolloutWorkerGrain(WorkerHostOptions host) : Grain, IRollout
         if (request.Parameters is { } parameters) job.SetParameters(request.Version, parameters);
         else if (job.Version != request.Version) return new ChunkResult { Status = ChunkStatus.NeedParameters };
         host.Trace?.Invoke($"chunk of version {request.Version}: {request.Centre.Length} candidates");
-        return await Task.Run(() => job.Run(request));
+        var result = await Task.Run(() => job.Run(request));
+        return host.Tamper is { } tamper ? tamper(result) : result;
     }
 
     /// <inheritdoc />
@@ -176,7 +190,12 @@ public sealed class RolloutWorkerGrain(WorkerHostOptions host) : Grain, IRollout
             var clock = Stopwatch.StartNew();
             _backend.Run(candidates, _filter, returns, lengths, statistics);
             double seconds = clock.Elapsed.TotalSeconds;
-            if (statistics is null) return new ChunkResult { Status = ChunkStatus.Done, Returns = returns, Lengths = lengths, ComputeSeconds = seconds };
+            if (statistics is null)
+                return new ChunkResult
+                {
+                    Status = ChunkStatus.Done, Returns = returns, Lengths = lengths, ComputeSeconds = seconds,
+                    JobId = Spec.JobId, Version = request.Version, EnvSeed = request.EnvSeed,
+                };
             var means = new double[n * size];
             var deviations = new double[n * size];
             for (int i = 0; i < n; i++)
@@ -193,6 +212,9 @@ public sealed class RolloutWorkerGrain(WorkerHostOptions host) : Grain, IRollout
                 StatisticsMean = means,
                 StatisticsSquaredDeviations = deviations,
                 ComputeSeconds = seconds,
+                JobId = Spec.JobId,
+                Version = request.Version,
+                EnvSeed = request.EnvSeed,
             };
         }
 

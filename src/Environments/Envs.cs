@@ -55,6 +55,41 @@ public static class Envs
             KwargDocs = CartPoleEnv.KwargDocs,
             Description = "Balance a pole on a cart (Gymnasium's CartPole-v1 dynamics).",
         });
+        registry.Register(new EnvSpec
+        {
+            Id = PendulumEnv.Id,
+            Factory = PendulumEnv.FromKwargs,
+            MaxEpisodeSteps = 200,
+            KwargDocs = PendulumEnv.KwargDocs,
+            Description = "Swing a pendulum up and hold it upright with a limited torque (Gymnasium's Pendulum-v1 dynamics).",
+        });
+        registry.Register(new EnvSpec
+        {
+            Id = MountainCarEnv.Id,
+            Factory = MountainCarEnv.FromKwargs,
+            MaxEpisodeSteps = 200,
+            RewardThreshold = -110.0,
+            KwargDocs = MountainCarEnv.KwargDocs,
+            Description = "Rock an under-powered car out of a valley to the flag (Gymnasium's MountainCar-v0 dynamics).",
+        });
+        registry.Register(new EnvSpec
+        {
+            Id = ContinuousMountainCarEnv.Id,
+            Factory = ContinuousMountainCarEnv.FromKwargs,
+            MaxEpisodeSteps = 999,
+            RewardThreshold = 90.0,
+            KwargDocs = ContinuousMountainCarEnv.KwargDocs,
+            Description = "Mountain car with a continuous, costly engine force (Gymnasium's MountainCarContinuous-v0 dynamics).",
+        });
+        registry.Register(new EnvSpec
+        {
+            Id = AcrobotEnv.Id,
+            Factory = AcrobotEnv.FromKwargs,
+            MaxEpisodeSteps = 500,
+            RewardThreshold = -100.0,
+            KwargDocs = AcrobotEnv.KwargDocs,
+            Description = "Swing the tip of a two-link pendulum above a line by torquing the middle joint (Gymnasium's Acrobot-v1 dynamics).",
+        });
         KartEnvs.Register(registry);
         ArcadeEnvs.Register(registry);
         MuJoCoEnvs.Register(registry);

@@ -8,7 +8,9 @@ namespace Rl.Rendering;
 /// is chosen once per process, in this order: a hardware device through <c>EGL_EXT_platform_device</c> (NVIDIA's EGL or a
 /// Mesa DRM device on GPU machines), Mesa's surfaceless platform (llvmpipe on machines without GPU), the software device,
 /// then the default display. The environment variable <c>RL_EGL_PLATFORM</c> = <c>device</c>, <c>surfaceless</c> or
-/// <c>default</c> forces one.
+/// <c>default</c> forces one. Two kinds of context: OpenGL 3.3 core (<see cref="GlProfile.Core"/>, what this library's own
+/// renderer uses) and the compatibility profile (<see cref="GlProfile.Compatibility"/>, the fixed-function OpenGL that MuJoCo's
+/// renderer needs).
 /// </summary>
 public sealed unsafe class EglContext : IGlContext
 {
@@ -18,8 +20,9 @@ public sealed unsafe class EglContext : IGlContext
     private nint _context;
     private nint _surface;
 
-    private EglContext(nint display, nint context, nint surface, string platform)
+    private EglContext(nint display, nint context, nint surface, string platform, GlProfile profile)
     {
+        Profile = profile;
         _display = display;
         _context = context;
         _surface = surface;
@@ -31,12 +34,20 @@ public sealed unsafe class EglContext : IGlContext
     /// <inheritdoc />
     public GL Gl { get; }
 
+    /// <summary>The OpenGL profile of this context.</summary>
+    public GlProfile Profile { get; }
+
     /// <inheritdoc />
     public string Description { get; }
 
-    /// <summary>Creates a context and makes it current on the calling thread.</summary>
+    /// <summary>Creates an OpenGL 3.3 core context and makes it current on the calling thread.</summary>
     /// <exception cref="RenderingUnavailableException">If libEGL is missing or no display, config or context can be made; the message says what to install.</exception>
-    public static EglContext Create()
+    public static EglContext Create() => Create(GlProfile.Core);
+
+    /// <summary>Creates a context of the given profile and makes it current on the calling thread.</summary>
+    /// <param name="profile">Core 3.3, or the compatibility profile (any version the driver offers; Mesa gives 4.5).</param>
+    /// <exception cref="RenderingUnavailableException">If libEGL is missing or no display, config or context can be made; the message says what to install.</exception>
+    public static EglContext Create(GlProfile profile)
     {
         var choice = SharedDisplay.Value;
         var api = Egl.Functions;
@@ -48,10 +59,13 @@ public sealed unsafe class EglContext : IGlContext
             throw new RenderingUnavailableException($"EGL ({choice.Platform}) has no RGBA8 OpenGL config ({Egl.LastError()}); {Egl.InstallHint}");
         if (api.BindApi(Egl.OpenGlApi) == 0)
             throw new RenderingUnavailableException($"EGL ({choice.Platform}) cannot bind the desktop OpenGL API ({Egl.LastError()}); {Egl.InstallHint}");
-        int* contextAttribs = stackalloc int[] { Egl.ContextMajorVersion, 3, Egl.ContextMinorVersion, 3, Egl.ContextOpenGlProfileMask, Egl.ContextOpenGlCoreProfileBit, Egl.None };
-        nint context = api.CreateContext(display, config, 0, contextAttribs);
+        int* coreAttribs = stackalloc int[] { Egl.ContextMajorVersion, 3, Egl.ContextMinorVersion, 3, Egl.ContextOpenGlProfileMask, Egl.ContextOpenGlCoreProfileBit, Egl.None };
+        int* compatibilityAttribs = stackalloc int[] { Egl.ContextOpenGlProfileMask, Egl.ContextOpenGlCompatibilityProfileBit, Egl.None };
+        bool core = profile == GlProfile.Core;
+        nint context = api.CreateContext(display, config, 0, core ? coreAttribs : compatibilityAttribs);
         if (context == 0)
-            throw new RenderingUnavailableException($"EGL ({choice.Platform}) cannot create an OpenGL 3.3 core context ({Egl.LastError()}); the driver is too old or missing: {Egl.InstallHint}");
+            throw new RenderingUnavailableException(
+                $"EGL ({choice.Platform}) cannot create an OpenGL {(core ? "3.3 core" : "compatibility-profile")} context ({Egl.LastError()}); the driver is too old or missing: {Egl.InstallHint}");
         nint surface = 0;
         CurrentContext.ReleaseAny();
         // Surfaceless contexts (EGL_KHR_surfaceless_context) need no surface; otherwise bind a 1x1 pbuffer (we draw into FBOs anyway).
@@ -67,7 +81,7 @@ public sealed unsafe class EglContext : IGlContext
             }
         }
         api.MakeCurrent(display, 0, 0, 0);
-        return new EglContext(display, context, surface, choice.Platform);
+        return new EglContext(display, context, surface, choice.Platform, profile);
     }
 
     /// <summary>Whether a headless context can be made here; when not, <paramref name="reason"/> says why and what to install.</summary>

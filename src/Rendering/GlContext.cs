@@ -2,6 +2,16 @@ using Silk.NET.OpenGL;
 
 namespace Rl.Rendering;
 
+/// <summary>The kind of OpenGL context to create.</summary>
+public enum GlProfile
+{
+    /// <summary>OpenGL 3.3 core: shaders only; what this library's scene renderer uses.</summary>
+    Core,
+
+    /// <summary>The compatibility profile, with the fixed-function pipeline: what MuJoCo's renderer (<c>mjr_render</c>) needs.</summary>
+    Compatibility,
+}
+
 /// <summary>An OpenGL 3.3 core context that is current on some thread, from a window or from EGL.</summary>
 public interface IGlContext : IDisposable
 {

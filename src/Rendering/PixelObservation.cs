@@ -2,6 +2,7 @@ using Rl.Core;
 using Rl.Core.Rendering;
 using Rl.Core.Spaces;
 using Rl.Core.Wrappers;
+using Rl.Rendering.MuJoCo;
 
 namespace Rl.Rendering;
 
@@ -55,7 +56,7 @@ public sealed class PixelObservation<TInnerObs, TAct> : Wrapper<byte[], TAct, TI
     {
         Options = options ?? new PixelObservationOptions();
         Options.Validate($"PixelObservation({inner.Name})");
-        _source = Renderable.Require(inner);
+        _source = SceneSources.Require(inner, Options.Width, Options.Height);
         _space = new Box<byte>(0, 255, Options.Height, Options.Width, Options.Channels);
     }
 
@@ -104,6 +105,12 @@ public sealed class PixelObservation<TInnerObs, TAct> : Wrapper<byte[], TAct, TI
         var pixels = into ?? new byte[_space.Size];
         if (pixels.Length != _space.Size)
             throw new ArgumentException($"{Name}: the observation buffer has {pixels.Length} bytes but {_space} needs {_space.Size}", nameof(into));
+        if (_source is MuJoCoScene mujoco)
+        {
+            // Straight from MuJoCo's renderer at the observation size: no second pass through a scene.
+            MuJoCoRenderer.ForCurrentThread.Render(mujoco.Source, Options.Width, Options.Height, Options.Mode, pixels);
+            return pixels;
+        }
         _source.DescribeScene(_scene);
         HeadlessRenderer.ForCurrentThread.Render(_scene, Options.Width, Options.Height, Options.Mode, pixels);
         return pixels;
@@ -136,7 +143,7 @@ public sealed class BatchPixelRenderer
     /// <summary>Prepares to render the environments' pictures (found through their wrapper chains).</summary>
     /// <exception cref="ArgumentException">Naming an environment that cannot render.</exception>
     public static BatchPixelRenderer ForEnvs(IEnumerable<IEnv> envs, PixelObservationOptions? options = null) =>
-        new(envs.Select(Renderable.Require).ToList(), options);
+        new(envs.Select(e => SceneSources.Require(e, options?.Width, options?.Height)).ToList(), options);
 
     /// <summary>The rendering options.</summary>
     public PixelObservationOptions Options { get; }

@@ -1,6 +1,7 @@
 using Rl.Core;
 using Rl.Core.Rendering;
 using Rl.Core.Wrappers;
+using Rl.Rendering.MuJoCo;
 
 namespace Rl.Rendering;
 
@@ -14,6 +15,16 @@ public static class RenderModes
     public const string Human = "human";
 }
 
+/// <summary>The untyped view of a <see cref="RenderedEnv{TObs, TAct}"/>: its render mode and its frames.</summary>
+public interface IRenderedEnv : IEnv
+{
+    /// <summary>The render mode (<c>rgb_array</c> or <c>human</c>).</summary>
+    string RenderMode { get; }
+
+    /// <summary>The current frame in <c>rgb_array</c> mode (H x W x 3); in <c>human</c> mode draws the window and returns null.</summary>
+    Frame? Render();
+}
+
 /// <summary>
 /// Gives an environment Gymnasium's <c>render_mode</c>: with <c>rgb_array</c>, <see cref="Render"/> returns the current
 /// frame; with <c>human</c>, a window shows every reset and step, paced to the environment's <c>render_fps</c>. Drawing is
@@ -21,7 +32,7 @@ public static class RenderModes
 /// </summary>
 /// <typeparam name="TObs">The observation type.</typeparam>
 /// <typeparam name="TAct">The action type.</typeparam>
-public sealed class RenderedEnv<TObs, TAct> : Wrapper<TObs, TAct>
+public sealed class RenderedEnv<TObs, TAct> : Wrapper<TObs, TAct>, IRenderedEnv
 {
     private readonly IRenderable _source;
     private readonly Scene _scene = new();
@@ -40,7 +51,7 @@ public sealed class RenderedEnv<TObs, TAct> : Wrapper<TObs, TAct>
         if (!inner.Metadata.RenderModes.Contains(renderMode))
             throw new ArgumentException($"environment '{inner.Name}' does not support render mode '{renderMode}'; its render modes: [{string.Join(", ", inner.Metadata.RenderModes)}]", nameof(renderMode));
         if (width is <= 0 || height is <= 0) throw new ArgumentException($"render size {width}x{height} must be positive");
-        _source = Renderable.Require(inner);
+        _source = SceneSources.Require(inner, width, height);
         RenderMode = renderMode;
         Width = width;
         Height = height;
@@ -79,6 +90,7 @@ public sealed class RenderedEnv<TObs, TAct> : Wrapper<TObs, TAct>
             ShowHuman();
             return null;
         }
+        if (_source is MuJoCoScene mujoco) return MuJoCoRenderer.ForCurrentThread.Render(mujoco.Source, Width, Height);
         _source.DescribeScene(_scene);
         return HeadlessRenderer.ForCurrentThread.Render(_scene, Width, Height);
     }

@@ -107,6 +107,23 @@ public sealed unsafe class SceneRenderer : IDisposable
     }
 
     /// <summary>
+    /// Draws <paramref name="band"/> across the top <paramref name="bandHeight"/> pixels of the (<paramref name="width"/> x
+    /// <paramref name="height"/>) target and <paramref name="scene"/> below it, so neither covers the other (a HUD beside the
+    /// picture rather than over it).
+    /// </summary>
+    public void Draw(Scene scene, Scene band, int width, int height, int bandHeight)
+    {
+        ArgumentNullException.ThrowIfNull(band);
+        bandHeight = Math.Clamp(bandHeight, 0, height - 1);
+        Batch.Begin(width, height);
+        Batch.AddScene(band, 0, height - bandHeight, width, bandHeight, background: true);
+        Batch.AddScene(scene, 0, 0, width, height - bandHeight, background: true);
+        Batch.End();
+        Clear(scene.Background, width, height);
+        Draw(Batch, width, height);
+    }
+
+    /// <summary>
     /// Clears the rectangle from (0, 0) to (<paramref name="width"/>, <paramref name="height"/>) of the bound framebuffer to
     /// an opaque colour (its luminance when <paramref name="gray"/>).
     /// </summary>

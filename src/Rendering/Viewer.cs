@@ -46,7 +46,31 @@ public sealed class Viewer : IDisposable
         _renderer.Draw(scene, w, h);
     }
 
-    /// <summary>Reads the back buffer drawn by <see cref="Draw"/> as an RGB frame (rows from the top), before presenting it.</summary>
+    /// <summary>
+    /// Draws <paramref name="band"/> (a HUD scene whose units are window pixels) across the top of the window and
+    /// <paramref name="scene"/> in the rest, into the back buffer (see <see cref="Present"/>).
+    /// </summary>
+    public void Draw(Scene scene, Scene band)
+    {
+        ArgumentNullException.ThrowIfNull(band);
+        Window.MakeCurrent();
+        var (w, h) = Window.FramebufferSize;
+        Window.Gl.BindFramebuffer(FramebufferTarget.Framebuffer, 0);
+        _renderer.Draw(scene, band, w, h, band.Height);
+    }
+
+    /// <summary>Draws and presents a scene with a HUD band above it (see <see cref="Draw(Scene, Scene)"/>).</summary>
+    public void Show(Scene scene, Scene band)
+    {
+        Draw(scene, band);
+        Capture?.Invoke(ReadBackBuffer());
+        Present();
+    }
+
+    // Tests: receives every frame Show draws, as shown (the whole window: picture and HUD band).
+    internal Action<Frame>? Capture { get; set; }
+
+    /// <summary>Reads the back buffer drawn by <see cref="Draw(Scene)"/> as an RGB frame (rows from the top), before presenting it.</summary>
     public Frame ReadBackBuffer()
     {
         Window.MakeCurrent();
@@ -70,6 +94,7 @@ public sealed class Viewer : IDisposable
     public void Show(Scene scene)
     {
         Draw(scene);
+        Capture?.Invoke(ReadBackBuffer());
         Present();
     }
 

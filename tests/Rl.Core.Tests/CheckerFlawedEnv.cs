@@ -17,6 +17,11 @@ public enum Flaw
     CorruptsStateOnInvalidAction = 64,
     NoErrorBeforeReset = 128,
     NonFiniteReward = 256,
+    IgnoresSeed = 512,
+    ReseedsOnUnseededReset = 1024,
+    EntropyOnUnseededReset = 2048,
+    RejectsEmptyOptions = 4096,
+    ThrowsOnSecondDispose = 8192,
 }
 
 /// <summary>
@@ -31,7 +36,8 @@ public sealed class FlawedEnv(Flaw flaws) : IEnv<float[], int>
     private readonly Discrete _actionSpace = new(2);
     private Rng _rng = new(0);
     private int _start, _t;
-    private bool _running, _everReset;
+    private bool _running, _everReset, _disposed;
+    private int? _lastSeed;
 
     public string Name => $"FlawedEnv({flaws})";
     public Space<float[]> ObservationSpace => _observationSpace;
@@ -47,7 +53,12 @@ public sealed class FlawedEnv(Flaw flaws) : IEnv<float[], int>
     public ResetResult<float[]> Reset(int? seed = null, OptionSet? options = null, float[]? into = null)
     {
         if (!Has(Flaw.AcceptsUnknownOptions)) (options ?? OptionSet.Empty).EnsureOnly([], Name);
+        if (Has(Flaw.RejectsEmptyOptions) && options is { Count: 0 }) throw new ArgumentException($"{Name}: options must not be empty");
+        if (Has(Flaw.IgnoresSeed)) seed = 0;
         if (seed is int s) _rng = new Rng(s);
+        else if (Has(Flaw.ReseedsOnUnseededReset) && _lastSeed is int last) _rng = new Rng(last);
+        else if (Has(Flaw.EntropyOnUnseededReset)) _rng = Rng.FromEntropy();
+        _lastSeed = seed ?? _lastSeed;
         _start = Has(Flaw.NondeterministicReset) ? Interlocked.Increment(ref _unseededCounter) % 100 : _rng.NextInt(100);
         _t = 0;
         _running = _everReset = true;
@@ -92,5 +103,9 @@ public sealed class FlawedEnv(Flaw flaws) : IEnv<float[], int>
         return new(r.Observation, r.Reward, r.Terminated, r.Truncated, r.Info);
     }
 
-    public void Dispose() { }
+    public void Dispose()
+    {
+        if (_disposed && Has(Flaw.ThrowsOnSecondDispose)) throw new ObjectDisposedException(Name);
+        _disposed = true;
+    }
 }

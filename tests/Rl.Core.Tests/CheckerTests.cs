@@ -34,12 +34,85 @@ public class CheckerTests
     [InlineData(Flaw.CorruptsStateOnInvalidAction, "determinism", "run 1 at step 2 of episode 0: action")]
     [InlineData(Flaw.IgnoresInto, "into buffer", "did not return the given buffer")]
     [InlineData(Flaw.AcceptsUnknownOptions, "reset options", "accepted the unknown option")]
+    [InlineData(Flaw.IgnoresSeed, "reset determinism", "Reset with seeds 43 to 47 gave the same start and first steps ([")]
+    [InlineData(Flaw.ReseedsOnUnseededReset, "reset determinism", "Reset() after Reset(seed) repeated the seeded start for seeds 43 to 47")]
+    [InlineData(Flaw.EntropyOnUnseededReset, "reset determinism", "an unseeded reset must continue the seeded generator (the same after the same seed), not draw from entropy")]
+    [InlineData(Flaw.RejectsEmptyOptions, "reset options", "options must not be empty")]
     public void EachFlawIsCaughtByItsCheck(Flaw flaw, string check, string message)
     {
         var report = EnvChecker.Check(new FlawedEnv(flaw), () => new FlawedEnv(flaw));
         Assert.False(report.Ok);
         var failure = Assert.Single(report.Failures, f => f.Name == check);
         Assert.Contains(message, failure.Message);
+    }
+
+    [Fact]
+    public void AnEnvThatDeclaresAFixedStartMayIgnoreItsSeed()
+    {
+        var report = EnvChecker.Check(new FlawedEnv(Flaw.IgnoresSeed), () => new FlawedEnv(Flaw.IgnoresSeed), new EnvCheckOptions { FixedStart = true });
+        Assert.True(report.Ok, report.ToString());
+    }
+
+    [Fact]
+    public void ASecondDisposeThatThrowsIsAWarning()
+    {
+        var report = EnvChecker.Check(new FlawedEnv(Flaw.ThrowsOnSecondDispose), () => new FlawedEnv(Flaw.ThrowsOnSecondDispose));
+        Assert.True(report.Ok, report.ToString());
+        Assert.Contains("disposing a second time threw ObjectDisposedException", Assert.Single(report.Warnings));
+        Assert.Contains("warning: disposing a second time", report.ToString());
+        Assert.Empty(EnvChecker.Check(new FlawedEnv(Flaw.None), () => new FlawedEnv(Flaw.None)).Warnings);
+    }
+
+    [Theory]
+    [InlineData(-1f, 1f, 0)]
+    [InlineData(0f, 1f, 0)]
+    [InlineData(-2f, 2f, 1)]
+    [InlineData(-1f, 3f, 1)]
+    [InlineData(float.NegativeInfinity, float.PositiveInfinity, 3)]
+    [InlineData(0.5f, 0.5f, 1)]
+    public void BoxBoundsGiveGymnasiumsWarnings(float low, float high, int warnings)
+    {
+        var actions = new Box<float>(low, high, 2);
+        var report = EnvChecker.Check(new BoxActionEnv(actions), () => new BoxActionEnv(actions));
+        Assert.True(report.Ok, report.ToString());
+        Assert.Equal(warnings, report.Warnings.Count);
+        if (warnings > 0) Assert.All(report.Warnings, w => Assert.Contains("action space Box", w));
+        if (float.IsInfinity(high)) Assert.Contains(report.Warnings, w => w.Contains("+infinity"));
+        if (low == high) Assert.Contains(report.Warnings, w => w.Contains("low == high at element 0"));
+    }
+
+    [Fact]
+    public void InfiniteObservationBoundsAreAWarning()
+    {
+        var report = EnvChecker.Check(new BoxActionEnv(new Box<float>(-1f, 1f, 2), observationHigh: float.PositiveInfinity));
+        Assert.True(report.Ok, report.ToString());
+        Assert.Contains("the observation space Box", Assert.Single(report.Warnings));
+    }
+
+    // Observation [start, t] (start drawn from the seed), a continuous action that is ignored, episodes of 5 steps.
+    private sealed class BoxActionEnv(Box<float> actions, float observationHigh = 1000f) : Env<float[], float[]>
+    {
+        private readonly Box<float> _observations = new(0f, observationHigh, 2);
+        private int _start, _t;
+        public override Space<float[]> ObservationSpace => _observations;
+        public override Space<float[]> ActionSpace => actions;
+
+        protected override ResetResult<float[]> ResetCore(OptionSet options, float[]? into)
+        {
+            _start = Random.NextInt(100);
+            _t = 0;
+            return new(Write(into), Info.Empty);
+        }
+
+        protected override StepResult<float[]> StepCore(float[] action, float[]? into) => new(Write(into), 1, ++_t >= 5, false, Info.Empty);
+
+        private float[] Write(float[]? into)
+        {
+            var obs = into ?? new float[2];
+            obs[0] = _start;
+            obs[1] = _t;
+            return obs;
+        }
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace Rl.Experiments.Tests;
 /// </summary>
 public static class EventFileReader
 {
-    public sealed record Scalar(string Tag, long Step, float Value);
+    public sealed record Scalar(string Tag, long Step, float Value, double WallTime = 0);
 
     public sealed record Histogram(string Tag, long Step, double Count, double Min, double Max, double Sum);
 
@@ -45,10 +45,12 @@ public static class EventFileReader
     private static void DecodeEvent(byte[] msg, List<Scalar> scalars, List<Histogram> histograms, ref string? version)
     {
         long step = 0;
+        double wall = 0;
         var summaries = new List<byte[]>();
         foreach (var (field, wire, value, bytes) in Fields(msg))
         {
-            if (field == 2 && wire == 0) step = unchecked((long)value);
+            if (field == 1 && wire == 1) wall = BitConverter.Int64BitsToDouble(unchecked((long)value));
+            else if (field == 2 && wire == 0) step = unchecked((long)value);
             else if (field == 3 && wire == 2) version = Encoding.UTF8.GetString(bytes!);
             else if (field == 5 && wire == 2) summaries.Add(bytes!);
         }
@@ -67,7 +69,7 @@ public static class EventFileReader
                     else if (vf == 2 && vw == 5) simple = BitConverter.Int32BitsToSingle(unchecked((int)vv));
                     else if (vf == 5 && vw == 2) histo = vb;
                 }
-                if (simple is float s) scalars.Add(new Scalar(tag, step, s));
+                if (simple is float s) scalars.Add(new Scalar(tag, step, s, wall));
                 if (histo is not null)
                 {
                     // HistogramProto: 1 min, 2 max, 3 num, 4 sum, 5 sum_squares (doubles).

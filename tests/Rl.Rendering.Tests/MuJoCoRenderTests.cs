@@ -143,9 +143,29 @@ public sealed class MuJoCoWatchTests(XvfbDisplay display)
     }
 
     [Fact]
+    public void WatchShowsMuJoCosPictureOfAReacherEpisodeInTheWindow()
+    {
+        Assert.NotNull(display.Display);
+        using var env = Envs.Make(ReacherEnv.Id);
+        var session = new Watch.WatchSession(env, new Watch.RandomWatchPolicy(env.ActionSpace, 1), new Watch.WatchOptions { Fps = 0, Seed = 2, Episodes = 1 });
+        using var viewer = new Viewer(240, 240, "reacher watch test", visible: false);
+        session.Run(viewer);
+        Assert.Equal(50, Assert.Single(session.Episodes).Length); // the Reacher's time limit
+        // The window path: MuJoCo draws in its compatibility-profile EGL context, the window (a GLFW core context on the same
+        // thread) shows that picture pixel for pixel.
+        var scene = new Scene();
+        MuJoCo.SceneSources.Require(env, 240, 240).DescribeScene(scene);
+        viewer.Draw(scene);
+        var shown = viewer.ReadBackBuffer();
+        var expected = MuJoCo.MuJoCoRenderer.ForCurrentThread.Render((ReacherEnv)env.Unwrapped, 240, 240);
+        Assert.Equal(expected.Pixels, shown.Pixels);
+    }
+
+    [Fact]
     public void RgbArrayModeReturnsTheHopperFrame()
     {
-        var inner = new HopperEnv();
+        // The hand-drawn view (MuJoCo's renderer is checked in MuJoCoNativeRenderTests).
+        var inner = new HopperEnv(new LocomotionOptions { Renderer = MuJoCoRendererKind.Sketch });
         using var rgb = new RenderedEnv<double[], float[]>(inner, RenderModes.RgbArray);
         rgb.Reset(seed: 3);
         rgb.Step([0.1f, 0.2f, -0.1f]);

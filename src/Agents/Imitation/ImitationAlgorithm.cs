@@ -29,7 +29,8 @@ public abstract class ImitationAlgorithm : IAlgorithm
         _config = config;
         _makeEnv = context.MakeEnv;
         var device = TorchDevice.Resolve(context.Device);
-        torch.set_num_threads(config.TorchThreads > 0 ? config.TorchThreads : Math.Max(1, context.Threads));
+        // 0 means 1, not the machine's core count: the thread count changes float reductions, so results would depend on the machine.
+        torch.set_num_threads(config.TorchThreads > 0 ? config.TorchThreads : 1);
         var root = new Rng(context.Seed);
         Env = context.MakeEnv();
         Learner = new ImitationLearner(Env.ObservationSpace, Env.ActionSpace, config, root.Spawn(), device, Env.Unwrapped as IActionMirror);

@@ -95,8 +95,8 @@ public abstract record ImitationConfig : Training.IValidatableConfig
     [Description("Clip the global gradient norm to this before each step; 0 turns clipping off.")]
     public double MaxGradNorm { get; init; }
 
-    /// <summary>Torch intra-op threads (0: the runner's thread count). Default 1.</summary>
-    [Description("Torch intra-op threads; 0 = the runner's thread count.")]
+    /// <summary>Torch intra-op threads (0: 1, so results never depend on the machine's core count). Default 1.</summary>
+    [Description("Torch intra-op threads; 0 = 1 (results never depend on the machine's core count).")]
     public int TorchThreads { get; init; } = 1;
 
     /// <summary>Checks every value; the message names the key and the value.</summary>

@@ -24,7 +24,8 @@ public abstract class PolicyGradientAgent : IAlgorithm
         config.Validate();
         _lifecycle = new AlgorithmLifecycle(id, config);
         Device = TorchDevice.Resolve(context.Device);
-        torch.set_num_threads(config.TorchThreads > 0 ? config.TorchThreads : Math.Max(1, context.Threads));
+        // 0 means 1, not the machine's core count: the thread count changes float reductions, so results would depend on the machine.
+        torch.set_num_threads(config.TorchThreads > 0 ? config.TorchThreads : 1);
         // Every random source derives from the seed, in a fixed order: network init, episodes, action sampling, minibatches.
         var root = new Rng(context.Seed);
         var initRng = root.Spawn();

@@ -175,8 +175,8 @@ public abstract record PolicyGradientConfig : Training.IValidatableConfig
     [Description("Minibatch size of the value-network steps.")]
     public int ValueMinibatchSize { get; init; } = 256;
 
-    /// <summary>Torch intra-op threads (0 = the runner's thread count); 1 is fastest for small MLPs. Default 1.</summary>
-    [Description("Torch intra-op threads (0 = the runner's --threads); 1 is fastest for small MLPs.")]
+    /// <summary>Torch intra-op threads (0 = 1, so results never depend on the machine's core count); 1 is fastest for small MLPs. Default 1.</summary>
+    [Description("Torch intra-op threads (0 = 1: results never depend on the core count); 1 is fastest for small MLPs.")]
     public int TorchThreads { get; init; } = 1;
 
     /// <summary>Checks every value; the message names the key and the value.</summary>

@@ -90,38 +90,60 @@ public sealed class Checkpoint
     /// <summary>The sidecar file of <paramref name="path"/> that holds its <see cref="NewestOnlyPrefix"/> entries.</summary>
     public static string NewestOnlyPath(string path) => path + ".newest";
 
+    /// <summary>Whether the checkpoint has <see cref="NewestOnlyPrefix"/> entries (written to the sidecar file).</summary>
+    public bool HasNewestOnly => _entries.Keys.Any(IsNewestOnly);
+
+    private static bool IsNewestOnly(string key) => key.StartsWith(NewestOnlyPrefix, StringComparison.Ordinal);
+
     /// <summary>
     /// Writes the checkpoint to <paramref name="path"/> atomically (temporary file in the same folder, flushed, then renamed);
-    /// <see cref="NewestOnlyPrefix"/> entries go to <see cref="NewestOnlyPath"/>, written first the same way.
+    /// <see cref="NewestOnlyPrefix"/> entries go to <see cref="NewestOnlyPath"/>, written first the same way. A failed write
+    /// (e.g. a full disk) removes its temporary file and leaves any older file at <paramref name="path"/> as it was.
     /// </summary>
     public void WriteAtomic(string path)
     {
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var large = _entries.Where(p => p.Key.StartsWith(NewestOnlyPrefix, StringComparison.Ordinal)).ToList();
-        if (large.Count > 0) WriteZip(NewestOnlyPath(full), large);
+        if (HasNewestOnly) WriteFileAtomic(NewestOnlyPath(full), WriteNewestOnlyTo);
         else File.Delete(NewestOnlyPath(full));
-        WriteZip(full, _entries.Where(p => !p.Key.StartsWith(NewestOnlyPrefix, StringComparison.Ordinal)));
+        WriteFileAtomic(full, WriteTo);
     }
 
-    private static void WriteZip(string full, IEnumerable<KeyValuePair<string, byte[]>> entries)
+    private static void WriteFileAtomic(string full, Action<Stream> write)
     {
         string tmp = full + $".tmp-{Environment.ProcessId}";
-        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+        try
         {
-            using (var zip = new ZipArchive(fs, ZipArchiveMode.Create, leaveOpen: true))
+            using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
             {
-                foreach (var (key, value) in entries.OrderBy(p => p.Key, StringComparer.Ordinal))
-                {
-                    var entry = zip.CreateEntry(key, CompressionLevel.Fastest);
-                    entry.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
-                    using var s = entry.Open();
-                    s.Write(value);
-                }
+                write(fs);
+                fs.Flush(flushToDisk: true);
             }
-            fs.Flush(flushToDisk: true);
+            File.Move(tmp, full, overwrite: true);
         }
-        File.Move(tmp, full, overwrite: true);
+        catch
+        {
+            File.Delete(tmp);
+            throw;
+        }
+    }
+
+    /// <summary>Writes the checkpoint's entries, except the <see cref="NewestOnlyPrefix"/> ones, as a zip archive to <paramref name="stream"/> (left open).</summary>
+    public void WriteTo(Stream stream) => WriteZip(stream, _entries.Where(p => !IsNewestOnly(p.Key)));
+
+    /// <summary>Writes the <see cref="NewestOnlyPrefix"/> entries as a zip archive to <paramref name="stream"/> (left open): the sidecar file.</summary>
+    public void WriteNewestOnlyTo(Stream stream) => WriteZip(stream, _entries.Where(p => IsNewestOnly(p.Key)));
+
+    private static void WriteZip(Stream stream, IEnumerable<KeyValuePair<string, byte[]>> entries)
+    {
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        foreach (var (key, value) in entries.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            var entry = zip.CreateEntry(key, CompressionLevel.Fastest);
+            entry.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+            using var s = entry.Open();
+            s.Write(value);
+        }
     }
 
     private static readonly uint[] CrcTable = Enumerable.Range(0, 256).Select(i =>
@@ -139,8 +161,15 @@ public sealed class Checkpoint
         return ~crc;
     }
 
+    /// <summary>
+    /// The most bytes <see cref="Read"/> accepts in one entry (1 GiB) and in a whole checkpoint (4 GiB), checked against the
+    /// sizes the archive declares before anything is allocated and again while reading, so a forged size or a zip bomb fails
+    /// with a <see cref="CheckpointException"/> instead of exhausting memory.
+    /// </summary>
+    public static (long Entry, long Total) MaxBytes { get; } = (1L << 30, 4L << 30);
+
     /// <summary>Reads a checkpoint written by <see cref="WriteAtomic"/>.</summary>
-    /// <exception cref="CheckpointException">If the file is missing, truncated or corrupted; the message names the file.</exception>
+    /// <exception cref="CheckpointException">If the file is missing, truncated, corrupted or too large; the message names the file.</exception>
     public static Checkpoint Read(string path)
     {
         if (!File.Exists(path)) throw new CheckpointException($"checkpoint file '{path}' does not exist");
@@ -155,19 +184,25 @@ public sealed class Checkpoint
         try
         {
             using var zip = ZipFile.OpenRead(path);
+            long declared = 0;
+            foreach (var entry in zip.Entries)
+            {
+                declared += entry.Length;
+                if (entry.Length > MaxBytes.Entry || declared > MaxBytes.Total)
+                    throw new InvalidDataException($"entry '{entry.FullName}' declares {entry.Length} bytes, more than the limit " +
+                                                   $"({MaxBytes.Entry} per entry, {MaxBytes.Total} in all)");
+            }
             foreach (var entry in zip.Entries)
             {
                 using var s = entry.Open();
-                using var ms = new MemoryStream();
-                s.CopyTo(ms);
-                byte[] data = ms.ToArray();
+                byte[] data = BoundedRead.ToEnd(s, Math.Min(entry.Length, MaxBytes.Entry), $"entry '{entry.FullName}'");
                 // ZipArchive does not check the stored CRC-32 itself; a flipped bit would otherwise load silently.
                 if (Crc32(data) != entry.Crc32)
                     throw new InvalidDataException($"entry '{entry.FullName}' fails its CRC-32 check");
                 cp._entries[entry.FullName] = data;
             }
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException)
+        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or NotSupportedException)
         {
             throw new CheckpointException($"checkpoint file '{path}' is truncated or corrupted: {e.Message}", e);
         }

@@ -43,8 +43,19 @@ public sealed class DemonstrationEpisode
         }
         Infos = infos;
         for (int i = 0; i < t; i++)
-            if (actionSpace.ExplainObject(_act.Decode(Actions, i)) is string why)
+        {
+            object action;
+            try
+            {
+                action = _act.Decode(Actions, i);
+            }
+            catch (OverflowException)
+            {
+                throw new InvalidDataException($"{file}: action {i} is not in {actionSpace}: a stored integer does not fit 32 bits.");
+            }
+            if (actionSpace.ExplainObject(action) is string why)
                 throw new InvalidDataException($"{file}: action {i} is not in {actionSpace}: {why}.");
+        }
     }
 
     private NpyArray Get(IReadOnlyDictionary<string, NpyArray> arrays, string name) =>

@@ -207,14 +207,19 @@ public sealed class NpyArray
         ReadExactly(stream, headerBytes, name, "the header");
         string header = Encoding.ASCII.GetString(headerBytes);
         var (dtype, shape) = ParseHeader(header, name);
+        // Saturating: a forged shape must neither overflow nor allocate; memory grows only with the bytes really present.
         long count = 1;
-        foreach (int d in shape) count *= d;
-        long bytes = count * ItemSize(dtype);
-        if (bytes > int.MaxValue) throw new InvalidDataException($"{name}: array of shape {FormatShape(shape)} is too large.");
-        var data = new byte[bytes];
-        ReadExactly(stream, data, name, $"the data ({bytes} bytes for shape {FormatShape(shape)})");
+        foreach (int d in shape) count = count == 0 || d == 0 ? 0 : count > MaxDataBytes / d ? MaxDataBytes + 1 : count * d;
+        long bytes = Math.Min(count, MaxDataBytes + 1) * ItemSize(dtype);
+        var data = BoundedRead.Exactly(stream, bytes, MaxDataBytes, name, $"the data of shape {FormatShape(shape)}");
         return new NpyArray(dtype, shape, data);
     }
+
+    /// <summary>
+    /// The largest array <see cref="Read"/> accepts, in bytes: 1 GiB (a demonstration episode of 64x64 RGB frames is about
+    /// 12 MB per thousand steps). A header claiming more is rejected before anything is allocated.
+    /// </summary>
+    public const long MaxDataBytes = 1L << 30;
 
     private static void ReadExactly(Stream stream, byte[] buffer, string name, string what)
     {

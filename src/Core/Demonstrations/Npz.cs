@@ -29,20 +29,40 @@ public static class Npz
     public static Dictionary<string, NpyArray> Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        using var fs = File.OpenRead(path);
+        return Read(fs, path);
+    }
+
+    /// <summary>Reads every <c>.npy</c> entry of an npz archive in <paramref name="stream"/> (seekable), keyed by name without <c>.npy</c>.</summary>
+    /// <param name="stream">The archive.</param>
+    /// <param name="name">The file name for messages.</param>
+    /// <exception cref="InvalidDataException">Naming the file (and entry) when the archive or an array is truncated or corrupt.</exception>
+    public static Dictionary<string, NpyArray> Read(Stream stream, string name)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(name);
         var result = new Dictionary<string, NpyArray>(StringComparer.Ordinal);
         try
         {
-            using var zip = ZipFile.OpenRead(path);
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
             foreach (var entry in zip.Entries)
             {
                 if (!entry.FullName.EndsWith(".npy", StringComparison.Ordinal)) continue;
+                string entryName = $"{name} [{entry.FullName}]";
+                if (entry.Length > NpyArray.MaxDataBytes + (1 << 20))
+                    throw new InvalidDataException($"{entryName}: declares {entry.Length} bytes, more than the limit of {NpyArray.MaxDataBytes} for an array.");
                 using var s = entry.Open();
-                result[entry.FullName[..^4]] = NpyArray.Read(s, $"{path} [{entry.FullName}]");
+                result[entry.FullName[..^4]] = NpyArray.Read(s, entryName);
             }
         }
-        catch (InvalidDataException e) when (!e.Message.StartsWith(path, StringComparison.Ordinal))
+        catch (InvalidDataException e) when (!e.Message.StartsWith(name, StringComparison.Ordinal))
         {
-            throw new InvalidDataException($"{path}: not a readable npz archive (truncated or corrupt): {e.Message}", e);
+            throw new InvalidDataException($"{name}: not a readable npz archive (truncated or corrupt): {e.Message}", e);
+        }
+        catch (Exception e) when (e is NotSupportedException or IOException or ArgumentException)
+        {
+            // A damaged header can name an unknown compression method or impossible offsets: the same failure, said the same way.
+            throw new InvalidDataException($"{name}: not a readable npz archive (truncated or corrupt): {e.Message}", e);
         }
         return result;
     }

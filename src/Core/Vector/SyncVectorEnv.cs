@@ -13,7 +13,7 @@ public sealed class SyncVectorEnv<TObs, TAct> : VectorEnvBase<TObs, TAct>
     /// <param name="autoresetMode">What happens to sub-environments whose episode ended (Gymnasium's default: next step).</param>
     /// <exception cref="ArgumentException">If there are no factories or the sub-environments' spaces differ.</exception>
     public SyncVectorEnv(IEnumerable<Func<IEnv<TObs, TAct>>> envFactories, AutoresetMode autoresetMode = AutoresetMode.NextStep)
-        : base(envFactories, autoresetMode) { }
+        : base(envFactories, autoresetMode, onCallingThread: true) { }
 
     /// <inheritdoc />
     protected override void ForEachEnv(Action<int> work)

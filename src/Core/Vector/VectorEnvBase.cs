@@ -144,13 +144,18 @@ public abstract class VectorEnvBase<TObs, TAct> : IVectorEnv<TObs, TAct>
     private int? _resetSeed;
     private OptionSet? _resetOptions;
     private bool _disposed;
+    private readonly bool _onCallingThread;
+    private bool _failed;
 
     /// <summary>Builds one sub-environment per factory and checks that their spaces agree.</summary>
     /// <param name="envFactories">One factory per sub-environment.</param>
     /// <param name="autoresetMode">What happens to sub-environments whose episode ended.</param>
+    /// <param name="onCallingThread">Whether every sub-environment runs on the calling thread, in order: then steps and resets
+    /// call the per-environment work directly, without <see cref="ForEachEnv"/> and a delegate per sub-environment.</param>
     /// <exception cref="ArgumentException">If there are no factories, one returns null, or the spaces differ.</exception>
-    protected VectorEnvBase(IEnumerable<Func<IEnv<TObs, TAct>>> envFactories, AutoresetMode autoresetMode)
+    protected VectorEnvBase(IEnumerable<Func<IEnv<TObs, TAct>>> envFactories, AutoresetMode autoresetMode, bool onCallingThread = false)
     {
+        _onCallingThread = onCallingThread;
         ArgumentNullException.ThrowIfNull(envFactories);
         if (!Enum.IsDefined(autoresetMode))
             throw new ArgumentOutOfRangeException(nameof(autoresetMode), autoresetMode, "unknown autoreset mode");
@@ -249,7 +254,12 @@ public abstract class VectorEnvBase<TObs, TAct> : IVectorEnv<TObs, TAct>
         // Check everything before stepping anything, so a rejected call leaves every sub-environment as it was.
         _buffers.CheckStep(Name, actions, SingleActionSpace, checkAll: true);
         actions.CopyTo(_actions);
-        Run(_stepOne);
+        if (_onCallingThread)
+        {
+            for (int i = 0; i < _envs.Length; i++) StepOne(i);
+            ThrowFirstError();
+        }
+        else Run(_stepOne);
         return new VectorStepResult<TObs>(_buffers);
     }
 
@@ -259,6 +269,13 @@ public abstract class VectorEnvBase<TObs, TAct> : IVectorEnv<TObs, TAct>
     private void Run(Action<int> work)
     {
         ForEachEnv(work);
+        ThrowFirstError();
+    }
+
+    private void ThrowFirstError()
+    {
+        if (!Volatile.Read(ref _failed)) return;
+        _failed = false;
         for (int i = 0; i < _errors.Length; i++)
         {
             if (_errors[i] is not Exception e) continue;
@@ -279,6 +296,7 @@ public abstract class VectorEnvBase<TObs, TAct> : IVectorEnv<TObs, TAct>
         catch (Exception e)
         {
             _errors[i] = e;
+            Volatile.Write(ref _failed, true);
         }
     }
 
@@ -302,6 +320,7 @@ public abstract class VectorEnvBase<TObs, TAct> : IVectorEnv<TObs, TAct>
         catch (Exception e)
         {
             _errors[i] = e;
+            Volatile.Write(ref _failed, true);
         }
     }
 

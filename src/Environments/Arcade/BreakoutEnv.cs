@@ -48,6 +48,7 @@ public sealed partial class BreakoutEnv : Env<float[], int>
         ["trail"] = "bool, default true: draw where the ball was one step earlier",
         ["hit_reward"] = "number in [0, 10], default 0: reward per return of the ball off the paddle (added to +1 per brick)",
         ["track_reward"] = "number in [0, 10], default 0: per-step reward track_reward * (1 - |ball x - paddle x| / 64)",
+        ["step_info"] = "bool, default true: return the info (lives, score, bricks left, paddle hits) from reset and step; false: empty, and a step allocates nothing",
     };
 
     private static readonly Discrete Actions = new(3);
@@ -81,6 +82,7 @@ public sealed partial class BreakoutEnv : Env<float[], int>
             Trail = kwargs.GetBool("trail", d.Trail),
             HitReward = kwargs.GetDouble("hit_reward", d.HitReward),
             TrackReward = kwargs.GetDouble("track_reward", d.TrackReward),
+            StepInfo = kwargs.GetBool("step_info", d.StepInfo),
         };
         options.Validate(Id);
         return new BreakoutEnv(options);
@@ -116,7 +118,7 @@ public sealed partial class BreakoutEnv : Env<float[], int>
         return new StepResult<float[]>(WriteObservation(into), reward, Game.Over, false, MakeInfo());
     }
 
-    private Info MakeInfo() => Info.Of(("lives", Game.Lives), ("score", Game.Score), ("bricks_left", Game.BricksLeft), ("paddle_hits", Game.PaddleHits));
+    private Info MakeInfo() => !Game.Options.StepInfo ? Info.Empty : Info.Of(("lives", Game.Lives), ("score", Game.Score), ("bricks_left", Game.BricksLeft), ("paddle_hits", Game.PaddleHits));
 
     private float[] WriteObservation(float[]? into)
     {

@@ -8,6 +8,12 @@ public sealed record BreakoutOptions
     /// <summary>Balls the player may lose before the episode terminates. Default 3.</summary>
     public int Lives { get; init; } = 3;
 
+    /// <summary>
+    /// Whether each reset and step returns the info (lives, score, bricks left, paddle hits; kwarg <c>step_info</c>). Default
+    /// true, as in Gymnasium; false returns <see cref="Rl.Core.Info.Empty"/> and a step allocates nothing.
+    /// </summary>
+    public bool StepInfo { get; init; } = true;
+
     /// <summary>The paddle's width in pixels. Default 10.</summary>
     public double PaddleWidth { get; init; } = 10;
 

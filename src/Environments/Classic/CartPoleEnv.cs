@@ -14,7 +14,8 @@ namespace Rl.Environments.Classic;
 /// <item><term>Observation space</term><description><c>Box([-4.8, -inf, -0.41887903, -inf], [4.8, inf, 0.41887903, inf], (4,), float32)</c>:
 /// cart position, cart velocity, pole angle (radians), pole angular velocity.</description></item>
 /// <item><term>Hidden state</term><description>The same four quantities in float64 (<see cref="State"/>); the observation is their float32 rounding.</description></item>
-/// <item><term>Start state</term><description>Each state variable uniform in (-0.05, 0.05); reset options <c>low</c> and <c>high</c> change the bounds.</description></item>
+/// <item><term>Start state</term><description>Each state variable uniform in (-0.05, 0.05); reset options <c>low</c> and <c>high</c> change the bounds.
+/// Drawn from Gymnasium's generator (numpy's PCG64 through a SeedSequence), so <c>Reset(seed: s)</c> gives Gymnasium's <c>reset(seed=s)</c> start state.</description></item>
 /// <item><term>Reward</term><description>+1 for every step, including the terminating one. With the <c>sutton_barto_reward</c> option:
 /// 0 per step and -1 on termination.</description></item>
 /// <item><term>Termination</term><description>|cart position| &gt; 2.4 or |pole angle| &gt; 12 degrees (0.2095 rad).</description></item>
@@ -117,10 +118,9 @@ public sealed partial class CartPoleEnv : Env<float[], int>
     /// <inheritdoc />
     protected override ResetResult<float[]> ResetCore(OptionSet options, float[]? into)
     {
-        double low = options.GetDouble("low", -0.05), high = options.GetDouble("high", 0.05);
-        if (!(low <= high) || double.IsInfinity(low) || double.IsInfinity(high))
-            throw new ArgumentException($"{Name}.Reset: option low={low} and high={high} must be finite with low <= high");
-        var rng = Random;
+        var (low, high) = ClassicControl.ResetBounds(options, -0.05, 0.05, Name);
+        // Gymnasium draws np_random.uniform(low, high, size=(4,)): four draws in state order.
+        var rng = NumpyRandom;
         _x = rng.Uniform(low, high);
         _xDot = rng.Uniform(low, high);
         _theta = rng.Uniform(low, high);

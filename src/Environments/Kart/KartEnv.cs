@@ -30,6 +30,7 @@ public abstract partial class KartEnvBase<TAct> : Env<float[], TAct>, IKartEnv
         ["max_speed"] = "number > 0, default 20: top speed on the road, m/s",
         ["time_step"] = "number in (0, 1], default 0.1: seconds per step",
         ["view"] = "'ego' (default) or 'track': what the picture shows (egocentric camera, or the whole track for people)",
+        ["step_info"] = "bool, default true: return the info (progress, speed, aim points) from reset and step; false: empty, and a step allocates nothing",
     };
 
     private readonly Box<float> _observationSpace;
@@ -70,6 +71,7 @@ public abstract partial class KartEnvBase<TAct> : Env<float[], TAct>, IKartEnv
             AimDistance = kwargs.GetDouble("aim_distance", defaults.AimDistance),
             MaxSpeed = kwargs.GetDouble("max_speed", defaults.MaxSpeed),
             TimeStep = kwargs.GetDouble("time_step", defaults.TimeStep),
+            StepInfo = kwargs.GetBool("step_info", defaults.StepInfo),
         };
         options.Validate(id);
         string view = kwargs.GetString("view", "ego")!;
@@ -101,7 +103,7 @@ public abstract partial class KartEnvBase<TAct> : Env<float[], TAct>, IKartEnv
     protected override ResetResult<float[]> ResetCore(OptionSet options, float[]? into)
     {
         Race.Reset(Random);
-        return new ResetResult<float[]>(WriteObservation(into), Race.MakeInfo());
+        return new ResetResult<float[]>(WriteObservation(into), Race.Options.StepInfo ? Race.MakeInfo() : Info.Empty);
     }
 
     /// <inheritdoc />
@@ -109,7 +111,7 @@ public abstract partial class KartEnvBase<TAct> : Env<float[], TAct>, IKartEnv
     {
         var (steer, throttle, brake) = Controls(action);
         double reward = Race.Step(steer, throttle, brake);
-        return new StepResult<float[]>(WriteObservation(into), reward, Race.Finished, false, Race.MakeInfo());
+        return new StepResult<float[]>(WriteObservation(into), reward, Race.Finished, false, Race.Options.StepInfo ? Race.MakeInfo() : Info.Empty);
     }
 
     private float[] WriteObservation(float[]? into)

@@ -9,6 +9,12 @@ public sealed record KartOptions
     /// <summary>Laps to complete; the episode terminates when they are done. Default 1.</summary>
     public int Laps { get; init; } = 1;
 
+    /// <summary>
+    /// Whether each reset and step returns the info (progress, speed, aim points...; kwarg <c>step_info</c>). Default true, as
+    /// in Gymnasium; false returns <see cref="Rl.Core.Info.Empty"/> and a step allocates nothing.
+    /// </summary>
+    public bool StepInfo { get; init; } = true;
+
     /// <summary>Seconds per step. Default 0.1 (10 decisions per second).</summary>
     public double TimeStep { get; init; } = 0.1;
 

@@ -24,9 +24,10 @@ namespace Rl.Environments.MuJoCo;
 /// <item><term>Healthy</term><description>Torso height z in (0.7, inf), pitch in (−0.2, 0.2) rad and every element of qpos[2:]
 /// and qvel in (−100, 100) (kwargs <c>healthy_z_range</c>, <c>healthy_angle_range</c>, <c>healthy_state_range</c>).</description></item>
 /// <item><term>Termination</term><description>When unhealthy (unless <c>terminate_when_unhealthy=false</c>).</description></item>
+/// <item><term>Model</term><description>The shipped model, or the MJCF file named by <c>xml_file</c> (see <see cref="MuJoCoModels.LoadForEnv"/>).</description></item>
 /// <item><term>Truncation</term><description>1000 steps (a TimeLimit added by the registry for <c>Hopper-v1</c>).</description></item>
-/// <item><term>Rendering</term><description>Render modes <c>rgb_array</c> and <c>human</c>, 480 x 480: every geom of the model in
-/// a side view (x-z plane) 3.2 m wide following the torso, over a striped ground (<see cref="LocomotionEnv.DescribeScene"/>).</description></item>
+/// <item><term>Rendering</term><description>Render modes <c>rgb_array</c> and <c>human</c>, 480 x 480: MuJoCo's renderer with a camera tracking the torso (<c>renderer=mujoco</c>); with <c>renderer=sketch</c>, every geom of the model in
+/// a side view (x-z plane) 3.2 m wide following the torso, over a striped ground (<see cref="MuJoCoEnv.DescribeScene"/>).</description></item>
 /// </list>
 /// </remarks>
 public sealed class HopperEnv : LocomotionEnv
@@ -53,7 +54,7 @@ public sealed class HopperEnv : LocomotionEnv
     private static readonly string[] AcceptedKeys =
     [
         K.ForwardRewardWeight, K.CtrlCostWeight, K.HealthyReward, K.TerminateWhenUnhealthy, K.HealthyStateRange, K.HealthyZRange,
-        K.HealthyAngleRange, K.ResetNoiseScale, K.ExcludeCurrentPositions, K.FrameSkip, K.StepInfo,
+        K.HealthyAngleRange, K.ResetNoiseScale, K.ExcludeCurrentPositions, K.FrameSkip, K.StepInfo, K.XmlFile, K.Renderer,
     ];
 
     /// <summary>The keyword options <see cref="FromKwargs"/> accepts, with their defaults.</summary>

@@ -91,6 +91,15 @@ public sealed unsafe class MjData : SafeHandle
     /// <summary>Row-major 3x3 rotation matrix of each body's frame, flattened (<c>9·Model.NBody</c> values).</summary>
     public ReadOnlySpan<double> Xmat => new(Native->xmat, 9 * _m->nbody);
 
+    /// <summary>Centre of mass of each body's subtree (the body and everything attached below it), flattened (<c>3·Model.NBody</c> values).</summary>
+    public ReadOnlySpan<double> SubtreeCom => new(Native->subtree_com, 3 * _m->nbody);
+
+    /// <summary>Cartesian position of each site, flattened (<c>3·Model.NSite</c> values).</summary>
+    public ReadOnlySpan<double> SiteXpos => new(Native->site_xpos, 3 * _m->nsite);
+
+    /// <summary>Centre of mass of each body (not of its subtree), flattened (<c>3·Model.NBody</c> values).</summary>
+    public ReadOnlySpan<double> Xipos => new(Native->xipos, 3 * _m->nbody);
+
     /// <summary>Cartesian position of each geom, flattened (<c>3·Model.NGeom</c> values).</summary>
     public ReadOnlySpan<double> GeomXpos => new(Native->geom_xpos, 3 * _m->ngeom);
 
@@ -102,6 +111,24 @@ public sealed unsafe class MjData : SafeHandle
     /// (<c>6·Model.NBody</c> values). MuJoCo fills it only in <see cref="RnePostConstraint"/>: call that after stepping.
     /// </summary>
     public ReadOnlySpan<double> CfrcExt => new(Native->cfrc_ext, 6 * _m->nbody);
+
+    /// <summary>Com-based inertia of each body (10 values per body: the 3x3 inertia's 6 distinct entries, 3 of mass times com offset, the mass), flattened (<c>10·Model.NBody</c> values).</summary>
+    public ReadOnlySpan<double> Cinert => new(Native->cinert, 10 * _m->nbody);
+
+    /// <summary>Com-based velocity of each body (angular x, y, z, then linear x, y, z), flattened (<c>6·Model.NBody</c> values).</summary>
+    public ReadOnlySpan<double> Cvel => new(Native->cvel, 6 * _m->nbody);
+
+    /// <summary>Generalized force of the actuators (<c>Model.Nv</c> values).</summary>
+    public ReadOnlySpan<double> QfrcActuator => new(Native->qfrc_actuator, _m->nv);
+
+    /// <summary>Generalized constraint force (limits, contacts; <c>Model.Nv</c> values).</summary>
+    public ReadOnlySpan<double> QfrcConstraint => new(Native->qfrc_constraint, _m->nv);
+
+    /// <summary>Length of each tendon (<c>Model.NTendon</c> values).</summary>
+    public ReadOnlySpan<double> TendonLength => new(Native->ten_length, _m->ntendon);
+
+    /// <summary>Velocity of each tendon (<c>Model.NTendon</c> values).</summary>
+    public ReadOnlySpan<double> TendonVelocity => new(Native->ten_velocity, _m->ntendon);
 
     /// <summary>Number of contacts detected in the last step or <see cref="Forward"/>.</summary>
     public int ContactCount => Native->ncon;

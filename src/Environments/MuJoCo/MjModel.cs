@@ -172,6 +172,18 @@ public sealed unsafe class MjModel : SafeHandle
     /// <summary>Each geom's colour (r, g, b, a in [0, 1]), flattened (<c>4·NGeom</c> values).</summary>
     public ReadOnlySpan<float> GeomRgba => new(Native->geom_rgba, 4 * NGeom);
 
+    /// <summary>Number of tendons.</summary>
+    public int NTendon => Native->ntendon;
+
+    /// <summary>Number of sites.</summary>
+    public int NSite => Native->nsite;
+
+    /// <summary>Each actuator's control range (low, high), flattened (<c>2·Nu</c> values; meaningful where <see cref="ActuatorCtrlLimited"/>).</summary>
+    public ReadOnlySpan<double> ActuatorCtrlRange => new(Native->actuator_ctrlrange, 2 * Nu);
+
+    /// <summary>Whether each actuator's control is clamped to its range (<c>Nu</c> values, 0 or 1).</summary>
+    public ReadOnlySpan<byte> ActuatorCtrlLimited => new(Native->actuator_ctrllimited, Nu);
+
     /// <summary>The id of a named object, or -1 when the model has none of that name.</summary>
     public int TryGetId(MjObjectType type, string name)
     {

@@ -10,4 +10,9 @@ public sealed class MuJoCoException : InvalidOperationException
     /// <summary>Creates the exception.</summary>
     /// <param name="message">What went wrong, including MuJoCo's message where there is one.</param>
     public MuJoCoException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with the error that caused it.</summary>
+    /// <param name="message">What went wrong, including MuJoCo's message where there is one.</param>
+    /// <param name="inner">The underlying error.</param>
+    public MuJoCoException(string message, Exception inner) : base(message, inner) { }
 }

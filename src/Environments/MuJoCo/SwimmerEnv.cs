@@ -21,9 +21,10 @@ namespace Rl.Environments.MuJoCo;
 /// <item><term>Reward</term><description><c>forward_reward_weight</c> (1) · x velocity − <c>ctrl_cost_weight</c> (1e-4) · Σ action²;
 /// components in the step info and <see cref="LocomotionEnv.LastStep"/>.</description></item>
 /// <item><term>Termination</term><description>Never.</description></item>
+/// <item><term>Model</term><description>The shipped model, or the MJCF file named by <c>xml_file</c> (see <see cref="MuJoCoModels.LoadForEnv"/>).</description></item>
 /// <item><term>Truncation</term><description>1000 steps (a TimeLimit added by the registry for <c>Swimmer-v1</c>).</description></item>
-/// <item><term>Rendering</term><description>Render modes <c>rgb_array</c> and <c>human</c>, 480 x 480: every geom of the model in
-/// a top view (x-y plane) 5 m wide following the head, over a 0.5 m grid (<see cref="LocomotionEnv.DescribeScene"/>).</description></item>
+/// <item><term>Rendering</term><description>Render modes <c>rgb_array</c> and <c>human</c>, 480 x 480: MuJoCo's renderer with a camera tracking the torso (<c>renderer=mujoco</c>); with <c>renderer=sketch</c>, every geom of the model in
+/// a top view (x-y plane) 5 m wide following the head, over a 0.5 m grid (<see cref="MuJoCoEnv.DescribeScene"/>).</description></item>
 /// </list>
 /// </remarks>
 public sealed class SwimmerEnv : LocomotionEnv
@@ -43,7 +44,7 @@ public sealed class SwimmerEnv : LocomotionEnv
     };
 
     private static readonly string[] AcceptedKeys =
-        [K.ForwardRewardWeight, K.CtrlCostWeight, K.ResetNoiseScale, K.ExcludeCurrentPositions, K.FrameSkip, K.StepInfo];
+        [K.ForwardRewardWeight, K.CtrlCostWeight, K.ResetNoiseScale, K.ExcludeCurrentPositions, K.FrameSkip, K.StepInfo, K.XmlFile, K.Renderer];
 
     /// <summary>The keyword options <see cref="FromKwargs"/> accepts, with their defaults.</summary>
     public static readonly IReadOnlyDictionary<string, string> KwargDocs = LocomotionOptions.Describe(Defaults, AcceptedKeys);

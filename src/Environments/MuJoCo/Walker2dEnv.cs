@@ -23,9 +23,10 @@ namespace Rl.Environments.MuJoCo;
 /// <item><term>Healthy</term><description>Torso height z in (0.8, 2.0) and pitch in (−1, 1) rad (kwargs <c>healthy_z_range</c>,
 /// <c>healthy_angle_range</c>).</description></item>
 /// <item><term>Termination</term><description>When unhealthy (unless <c>terminate_when_unhealthy=false</c>).</description></item>
+/// <item><term>Model</term><description>The shipped model, or the MJCF file named by <c>xml_file</c> (see <see cref="MuJoCoModels.LoadForEnv"/>).</description></item>
 /// <item><term>Truncation</term><description>1000 steps (a TimeLimit added by the registry for <c>Walker2d-v1</c>).</description></item>
-/// <item><term>Rendering</term><description>Render modes <c>rgb_array</c> and <c>human</c>, 480 x 480: every geom of the model in
-/// a side view (x-z plane) 3.2 m wide following the torso, over a striped ground (<see cref="LocomotionEnv.DescribeScene"/>).</description></item>
+/// <item><term>Rendering</term><description>Render modes <c>rgb_array</c> and <c>human</c>, 480 x 480: MuJoCo's renderer with a camera tracking the torso (<c>renderer=mujoco</c>); with <c>renderer=sketch</c>, every geom of the model in
+/// a side view (x-z plane) 3.2 m wide following the torso, over a striped ground (<see cref="MuJoCoEnv.DescribeScene"/>).</description></item>
 /// </list>
 /// </remarks>
 public sealed class Walker2dEnv : LocomotionEnv
@@ -51,7 +52,7 @@ public sealed class Walker2dEnv : LocomotionEnv
     private static readonly string[] AcceptedKeys =
     [
         K.ForwardRewardWeight, K.CtrlCostWeight, K.HealthyReward, K.TerminateWhenUnhealthy, K.HealthyZRange, K.HealthyAngleRange,
-        K.ResetNoiseScale, K.ExcludeCurrentPositions, K.FrameSkip, K.StepInfo,
+        K.ResetNoiseScale, K.ExcludeCurrentPositions, K.FrameSkip, K.StepInfo, K.XmlFile, K.Renderer,
     ];
 
     /// <summary>The keyword options <see cref="FromKwargs"/> accepts, with their defaults.</summary>

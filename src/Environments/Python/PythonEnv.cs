@@ -1,5 +1,6 @@
 using System.Reflection;
 using Rl.Core;
+using Rl.Core.Rendering;
 using Rl.Core.Spaces;
 
 namespace Rl.Environments.Python;
@@ -202,7 +203,8 @@ public static class PythonEnv
 /// A Python environment seen from C#: each call is one request to its worker process. Observations arrive as the
 /// translated observation space's type (a float32 Box as <c>float[]</c>, written into <c>into</c> when given), actions are
 /// checked against the action space before they are sent, and Python exceptions surface as <see cref="PythonEnvException"/>
-/// with the traceback. Dispose it to stop the worker.
+/// with the traceback. Dispose it to stop the worker. Made with <c>render_mode=rgb_array</c>, it describes its scene as the
+/// frame Python renders, so windows (<c>rl watch</c>), videos and <c>RenderedEnv</c> show it like a native environment.
 /// </summary>
 /// <typeparam name="TObs">The observation type.</typeparam>
 /// <typeparam name="TAct">The action type.</typeparam>
@@ -213,7 +215,7 @@ public static class PythonEnv
 /// (<c>float[]</c>, <c>long[]</c>, ...), lists and tuples as <c>object?[]</c>, dicts as <c>Dictionary&lt;string, object?&gt;</c>,
 /// and anything else as its repr string.
 /// </remarks>
-public sealed class PythonEnv<TObs, TAct> : IEnv<TObs, TAct>, IPythonEnv, ISpecHolder
+public sealed class PythonEnv<TObs, TAct> : IEnv<TObs, TAct>, IPythonEnv, ISpecHolder, IRenderable
 {
     private enum Phase { NeverReset, Running, Ended }
 
@@ -223,6 +225,7 @@ public sealed class PythonEnv<TObs, TAct> : IEnv<TObs, TAct>, IPythonEnv, ISpecH
     private readonly SpaceCodec<TAct> _act;
     private readonly IReadOnlyCollection<string>? _resetOptionKeys;
     private Phase _phase;
+    private Image? _frameImage;
 
     internal PythonEnv(PythonWorker worker, EnvDescription description, SpaceCodec obs, SpaceCodec act, IReadOnlyCollection<string>? resetOptionKeys)
     {
@@ -356,6 +359,12 @@ public sealed class PythonEnv<TObs, TAct> : IEnv<TObs, TAct>, IPythonEnv, ISpecH
         {
             return _obs.Read(r, into);
         }
+        catch (NonFiniteValueException e)
+        {
+            _phase = Phase.NeverReset;
+            throw new PythonEnvException(Name, PythonFailure.NonFiniteObservation,
+                $"the observation returned by {what} is not finite: {e.Message}; the environment's state is broken, reset it", inner: e);
+        }
         catch (Exception e) when (e is InvalidDataException or InvalidCastException or OverflowException)
         {
             _phase = Phase.NeverReset;
@@ -384,6 +393,32 @@ public sealed class PythonEnv<TObs, TAct> : IEnv<TObs, TAct>, IPythonEnv, ISpecH
         throw new InvalidOperationException(
             $"{Name}: render() returned {Space.FormatValue(value)}, not an RGB frame; make the environment with the keyword option " +
             $"render_mode=rgb_array (its render mode is {RenderMode ?? "None"}, supported: {string.Join(", ", Metadata.RenderModes)})");
+    }
+
+    /// <summary>
+    /// Describes the current state as Python's <c>rgb_array</c> frame, drawn as an image filling a scene of the frame's size
+    /// (the renderer draws it pixel for pixel).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">If the environment was not made with <c>render_mode=rgb_array</c>, saying so.</exception>
+    public void DescribeScene(Scene scene)
+    {
+        ArgumentNullException.ThrowIfNull(scene);
+        var frame = Render();
+        if (frame.Channels is not (3 or 4))
+            throw new InvalidOperationException($"{Name}: render() returned a frame of {frame.Channels} channels; an RGB frame has 3");
+        if (_frameImage is null || _frameImage.Width != frame.Width || _frameImage.Height != frame.Height)
+            _frameImage = new Image(frame.Width, frame.Height);
+        var rgba = _frameImage.Rgba;
+        for (int p = 0, src = 0; p < rgba.Length; p += 4, src += frame.Channels)
+        {
+            rgba[p] = frame.Pixels[src];
+            rgba[p + 1] = frame.Pixels[src + 1];
+            rgba[p + 2] = frame.Pixels[src + 2];
+            rgba[p + 3] = 255;
+        }
+        _frameImage.MarkChanged();
+        scene.Begin(frame.Width, frame.Height, Color.Black, Camera2D.Pixels(frame.Width, frame.Height));
+        scene.Image(_frameImage, new System.Numerics.Vector2(0, 0), new System.Numerics.Vector2(frame.Width, frame.Height), Color.White);
     }
 
     /// <inheritdoc />

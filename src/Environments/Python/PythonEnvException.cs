@@ -21,6 +21,8 @@ public enum PythonFailure
     TimedOut,
     /// <summary>The worker sent something the protocol does not allow (e.g. a bridge script of another version).</summary>
     ProtocolError,
+    /// <summary>The environment returned an observation holding NaN or infinity (the native environments never do).</summary>
+    NonFiniteObservation,
 }
 
 /// <summary>

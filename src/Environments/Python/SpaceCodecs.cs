@@ -111,6 +111,9 @@ internal abstract class SpaceCodec
     }
 }
 
+/// <summary>A value from Python that is NaN or infinite where a finite number is needed.</summary>
+internal sealed class NonFiniteValueException(string message) : Exception(message);
+
 /// <summary>A translated space whose values have the .NET type <typeparamref name="T"/>.</summary>
 internal abstract class SpaceCodec<T> : SpaceCodec
 {
@@ -164,13 +167,25 @@ internal sealed class BoxCodec<T>(Box<T> space, PyDType dtype) : SpaceCodec<T[]>
                 throw new InvalidDataException($"an array of shape {a.ShapeText} does not fit {space}, which needs {space.Size} elements");
             if (a.DType == dtype) a.Data.CopyTo(MemoryMarshal.AsBytes(dest.AsSpan()));
             else for (int i = 0; i < dest.Length; i++) dest[i] = T.CreateSaturating(a[i]);
-            return dest;
+            return CheckFinite(dest);
         }
         // Lists and Python scalars (an environment that skips NumPy).
         var x = Numbers(r.Value());
         if (x.Length != space.Size) throw new InvalidDataException($"{x.Length} numbers do not fit {space}, which needs {space.Size}");
         for (int i = 0; i < dest.Length; i++) dest[i] = T.CreateSaturating(x[i]);
-        return dest;
+        return CheckFinite(dest);
+    }
+
+    // NaN and infinity are never valid observations (even where the box's bounds are infinite): a broken Python environment
+    // must stop the run with its name, not poison a policy. Integer boxes cannot hold them and are not scanned.
+    private T[] CheckFinite(T[] value)
+    {
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(double)) return value;
+        for (int i = 0; i < value.Length; i++)
+            if (!T.IsFinite(value[i]))
+                throw new NonFiniteValueException($"element {i} is {(T.IsNaN(value[i]) ? "NaN" : value[i] > T.Zero ? "+infinity" : "-infinity")} " +
+                    $"(observation {Space.FormatValue(value)})");
+        return value;
     }
 
     public override void Write(FrameWriter w, T[] value) => w.NdArray<T>(value, dtype, space.Shape);

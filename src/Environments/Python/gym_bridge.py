@@ -404,6 +404,25 @@ def _unwrap_time_limit(env):
     return env
 
 
+def _is_env_class(target):
+    """A class with the environment interface: reset() and step() (gymnasium.Env subclasses and duck-typed ones)."""
+    return isinstance(target, type) and all(callable(getattr(target, m, None)) for m in ("reset", "step"))
+
+
+def _is_entry_point(target, env_id, init):
+    """Whether a factory function is the entry point of an id registered in the registry module (gymnasium's convention)."""
+    try:
+        registry = importlib.import_module(init.get("module") or "gymnasium")
+    except ImportError:
+        return False
+    specs = getattr(registry, "registry", None)
+    if not hasattr(specs, "values"):
+        specs = getattr(getattr(registry, "envs", None), "registry", None)
+    if not hasattr(specs, "values"):
+        return False
+    return any(getattr(spec, "entry_point", None) is target or getattr(spec, "entry_point", None) == env_id for spec in specs.values())
+
+
 def make_env(env_id, init):
     kwargs = dict(init.get("kwargs") or {})
     max_steps = init.get("max_episode_steps")
@@ -414,6 +433,11 @@ def make_env(env_id, init):
         module = _import(module_name, "named in the id '%s'" % env_id)
         target = getattr(module, attr, None)
         if target is not None and callable(target):
+            if not _is_env_class(target) and not _is_entry_point(target, env_id, init):
+                # Checked before the call: 'os:system' or 'subprocess:Popen' with keyword options would run any command.
+                raise BridgeError("unknown_id", "'%s' is a %s, not an environment: a module:Class id must name a class with reset() "
+                                  "and step() (a gymnasium.Env subclass) or a registered entry point; it is not called"
+                                  % (env_id, type(target).__name__))
             env = target(**kwargs)
             if max_steps is not None and not init.get("disable_time_limit"):
                 env = _time_limit(env, int(max_steps))

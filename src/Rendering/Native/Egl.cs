@@ -11,7 +11,8 @@ internal static unsafe class Egl
     public const int SurfaceType = 0x3033, PbufferBit = 0x0001, RenderableType = 0x3040, OpenGlBit = 0x0008;
     public const int RedSize = 0x3024, GreenSize = 0x3023, BlueSize = 0x3022, AlphaSize = 0x3021;
     public const int OpenGlApi = 0x30A2;
-    public const int ContextMajorVersion = 0x3098, ContextMinorVersion = 0x30FB, ContextOpenGlProfileMask = 0x30FD, ContextOpenGlCoreProfileBit = 0x1;
+    public const int ContextMajorVersion = 0x3098, ContextMinorVersion = 0x30FB, ContextOpenGlProfileMask = 0x30FD, ContextOpenGlCoreProfileBit = 0x1,
+        ContextOpenGlCompatibilityProfileBit = 0x2;
     public const int PlatformDeviceExt = 0x313F, PlatformSurfacelessMesa = 0x31DD;
     public const int DrmDeviceFileExt = 0x3233;
     public const int Width = 0x3057, Height = 0x3056;

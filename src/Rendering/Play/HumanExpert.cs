@@ -5,6 +5,7 @@ using Rl.Core.Input;
 using Rl.Core.Rendering;
 using Rl.Core.Spaces;
 using Rl.Rendering.Input;
+using Rl.Rendering.MuJoCo;
 
 namespace Rl.Rendering.Play;
 
@@ -13,7 +14,7 @@ public sealed record HumanExpertOptions
 {
     /// <summary>
     /// Labels per second in real time (each visited state is shown for one frame and labelled with the keys held then).
-    /// Null: the environment's <c>render_fps</c> (30 when it declares none). Must be positive.
+    /// Null: a pace a person can follow (<see cref="HudText.HumanPace"/>). 0: as fast as possible, as <c>rl play --fps 0</c>.
     /// </summary>
     public double? Fps { get; init; }
 
@@ -37,6 +38,8 @@ public sealed class HumanExpert : IExpert, IDisposable
     private readonly HashSet<Key> _tapped = [], _held = [];
     private readonly Queue<Key> _events = new();
     private readonly Key[] _mapKeys;
+    private readonly Scene _hud = new();
+    private readonly int _hudHeight;
     private readonly double _fps;
     private readonly bool _ownsViewer;
     private Viewer? _viewer;
@@ -54,14 +57,15 @@ public sealed class HumanExpert : IExpert, IDisposable
     {
         ArgumentNullException.ThrowIfNull(env);
         Options = options ?? new HumanExpertOptions();
-        if (Options.Fps is double f && !(f > 0 && double.IsFinite(f)))
-            throw new ArgumentException($"human expert: fps = {f} must be positive");
+        if (Options.Fps is double f && !(f >= 0 && double.IsFinite(f)))
+            throw new ArgumentException($"human expert: fps = {f} must be 0 (as fast as possible) or positive");
         KeyMap = KeyMaps.Require(env);
         if (KeyMap.Uses(PlaySession.PauseKey) || KeyMap.Uses(PlaySession.QuitKey))
             throw new ArgumentException($"human expert: the key map of '{env.Name}' uses P or ESC, which labelling keeps for pause and quit");
-        _source = Renderable.Require(env);
+        _source = SceneSources.Require(env);
         _mapKeys = KeyMap.Controls.SelectMany(c => c.Keys).ToArray();
-        _fps = Options.Fps ?? (env.Metadata.RenderFps > 0 ? env.Metadata.RenderFps : 30);
+        _fps = Options.Fps ?? HudText.HumanPace(env);
+        _hudHeight = Options.Hud ? HudText.BandHeight(2 + HelpLines().Count) : 0;
         _viewer = viewer;
         _keys = keys;
         _ownsViewer = viewer is null;
@@ -139,7 +143,7 @@ public sealed class HumanExpert : IExpert, IDisposable
         {
             _source.DescribeScene(_scene);
             var (w, h) = HudText.WindowSize(_scene.Width, _scene.Height);
-            _viewer = new Viewer(w, h, "rl dagger: your keys label the states");
+            _viewer = new Viewer(w, h + _hudHeight, "rl dagger: your keys label the states");
             _viewer.Window.Focus();
         }
         _keys ??= _viewer.Window;
@@ -149,7 +153,8 @@ public sealed class HumanExpert : IExpert, IDisposable
     private void Show(Viewer viewer, object? action)
     {
         _source.DescribeScene(_scene);
-        if (Options.Hud)
+        if (!Options.Hud) viewer.Show(_scene);
+        else
         {
             string status = string.Create(CultureInfo.InvariantCulture, $"EPISODE {_episodes}  LABELS {Labels}");
             string mode = _paused ? "PAUSED (P resumes)"
@@ -158,9 +163,9 @@ public sealed class HumanExpert : IExpert, IDisposable
                 : "YOUR LABEL " + Space.FormatValue(action);
             var lines = new List<(string Text, Color Color)> { (status, Color.Black), (mode, action is null ? new Color(200, 30, 30) : Color.Black) };
             if (_paused || _waiting || Labels == 0) lines.AddRange(HelpLines().Select(l => (l, new Color(40, 40, 90))));
-            HudText.Draw(_scene, lines, viewer.Window.FramebufferSize.Height);
+            HudText.Draw(_hud, viewer.Window.FramebufferSize.Width, _hudHeight, lines);
+            viewer.Show(_scene, _hud);
         }
-        viewer.Show(_scene);
     }
 
     /// <summary>Closes the window if this expert opened it.</summary>

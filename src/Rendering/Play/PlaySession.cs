@@ -4,6 +4,7 @@ using Rl.Core.Demonstrations;
 using Rl.Core.Input;
 using Rl.Core.Rendering;
 using Rl.Rendering.Input;
+using Rl.Rendering.MuJoCo;
 
 namespace Rl.Rendering.Play;
 
@@ -12,7 +13,8 @@ public sealed record PlayOptions
 {
     /// <summary>
     /// Frames per second: in real time one step per frame; turn-based, how often keys are checked (at least 30).
-    /// Null: the environment's <c>render_fps</c> (30 when it declares none). 0: as fast as possible.
+    /// Null: a pace a person can follow, the environment's <c>render_fps</c> but at most <see cref="HudText.HumanFps"/>
+    /// (see <see cref="HudText.HumanPace"/>). 0: as fast as possible.
     /// </summary>
     public double? Fps { get; init; }
 
@@ -69,7 +71,8 @@ public sealed class PlaySession
     private readonly double _fps;
     private bool _paused, _quit, _waiting;
     private string? _message;
-    private int _windowHeight = 1;
+    private readonly Scene _hud = new();
+    private readonly int _hudHeight;
 
     /// <summary>Prepares a session; <paramref name="writer"/> null plays without recording.</summary>
     /// <exception cref="ArgumentException">If the environment cannot render, has no key map, or its map uses a session key.</exception>
@@ -85,9 +88,11 @@ public sealed class PlaySession
         foreach (var k in new[] { PauseKey, DiscardKey, QuitKey })
             if (KeyMap.Uses(k))
                 throw new ArgumentException($"play: the key map of '{env.Name}' uses {KeyNames.Of(k)}, which the play session keeps for itself ({SessionKeyHelp})");
-        _source = Renderable.Require(env);
+        _source = SceneSources.Require(env);
         _mapKeys = KeyMap.Controls.SelectMany(c => c.Keys).ToArray();
-        _fps = Options.Fps ?? (env.Metadata.RenderFps > 0 ? env.Metadata.RenderFps : 30);
+        _fps = Options.Fps ?? HudText.HumanPace(env);
+        // Room for the status, mode and message lines and the whole help, so the window never changes size.
+        _hudHeight = Options.Hud ? HudText.BandHeight(3 + HelpLines().Count) : 0;
     }
 
     /// <summary>The options.</summary>
@@ -114,14 +119,15 @@ public sealed class PlaySession
 
     /// <summary>
     /// The window size: the environment's picture scaled by a whole factor to about 480 pixels high when it is smaller
-    /// (small pixel games would be unplayably tiny at their native size).
+    /// (small pixel games would be unplayably tiny at their native size), with the HUD band above it.
     /// </summary>
     public (int Width, int Height) WindowSize
     {
         get
         {
             _source.DescribeScene(_scene);
-            return HudText.WindowSize(_scene.Width, _scene.Height);
+            var (w, h) = HudText.WindowSize(_scene.Width, _scene.Height);
+            return (w, h + _hudHeight);
         }
     }
 
@@ -143,7 +149,6 @@ public sealed class PlaySession
     {
         ArgumentNullException.ThrowIfNull(viewer);
         ArgumentNullException.ThrowIfNull(keys);
-        _windowHeight = Math.Max(viewer.Window.FramebufferSize.Height, 1);
         bool first = true;
         while (!_quit && !viewer.IsClosed && (Options.Episodes is not int n || Completed < n))
         {
@@ -228,11 +233,16 @@ public sealed class PlaySession
     private void Show(Viewer viewer, int step, double ret)
     {
         _source.DescribeScene(_scene);
-        if (Options.Hud) DrawHud(step, ret);
-        viewer.Show(_scene);
+        if (!Options.Hud)
+        {
+            viewer.Show(_scene);
+            return;
+        }
+        DrawHud(step, ret, viewer.Window.FramebufferSize.Width);
+        viewer.Show(_scene, _hud);
     }
 
-    private void DrawHud(int step, double ret)
+    private void DrawHud(int step, double ret, int width)
     {
         string status = string.Create(CultureInfo.InvariantCulture,
             $"EPISODE {_episodes.Count}  STEP {step}  RETURN {ret:0.##}  SAVED {Completed}");
@@ -244,6 +254,6 @@ public sealed class PlaySession
         if (_message is not null) lines.Add((_message, new Color(20, 110, 20)));
         if (_paused || _waiting || step == 0) lines.AddRange(HelpLines().Select(l => (l, new Color(40, 40, 90))));
         else lines.Add((SessionKeyHelp, new Color(90, 90, 90)));
-        HudText.Draw(_scene, lines, _windowHeight);
+        HudText.Draw(_hud, width, _hudHeight, lines);
     }
 }

@@ -1,6 +1,7 @@
 using Rl.Core;
 using Rl.Core.Rendering;
 using Rl.Core.Wrappers;
+using Rl.Rendering.MuJoCo;
 
 namespace Rl.Rendering.Video;
 
@@ -86,7 +87,7 @@ public sealed class RecordVideo<TObs, TAct> : Wrapper<TObs, TAct>, IVideoRecorde
         if (options.Width is <= 0 || options.Height is <= 0)
             throw new ArgumentException($"RecordVideo({inner.Name}): frame size {options.Width}x{options.Height} must be positive");
         if (options.Fps is <= 0) throw new ArgumentException($"RecordVideo({inner.Name}): fps = {options.Fps} must be positive");
-        _source = Renderable.Require(inner);
+        _source = SceneSources.Require(inner, options.Width, options.Height);
         Options = options;
     }
 

@@ -3,6 +3,8 @@ using Rl.Core;
 using Rl.Core.Input;
 using Rl.Core.Rendering;
 using Rl.Core.Spaces;
+using Rl.Rendering.MuJoCo;
+using Rl.Rendering.Play;
 
 namespace Rl.Rendering.Watch;
 
@@ -86,6 +88,7 @@ public sealed class WatchSession
     private double _fps;
     private bool _paused, _quit;
     private string? _message;
+    private readonly Scene _hud = new();
 
     /// <summary>Prepares to watch <paramref name="env"/> driven by <paramref name="policy"/>.</summary>
     /// <exception cref="ArgumentException">If the environment cannot render.</exception>
@@ -96,7 +99,7 @@ public sealed class WatchSession
         Options = options ?? new WatchOptions();
         if (Options.Fps is < 0) throw new ArgumentException($"watch: fps = {Options.Fps} must not be negative");
         if (Options.Episodes is < 1) throw new ArgumentException($"watch: episodes = {Options.Episodes} must be at least 1");
-        _source = Renderable.Require(env);
+        _source = SceneSources.Require(env);
         _fps = Options.Fps ?? (env.Metadata.RenderFps > 0 ? env.Metadata.RenderFps : 30);
     }
 
@@ -125,11 +128,24 @@ public sealed class WatchSession
         }
     }
 
-    /// <summary>Opens a window of the environment's native size and plays until done or quit.</summary>
+    /// <summary>The HUD band's height above the picture (0 without a HUD): four lines and the episode's progress bar.</summary>
+    public int HudHeight => Options.Hud ? HudText.BandHeight(4, bar: true) : 0;
+
+    /// <summary>The window size <see cref="Run()"/> uses: the picture at its native size with the HUD band above it.</summary>
+    public (int Width, int Height) WindowSize
+    {
+        get
+        {
+            var (w, h) = NativeSize;
+            return (w, h + HudHeight);
+        }
+    }
+
+    /// <summary>Opens a window of the environment's native size (plus the HUD band) and plays until done or quit.</summary>
     /// <exception cref="Native.RenderingUnavailableException">If no window can be opened; the message says what to install or set.</exception>
     public void Run()
     {
-        var (w, h) = NativeSize;
+        var (w, h) = WindowSize;
         using var viewer = new Viewer(w, h, $"rl watch {_env.Name}");
         Run(viewer);
     }
@@ -198,25 +214,22 @@ public sealed class WatchSession
     private void Show(Viewer viewer, int step, double ret)
     {
         _source.DescribeScene(_scene);
-        if (Options.Hud) DrawHud(step, ret);
-        viewer.Show(_scene);
-    }
-
-    private void DrawHud(int step, double ret)
-    {
-        float size = Math.Clamp(_scene.Height / 30f, 8f, 24f), line = size * 1.4f;
+        if (!Options.Hud)
+        {
+            viewer.Show(_scene);
+            return;
+        }
         string status = string.Create(CultureInfo.InvariantCulture,
             $"EPISODE {_episodes.Count}  STEP {step}  RETURN {ret:0.##}");
         string speed = (_paused ? "PAUSED" : $"{FormatFps(_fps)} STEPS/S") + $"  POLICY {_policy.Name}";
-        float width = Math.Max(status.Length, speed.Length) * size * 6 / 7 + size;
-        _scene.ScreenRect(0, 0, width, 2 * line + size * 0.4f, new Color(255, 255, 255, 200));
-        _scene.Text(status, size / 2, size / 2, size, Color.Black);
-        _scene.Text(speed, size / 2, size / 2 + line, size, _paused ? new Color(200, 30, 30) : Color.Black);
-        if (_env.Spec?.MaxEpisodeSteps is int limit and > 0)
-            _scene.Bar(size / 2, 2 * line + size * 0.1f, width - size, size * 0.25f, step / (float)limit, new Color(60, 140, 220), new Color(200, 200, 200));
-        if (_message is not null)
-            _scene.Text(_message, size / 2, _scene.Height - 2 * line, size * 0.8f, new Color(20, 110, 20));
-        _scene.Text(KeyHelp, size / 2, _scene.Height - line, size * 0.8f, new Color(90, 90, 90));
+        var lines = new List<(string Text, Color Color)>
+        {
+            (status, Color.Black), (speed, _paused ? new Color(200, 30, 30) : Color.Black), (KeyHelp, new Color(90, 90, 90)),
+        };
+        if (_message is not null) lines.Add((_message, new Color(20, 110, 20)));
+        float? progress = _env.Spec?.MaxEpisodeSteps is int limit and > 0 ? step / (float)limit : null;
+        HudText.Draw(_hud, viewer.Window.FramebufferSize.Width, HudHeight, lines, progress);
+        viewer.Show(_scene, _hud);
     }
 
     private static string FormatFps(double fps) => fps <= 0 ? "MAX" : fps.ToString("0.#", CultureInfo.InvariantCulture);

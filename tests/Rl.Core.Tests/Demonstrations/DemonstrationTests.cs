@@ -190,6 +190,62 @@ public sealed class DemonstrationTests : IDisposable
     }
 
     [Fact]
+    public void WithTheManifestDeletedTheVerifiedEpisodesLoadWithAWarning()
+    {
+        Record(new DemonstrationWriter(_dir, "Test-v0", ObsSpace, ActSpace), 3, seed: 8);
+        File.Delete(Path.Combine(_dir, DemonstrationManifest.FileName));
+        string f1 = Path.Combine(_dir, DemonstrationWriter.EpisodeFileName(1));
+        File.WriteAllBytes(f1, File.ReadAllBytes(f1)[..^40]);
+
+        var set = DemonstrationSet.Load(_dir, ObsSpace, ActSpace);
+        Assert.Equal([DemonstrationWriter.EpisodeFileName(0), DemonstrationWriter.EpisodeFileName(2)], set.Episodes.Select(e => Path.GetFileName(e.File)));
+        Assert.Contains("episode-000001.npz", Assert.Single(set.Skipped).Reason, StringComparison.Ordinal);
+        string warning = Assert.Single(set.Warnings);
+        Assert.Contains("no manifest.json", warning, StringComparison.Ordinal);
+        Assert.Contains("rebuild-manifest", warning, StringComparison.Ordinal);
+        Assert.Contains("warning: ", set.Summary(), StringComparison.Ordinal);
+
+        // The rebuilt manifest lists the verified files only, with their checksums; loading it warns no more.
+        var rebuilt = DemonstrationSet.RebuildManifest(_dir, "Test-v0", ObsSpace, ActSpace);
+        Assert.Empty(rebuilt.Warnings);
+        var m = DemonstrationManifest.Read(_dir);
+        Assert.Equal("Test-v0", m.EnvId);
+        Assert.Equal([DemonstrationWriter.EpisodeFileName(0), DemonstrationWriter.EpisodeFileName(2)], m.Episodes.Select(e => e.File));
+        Assert.Equal([3, 7], m.Episodes.Select(e => e.Length));
+        Assert.Equal(set.Episodes[1].Return, m.Episodes[1].Return, 10);
+        Assert.True(m.Episodes[0].Terminated);
+        Assert.Equal(["lap", "on_track", "x_position"], m.Episodes[0].InfoKeys);
+        Assert.Equal(2, rebuilt.Episodes.Count);
+        Assert.Contains("episode-000001.npz", Assert.Single(rebuilt.Skipped).Reason, StringComparison.Ordinal);
+        // A file changed after the rebuild is caught by the checksum again.
+        string f2 = Path.Combine(_dir, DemonstrationWriter.EpisodeFileName(2));
+        var bytes = File.ReadAllBytes(f2);
+        bytes[bytes.Length / 2] ^= 1;
+        File.WriteAllBytes(f2, bytes);
+        Assert.Contains("checksum", DemonstrationSet.Load(_dir, ObsSpace, ActSpace).Skipped[0].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RebuildingAnIntactManifestKeepsItsSeeds()
+    {
+        Record(new DemonstrationWriter(_dir, "Test-v0", ObsSpace, ActSpace), 2, seed: 9);
+        var before = DemonstrationManifest.Read(_dir);
+        DemonstrationSet.RebuildManifest(_dir, "Test-v0", ObsSpace, ActSpace);
+        Assert.Equal(before.Episodes, DemonstrationManifest.Read(_dir).Episodes, (a, b) => a with { InfoKeys = [] } == b with { InfoKeys = [] } && a.InfoKeys.SequenceEqual(b.InfoKeys));
+    }
+
+    [Fact]
+    public void AMissingDirectoryIsNamedAsMissing()
+    {
+        string missing = Path.Combine(_dir, "nope");
+        var e = Assert.Throws<FileNotFoundException>(() => DemonstrationSet.Load(missing, ObsSpace, ActSpace));
+        Assert.Contains($"'{missing}' does not exist", e.Message, StringComparison.Ordinal);
+        Directory.CreateDirectory(missing);
+        e = Assert.Throws<FileNotFoundException>(() => DemonstrationSet.Load(missing, ObsSpace, ActSpace));
+        Assert.Contains("no manifest.json", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void BadValuesAreRejectedWhenRecorded()
     {
         var w = new DemonstrationWriter(_dir, "Test-v0", ObsSpace, ActSpace);

@@ -290,7 +290,7 @@ public class LocomotionEnvTests
             using var model = MuJoCoModels.Load(name);
             Assert.True(model.Nu > 0);
         }
-        var e = Assert.Throws<ArgumentException>(() => MuJoCoModels.GetXml("ant.xml"));
+        var e = Assert.Throws<ArgumentException>(() => MuJoCoModels.GetXml("octopus.xml"));
         Assert.Contains("hopper.xml", e.Message);
     }
 }

@@ -35,6 +35,9 @@ public unsafe class MjLayoutTests
         Assert.Equal(1488, Offset(m, &m->geom_type));
         Assert.Equal(1592, Offset(m, &m->geom_size));
         Assert.Equal(1664, Offset(m, &m->geom_rgba));
+        Assert.Equal(1672, Offset(m, &m->site_type));
+        Assert.Equal(2744, Offset(m, &m->actuator_ctrllimited));
+        Assert.Equal(2792, Offset(m, &m->actuator_ctrlrange));
         Assert.Equal(240, sizeof(MjOptionNative));
         Assert.Equal(560, sizeof(MjVisualOpaque));
         Assert.Equal(56, sizeof(MjStatisticNative));

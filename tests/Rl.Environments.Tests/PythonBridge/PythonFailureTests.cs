@@ -41,6 +41,32 @@ public class PythonFailureTests
         Assert.Empty(WaitNoWorkers("CartPole-v1"));
     }
 
+    [Theory]
+    [InlineData("nan_at", "element 0 is NaN")]
+    [InlineData("inf_at", "element 0 is -infinity")]
+    public void A_non_finite_observation_is_reported_not_passed_on(string option, string reason)
+    {
+        using var env = MakeId<float[], int>(Faulty, (option, 2));
+        Assert.Equal([0f], env.Reset(seed: 1).Observation);
+        Assert.Equal([1f], env.Step(0).Observation);
+        var e = Assert.Throws<PythonEnvException>(() => env.Step(1));
+        Assert.Equal(PythonFailure.NonFiniteObservation, e.Failure);
+        Assert.StartsWith(Faulty + ": the observation returned by step is not finite: " + reason, e.Message);
+        Assert.Throws<ResetNeededException>(() => env.Step(0));
+        // The worker is alive: a reset starts a usable episode.
+        Assert.Equal([0f], env.Reset().Observation);
+        Assert.Equal([1f], env.Step(0).Observation);
+    }
+
+    [Fact]
+    public void A_non_finite_reset_observation_is_reported()
+    {
+        using var env = MakeId<float[], int>(Faulty, ("nan_at", 0));
+        var e = Assert.Throws<PythonEnvException>(() => env.Reset(seed: 1));
+        Assert.Equal(PythonFailure.NonFiniteObservation, e.Failure);
+        Assert.Contains("returned by reset is not finite: element 0 is NaN", e.Message);
+    }
+
     [Fact]
     public void A_missing_gymnasium_extra_is_reported_with_its_install_command()
     {

@@ -47,12 +47,23 @@ public sealed class WorkerProcess : IDisposable
 
     public WorkerProcess(int primaryPort, int threads = 1) : this($"localhost:{primaryPort}", threads) { }
 
-    public WorkerProcess(string cluster, int threads = 1, params string[] extra)
+    public WorkerProcess(string cluster, int threads = 1, params string[] extra) : this(cluster, threads, TestCredential.File, null, extra, true) { }
+
+    /// <summary>A worker with <paramref name="credential"/> (a file; null: none) and extra environment variables.</summary>
+    public static WorkerProcess Start(string cluster, string? credential, IDictionary<string, string>? environment, int threads = 1, params string[] extra) =>
+        new(cluster, threads, credential, environment, extra, true);
+
+    private WorkerProcess(string cluster, int threads, string? credential, IDictionary<string, string>? environment, string[] extra, bool _)
     {
         var (file, prefix) = Runner();
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in prefix.Concat(["worker", "--cluster", cluster, "--threads", threads.ToString(), "--verbose", .. extra]))
+        string[] credentialArgs = credential is null ? [] : ["--credential", credential];
+        foreach (var arg in prefix.Concat(["worker", "--cluster", cluster, "--threads", threads.ToString(), "--verbose", .. credentialArgs, .. extra]))
             info.ArgumentList.Add(arg);
+        // No credential from the developer's own environment or default file.
+        info.Environment.Remove(ClusterCredential.EnvironmentVariable);
+        info.Environment["XDG_CONFIG_HOME"] = TestCredential.EmptyConfigHome;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         _process = Process.Start(info) ?? throw new InvalidOperationException("could not start rl worker");
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _lines.Add(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _lines.Add("stderr: " + e.Data); };
@@ -78,6 +89,12 @@ public sealed class WorkerProcess : IDisposable
     }
 
     public int Pid => _process.Id;
+
+    /// <summary>Waits for the process to end (false after the timeout).</summary>
+    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+
+    /// <summary>The exit code (after it ended).</summary>
+    public int ExitCode => _process.ExitCode;
 
     public void Kill()
     {
@@ -111,10 +128,37 @@ public sealed class WorkerProcess : IDisposable
     }
 }
 
+/// <summary>The cluster credential the tests' silos share (created once, mode 0600), and one other.</summary>
+public static class TestCredential
+{
+    private static readonly Lazy<(string File, string Other, string Home, ClusterCredential Value)> Created = new(() =>
+    {
+        string dir = Directory.CreateTempSubdirectory("rl-test-cluster-").FullName;
+        string file = Path.Combine(dir, "cluster.pem"), other = Path.Combine(dir, "other.pem");
+        ClusterCredential.Create(other).Dispose();
+        string home = Path.Combine(dir, "empty-config-home");
+        Directory.CreateDirectory(home);
+        return (file, other, home, ClusterCredential.Create(file));
+    });
+
+    /// <summary>The file of the tests' cluster credential.</summary>
+    public static string File => Created.Value.File;
+
+    /// <summary>The file of another cluster's credential.</summary>
+    public static string Other => Created.Value.Other;
+
+    /// <summary>An XDG_CONFIG_HOME with no default credential in it.</summary>
+    public static string EmptyConfigHome => Created.Value.Home;
+
+    /// <summary>The tests' cluster credential.</summary>
+    public static ClusterCredential Value => Created.Value.Value;
+}
+
 /// <summary>
 /// Distributed ARS on real worker processes over loopback (the learner runs in the test process): the same final parameters
 /// as a local run with the same seed: two workers; three of which one is killed and one hangs mid-run; Redis membership.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public class DistributedTrainingTests : ConsoleTest
 {
     // The shipped ARS V2 config; no early stop, so every run takes the same 20+ iterations.
@@ -141,7 +185,7 @@ public class DistributedTrainingTests : ConsoleTest
         int port = ClusterMembership.FreePort();
         using var a = new WorkerProcess(port);
         using var b = new WorkerProcess(port);
-        var (code, output, err) = Rl(["train", "ars", "CartPole-v1", "--out", dir.Sub("cluster"), "--cluster", $"localhost:{port}", "--workers", "2", .. Settings]);
+        var (code, output, err) = Rl(["train", "ars", "CartPole-v1", "--out", dir.Sub("cluster"), "--cluster", $"localhost:{port}", "--workers", "2", "--credential", TestCredential.File, .. Settings]);
         Assert.True(code == 0, $"rl train --cluster exited with {code}: {err}\n{output}");
         Assert.Contains("cluster: 2 live workers", output);
         Assert.True(a.WaitFor("chunk of version", TimeSpan.FromSeconds(5)), "worker a ran no chunk: " + string.Join("\n", a.Seen));
@@ -165,7 +209,7 @@ public class DistributedTrainingTests : ConsoleTest
         using var b = new WorkerProcess(port);
         using var victim = new WorkerProcess(port);
         var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var cluster = await ClusterRollouts.StartAsync(ClusterMembership.Parse($"localhost:{port}"), new DistributedRolloutOptions { MinWorkers = 3 }, log.Enqueue);
+        var cluster = await ClusterRollouts.StartAsync(ClusterMembership.Parse($"localhost:{port}"), TestCredential.Value, new DistributedRolloutOptions { MinWorkers = 3 }, log.Enqueue);
         float[] distributed;
         try
         {
@@ -205,19 +249,37 @@ public class DistributedTrainingTests : ConsoleTest
     [Fact]
     public void RedisMembershipTrainsToTheLocalRunsParameters()
     {
-        // Orleans' Redis membership provider against a throwaway redis-server on loopback (test.sh installs redis-server).
+        // Orleans' Redis membership provider against a throwaway redis-server on loopback (test.sh installs redis-server),
+        // which asks for a password: the worker reads it from $RL_REDIS_PASSWORD, the learner from a 0600 file.
         using var dir = new TempDir();
         int redisPort = ClusterMembership.FreePort();
-        var info = new ProcessStartInfo("redis-server") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "--port", redisPort.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" }) info.ArgumentList.Add(arg);
+        string password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
+        var info = new ProcessStartInfo("redis-server") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        // The password reaches redis-server on its standard input (a config file read from stdin), not its command line.
+        foreach (var arg in new[] { "-" }) info.ArgumentList.Add(arg);
         using var redis = Process.Start(info) ?? throw new InvalidOperationException("could not start redis-server");
+        redis.StandardInput.Write($"port {redisPort}\nbind 127.0.0.1\nsave \"\"\nappendonly no\nrequirepass {password}\n");
+        redis.StandardInput.Close();
+        string passwordFile = dir.Sub("redis-password");
+        File.WriteAllText(passwordFile, password + "\n");
+        File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         try
         {
             string cluster = $"redis=127.0.0.1:{redisPort}";
-            using var worker = new WorkerProcess(cluster, 2, "--advertise", "127.0.0.1");
-            var (code, output, err) = Rl(["train", "ars", "CartPole-v1", "--out", dir.Sub("cluster"), "--cluster", cluster, "--advertise", "127.0.0.1", .. Settings]);
+            for (int i = 0; i < 50 && !ClusterMembership.Parse($"localhost:{redisPort}").PrimaryReachable(); i++) Thread.Sleep(100);
+            // Without the password the learner is refused by Redis, and says so.
+            var (refusedCode, _, refusedErr) = Rl(["train", "ars", "CartPole-v1", "--out", dir.Sub("refused"), "--cluster", cluster, "--advertise", "127.0.0.1",
+                "--credential", TestCredential.File, .. Settings]);
+            Assert.Equal(1, refusedCode);
+            Assert.Contains($"the Redis server at 127.0.0.1:{redisPort} refused this silo's credentials", refusedErr);
+
+            using var worker = WorkerProcess.Start(cluster, TestCredential.File, new Dictionary<string, string> { [ClusterMembership.RedisPasswordVariable] = password },
+                2, "--advertise", "127.0.0.1");
+            var (code, output, err) = Rl(["train", "ars", "CartPole-v1", "--out", dir.Sub("cluster"), "--cluster", cluster, "--advertise", "127.0.0.1",
+                "--credential", TestCredential.File, "--redis-password-file", passwordFile, .. Settings]);
             Assert.True(code == 0, $"rl train --cluster {cluster} exited with {code}: {err}\n{output}");
             Assert.Contains("cluster: 1 live worker", output);
+            Assert.DoesNotContain(password, output + err + string.Join("\n", worker.Seen) + File.ReadAllText(dir.Sub("cluster/config.toml")));
             var (_, local) = Local(dir);
             Assert.Equal(local, FinalTheta(dir.Sub("cluster")));
         }
@@ -226,6 +288,20 @@ public class DistributedTrainingTests : ConsoleTest
             redis.Kill();
             redis.WaitForExit(5000);
         }
+    }
+
+    [Fact]
+    public void AnUnreachableRedisIsNamedAsSuch()
+    {
+        int closed = ClusterMembership.FreePort();
+        var (code, _, err) = Rl("train", "ars", "CartPole-v1", "--cluster", $"redis=127.0.0.1:{closed}", "--advertise", "127.0.0.1", "--credential", TestCredential.File,
+            "--out", Path.Combine(Path.GetTempPath(), $"rl-never-{closed}"));
+        Assert.Equal(1, code);
+        Assert.Contains($"cannot reach the Redis server at 127.0.0.1:{closed}", err);
+        var (passwordCode, _, passwordErr) = Rl("worker", "--cluster", "redis=127.0.0.1:6379,password=hunter2");
+        Assert.Equal(2, passwordCode);
+        Assert.Contains("not on the command line", passwordErr);
+        Assert.DoesNotContain("hunter2", passwordErr);
     }
 
     [Fact]
@@ -257,7 +333,7 @@ public class DistributedTrainingTests : ConsoleTest
     public void ClusterTrainingOfAnAlgorithmThatIsNotGradientFreeIsRejected()
     {
         int port = ClusterMembership.FreePort();
-        var (code, _, err) = Rl("train", "reinforce", "CartPole-v1", "--cluster", $"localhost:{port}", "--out", Path.Combine(Path.GetTempPath(), $"rl-never-{port}"));
+        var (code, _, err) = Rl("train", "reinforce", "CartPole-v1", "--cluster", $"localhost:{port}", "--credential", TestCredential.File, "--out", Path.Combine(Path.GetTempPath(), $"rl-never-{port}"));
         Assert.Equal(2, code);
         Assert.Contains("gradient-free", err);
     }
@@ -270,8 +346,8 @@ public class WorkerRefusalTests
     public async Task AWorkerRefusesAJobOfAnotherBuildPolicyOrNoiseTable()
     {
         var membership = ClusterMembership.Parse($"localhost:{ClusterMembership.FreePort()}");
-        await using var learner = await RolloutSilo.StartLearnerAsync(membership);
-        await using var worker = await RolloutSilo.StartWorkerAsync(membership, new WorkerHostOptions(1, ClusterRollouts.Resolve, _ => { }));
+        await using var learner = await RolloutSilo.StartLearnerAsync(membership, TestCredential.Value, _ => { });
+        await using var worker = await RolloutSilo.StartWorkerAsync(membership, TestCredential.Value, new WorkerHostOptions(1, ClusterRollouts.Resolver(new WorkerPermissions()), _ => { }));
         for (int i = 0; i < 100 && learner.LiveWorkers().Count == 0; i++) await Task.Delay(100);
         var grain = learner.Grains.GetGrain<IRolloutWorkerGrain>(Assert.Single(learner.LiveWorkers()).ToParsableString());
 

@@ -77,7 +77,31 @@ internal unsafe struct MjModelNative
     public double* geom_solmix, geom_solref, geom_solimp, geom_size, geom_rbound, geom_pos, geom_quat, geom_friction, geom_margin,
         geom_gap, geom_fluid, geom_user;
     public float* geom_rgba;
-    // mjModel continues (sites, cameras, ...); nothing past geom_rgba is mirrored.
+
+    // Pointers the binding does not read are void*: only their count matters for the offsets of the ones it does.
+    public void* site_type, site_bodyid, site_matid, site_group, site_sameframe, site_size, site_pos, site_quat, site_user, site_rgba;
+    public void* cam_mode, cam_bodyid, cam_targetbodyid, cam_pos, cam_quat, cam_poscom0, cam_pos0, cam_mat0, cam_fovy, cam_ipd, cam_user;
+    public void* light_mode, light_bodyid, light_targetbodyid, light_directional, light_castshadow, light_active, light_pos, light_dir,
+        light_poscom0, light_pos0, light_dir0, light_attenuation, light_cutoff, light_exponent, light_ambient, light_diffuse, light_specular;
+    public void* mesh_vertadr, mesh_vertnum, mesh_texcoordadr, mesh_faceadr, mesh_facenum, mesh_graphadr, mesh_vert, mesh_normal,
+        mesh_texcoord, mesh_face, mesh_graph;
+    public void* skin_matid, skin_group, skin_rgba, skin_inflate, skin_vertadr, skin_vertnum, skin_texcoordadr, skin_faceadr,
+        skin_facenum, skin_boneadr, skin_bonenum, skin_vert, skin_texcoord, skin_face, skin_bonevertadr, skin_bonevertnum,
+        skin_bonebindpos, skin_bonebindquat, skin_bonebodyid, skin_bonevertid, skin_bonevertweight;
+    public void* hfield_size, hfield_nrow, hfield_ncol, hfield_adr, hfield_data;
+    public void* tex_type, tex_height, tex_width, tex_adr, tex_rgb;
+    public void* mat_texid, mat_texuniform, mat_texrepeat, mat_emission, mat_specular, mat_shininess, mat_reflectance, mat_rgba;
+    public void* pair_dim, pair_geom1, pair_geom2, pair_signature, pair_solref, pair_solimp, pair_margin, pair_gap, pair_friction;
+    public void* exclude_signature;
+    public void* eq_type, eq_obj1id, eq_obj2id, eq_active, eq_solref, eq_solimp, eq_data;
+    public void* tendon_adr, tendon_num, tendon_matid, tendon_group, tendon_limited, tendon_width, tendon_solref_lim, tendon_solimp_lim,
+        tendon_solref_fri, tendon_solimp_fri, tendon_range, tendon_margin, tendon_stiffness, tendon_damping, tendon_frictionloss,
+        tendon_lengthspring, tendon_length0, tendon_invweight0, tendon_user, tendon_rgba;
+    public void* wrap_type, wrap_objid, wrap_prm;
+    public void* actuator_trntype, actuator_dyntype, actuator_gaintype, actuator_biastype, actuator_trnid, actuator_group;
+    public byte* actuator_ctrllimited, actuator_forcelimited, actuator_actlimited;
+    public double* actuator_dynprm, actuator_gainprm, actuator_biasprm, actuator_ctrlrange;
+    // mjModel continues (force and activation ranges, gears, sensors, ...); nothing past actuator_ctrlrange is mirrored.
 }
 
 /// <summary>mjWarningStat (8 bytes).</summary>

@@ -89,11 +89,12 @@ class SpaceEchoEnv(Env):
 
 
 class FaultyEnv(Env):
-    """A one-dimensional counter that fails on request: raise, crash, hang or print at a given step."""
+    """A one-dimensional counter that fails on request: raise, crash, hang, print, or observe NaN or -inf at a given step."""
 
     metadata = {"render_modes": []}
 
-    def __init__(self, fail_at=-1, crash_at=-1, hang_at=-1, print_at=-1, init_sleep=0.0, init_error=False, fail_seed=None):
+    def __init__(self, fail_at=-1, crash_at=-1, hang_at=-1, print_at=-1, init_sleep=0.0, init_error=False, fail_seed=None,
+                 nan_at=-1, inf_at=-1):
         if init_error:
             raise RuntimeError("FaultyEnv refused to start (init_error=True)")
         if init_sleep:
@@ -102,11 +103,13 @@ class FaultyEnv(Env):
         self.action_space = spaces.Discrete(2)
         self.fail_at, self.crash_at, self.hang_at, self.print_at = fail_at, crash_at, hang_at, print_at
         self.fail_seed = fail_seed
+        self.nan_at, self.inf_at = nan_at, inf_at
         self.seed = None
         self.t = 0
 
     def _obs(self):
-        return np.array([self.t], dtype=np.float32) if np is not None else array.array("f", [self.t])
+        x = float("nan") if self.t == self.nan_at else float("-inf") if self.t == self.inf_at else self.t
+        return np.array([x], dtype=np.float32) if np is not None else array.array("f", [x])
 
     def reset(self, *, seed=None, options=None):
         super().reset(seed=seed)

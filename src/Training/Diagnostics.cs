@@ -1,7 +1,7 @@
 using System.Globalization;
 using Rl.Agents.Training;
 
-namespace Rl.Experiments.Training;
+namespace Rl.Training;
 
 /// <summary>
 /// The "babysitting" checks the runner applies to every algorithm: non-finite values stop training, and for each reported

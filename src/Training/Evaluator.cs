@@ -1,7 +1,7 @@
 using Rl.Agents.Training;
 using Rl.Core;
 
-namespace Rl.Experiments.Training;
+namespace Rl.Training;
 
 /// <summary>What an evaluation measured.</summary>
 /// <param name="Episodes">Episodes run.</param>

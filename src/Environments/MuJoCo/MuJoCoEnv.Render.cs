@@ -1,16 +1,23 @@
 using System.Numerics;
 using Rl.Core.Rendering;
 
+// The handles are read under unsafe code: MjModel.Native and MjData.Native are typed pointers.
+
 namespace Rl.Environments.MuJoCo;
 
-/// <summary>How a <see cref="LocomotionEnv"/> is drawn: the plane it is seen in and how much of the world the frame shows.</summary>
+/// <summary>How a <see cref="MuJoCoEnv"/> is drawn by the hand-drawn (<c>renderer=sketch</c>) view: the plane it is seen in and how much of the world the frame shows.</summary>
 /// <param name="FromAbove">False: a side view of the x-z plane, seen from −y (walkers); true: a top view of the x-y plane (the swimmer).</param>
 /// <param name="Width">World metres across the (square) frame.</param>
 /// <param name="Bottom">For a side view, the world z at the bottom edge (a top view is centred on the root body instead).</param>
 public readonly record struct LocomotionView(bool FromAbove, float Width, float Bottom);
 
-/// <summary>The picture of a locomotion environment: every geom of the model, seen from the side (or from above), following the root body.</summary>
-public abstract partial class LocomotionEnv : IRenderable
+/// <summary>
+/// The picture of a MuJoCo environment. By default (<c>renderer=mujoco</c>) Rl.Rendering draws it with MuJoCo's own renderer
+/// through <see cref="IMuJoCoRenderable"/>: the model's meshes, materials, lights and shadows, seen by a camera tracking the root
+/// body. With <c>renderer=sketch</c>, <see cref="DescribeScene"/>'s hand-drawn view is used instead: every geom of the model seen
+/// from the side (or from above), following the root body.
+/// </summary>
+public abstract unsafe partial class MuJoCoEnv : IMuJoCoRenderable
 {
     /// <summary>Native frame width and height in pixels (Gymnasium's MuJoCo default of 480 x 480).</summary>
     public const int ScreenSize = 480;
@@ -31,8 +38,58 @@ public abstract partial class LocomotionEnv : IRenderable
     private readonly Vector2[] _hull = new Vector2[HullSamples + 1];
     private const int HullSamples = 96;
 
+    /// <inheritdoc />
+    public bool UseMuJoCoRenderer => Renderer == MuJoCoRendererKind.MuJoCo;
+
+    /// <inheritdoc />
+    public nint ModelHandle => (nint)_model.Native;
+
+    /// <inheritdoc />
+    public nint DataHandle => (nint)_data.Native;
+
+    /// <inheritdoc />
+    public int FrameWidth => ScreenSize;
+
+    /// <inheritdoc />
+    public int FrameHeight => ScreenSize;
+
     /// <summary>
-    /// The view: a side view 3.2 m wide with the ground 0.5 m above the bottom edge, unless an environment overrides it (the
+    /// The camera MuJoCo's renderer draws from: <c>mjCAMERA_TRACKING</c> on <see cref="CameraBody"/>, looking at its subtree's
+    /// centre of mass, or a fixed camera looking at <see cref="CameraLookAt"/> when <see cref="CameraBody"/> is -1; from
+    /// <see cref="CameraDistance"/> metres, at <see cref="CameraAzimuth"/> and <see cref="CameraElevation"/>.
+    /// </summary>
+    public MuJoCoCamera Camera
+    {
+        get
+        {
+            int body = CameraBody;
+            if (body < 0)
+            {
+                var (x, y, z) = CameraLookAt;
+                return new MuJoCoCamera(-1, CameraDistance, CameraAzimuth, CameraElevation, x, y, z);
+            }
+            ReadOnlySpan<double> com = _data.SubtreeCom;
+            return new MuJoCoCamera(body, CameraDistance, CameraAzimuth, CameraElevation, com[3 * body], com[3 * body + 1], com[3 * body + 2]);
+        }
+    }
+
+    /// <summary>The body the camera tracks (default 1, the root of the moving system), or -1 for a fixed camera.</summary>
+    protected virtual int CameraBody => 1;
+
+    /// <summary>The point a fixed camera (<see cref="CameraBody"/> = -1) looks at (default the origin).</summary>
+    protected virtual (double X, double Y, double Z) CameraLookAt => (0, 0, 0);
+
+    /// <summary>Camera distance in metres (default 3, Gymnasium's for the hopper).</summary>
+    protected virtual double CameraDistance => 3.0;
+
+    /// <summary>Camera heading in degrees (default 90: a side view, x running left to right).</summary>
+    protected virtual double CameraAzimuth => 90;
+
+    /// <summary>Camera tilt in degrees (default −20: slightly from above).</summary>
+    protected virtual double CameraElevation => -20;
+
+    /// <summary>
+    /// The sketch view: a side view 3.2 m wide with the ground 0.5 m above the bottom edge, unless an environment overrides it (the
     /// swimmer is seen from above).
     /// </summary>
     public virtual LocomotionView View => new(FromAbove: false, Width: 3.2f, Bottom: -0.5f);

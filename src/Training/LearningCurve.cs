@@ -1,7 +1,7 @@
 using System.Globalization;
 using ScottPlot;
 
-namespace Rl.Experiments.Training;
+namespace Rl.Training;
 
 /// <summary>The learning-curve PNG of a run (ScottPlot): returns against environment steps, read from metrics.csv rows.</summary>
 public static class LearningCurve

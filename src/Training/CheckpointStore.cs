@@ -1,7 +1,7 @@
 using System.Globalization;
 using Rl.Agents.Training;
 
-namespace Rl.Experiments.Training;
+namespace Rl.Training;
 
 /// <summary>
 /// A run's checkpoint folder: <c>checkpoints/step-000000012345.ckpt</c> files written atomically, the newest
@@ -13,12 +13,15 @@ public sealed class CheckpointStore
     private const string FilePrefix = "step-";
     private const string FileSuffix = ".ckpt";
 
-    /// <summary>Opens (and creates) the folder.</summary>
-    public CheckpointStore(string directory, int keep)
+    private readonly RunFileSystem _fs;
+
+    /// <summary>Opens the folder (created at the first write); <paramref name="keep"/> newest checkpoints are kept.</summary>
+    public CheckpointStore(string directory, int keep, RunFileSystem? fileSystem = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(keep, 1);
         Directory = directory;
         Keep = keep;
+        _fs = fileSystem ?? RunFileSystem.Default;
     }
 
     /// <summary>The folder.</summary>
@@ -27,16 +30,21 @@ public sealed class CheckpointStore
     /// <summary>How many checkpoints are kept.</summary>
     public int Keep { get; }
 
-    /// <summary>Writes a checkpoint for <paramref name="envSteps"/> atomically and removes the oldest beyond <see cref="Keep"/>.</summary>
+    /// <summary>
+    /// Writes a checkpoint for <paramref name="envSteps"/> atomically and removes the oldest beyond <see cref="Keep"/>. A
+    /// failed write removes its temporary file and keeps the older checkpoints.
+    /// </summary>
     /// <returns>The file written.</returns>
     public string Write(Checkpoint checkpoint, long envSteps)
     {
         System.IO.Directory.CreateDirectory(Directory);
         string path = Path.Combine(Directory, FilePrefix + envSteps.ToString("D12", CultureInfo.InvariantCulture) + FileSuffix);
-        checkpoint.WriteAtomic(path);
+        // Large state (a replay buffer) goes to a sidecar kept for the newest checkpoint only.
+        if (checkpoint.HasNewestOnly) _fs.WriteAtomic(Checkpoint.NewestOnlyPath(path), checkpoint.WriteNewestOnlyTo);
+        else File.Delete(Checkpoint.NewestOnlyPath(path));
+        _fs.WriteAtomic(path, checkpoint.WriteTo);
         var files = Files(Directory);
         foreach (var old in files.Skip(Keep)) File.Delete(old);
-        // Large state (a replay buffer) is kept for the newest checkpoint only.
         foreach (var older in files.Skip(1)) File.Delete(Checkpoint.NewestOnlyPath(older));
         return path;
     }

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Globalization;
+using Rl.Agents;
+using Rl.Experiments.Cli;
+using Rl.Experiments.Commands;
+using Rl.Experiments.Training;
+
+namespace Rl.Experiments.Benchmarks;
+
+/// <summary>
+/// <c>rl bench train</c>: where the wall time of one <c>rl train</c> process goes (runtime start, loading, training,
+/// evaluation, checkpoint, logs, plot), and whether libtorch's and Orleans' assemblies were loaded.
+/// </summary>
+public static class TrainBenchmark
+{
+    /// <summary>Runs the benchmark with the arguments after <c>train</c>.</summary>
+    public static int Run(IReadOnlyList<string> args)
+    {
+        // Time from the process's start to here: runtime start-up, assembly loading and command dispatch.
+        double startup = (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalSeconds;
+        var a = new ArgReader(args, "rl bench train");
+        var overrides = a.Multi("--set");
+        string algo = a.Positional() ?? "ars";
+        string env = a.Positional() ?? "CartPole-v1";
+        a.EnsureAllConsumed();
+        var clock = Stopwatch.StartNew();
+        BuiltInAlgorithms.EnsureRegistered();
+        var shipped = ShippedConfigs.For(algo, env);
+        var config = ExperimentConfig.Parse(shipped?.Text ?? $"algo = \"{algo}\"\nenv = \"{env}\"\n", shipped?.Name ?? "defaults", overrides);
+        string dir = Directory.CreateTempSubdirectory("rl-bench-train-").FullName;
+        try
+        {
+            TrainingOutcome outcome;
+            IReadOnlyDictionary<string, double> phases;
+            double loading, run;
+            using (var session = TrainingSession.Create(config, dir))
+            {
+                loading = clock.Elapsed.TotalSeconds;
+                outcome = session.Run(NullProgress.Instance, CancellationToken.None);
+                run = clock.Elapsed.TotalSeconds - loading;
+                phases = session.Trainer.PhaseSeconds;
+            }
+            double total = startup + clock.Elapsed.TotalSeconds;
+            double outside = phases.Values.Sum();
+            var inv = CultureInfo.InvariantCulture;
+            var w = Console.Out;
+            w.WriteLine($"| phase | seconds | share |");
+            w.WriteLine("|---|---:|---:|");
+            void Row(string name, double s) => w.WriteLine(string.Create(inv, $"| {name} | {s:0.000} | {100 * s / total:0}% |"));
+            Row("runtime start (process start to command)", startup);
+            Row("loading (config, environment check, algorithm, run directory)", loading);
+            Row("training (iterations)", run - outside);
+            Row("evaluation", phases["evaluation"]);
+            Row("checkpoint", phases["checkpoint"]);
+            Row("logs (metrics.csv, timing.csv, TensorBoard)", phases["logs"]);
+            Row("plot and closing the logs", phases["close"]);
+            Row("total", total);
+            bool Loaded(string prefix) => AppDomain.CurrentDomain.GetAssemblies().Any(x => x.GetName().Name?.StartsWith(prefix, StringComparison.Ordinal) == true);
+            w.WriteLine();
+            w.WriteLine($"{algo} on {env}: {outcome.Status}, {outcome.Iteration} iterations, {outcome.EnvSteps:N0} steps; " +
+                        $"TorchSharp loaded: {(Loaded("TorchSharp") ? "yes" : "no")}; Orleans loaded: {(Loaded("Orleans") ? "yes" : "no")}");
+            w.WriteLine(BenchCommand.Machine() + $"; `rl bench train {algo} {env}`");
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
