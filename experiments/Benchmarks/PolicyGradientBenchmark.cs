@@ -173,7 +173,7 @@ public static class PolicyGradientBenchmark
     }
 
     // Debian's python3-torch lives under /usr/bin/python3 (another python3 on PATH may lack it); null when it is missing.
-    private static string? PyTorchVersion()
+    internal static string? PyTorchVersion()
     {
         if (!File.Exists("/usr/bin/python3")) return null;
         var (code, output, _) = Python(["-c", "import torch; print(torch.__version__)"]);
@@ -202,7 +202,7 @@ public static class PolicyGradientBenchmark
         }
     }
 
-    private static (int Code, string Output, string Error) Python(IEnumerable<string> args)
+    internal static (int Code, string Output, string Error) Python(IEnumerable<string> args)
     {
         var psi = new ProcessStartInfo("/usr/bin/python3", args) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var p = Process.Start(psi)!;
@@ -320,7 +320,7 @@ public static class PolicyGradientBenchmark
 
     private static string Joined(IReadOnlyList<string> args) => args.Count == 0 ? "" : " " + string.Join(" ", args);
 
-    private static double Median(IEnumerable<double> values)
+    internal static double Median(IEnumerable<double> values)
     {
         var v = values.Order().ToArray();
         return v.Length == 0 ? double.NaN : v.Length % 2 == 1 ? v[v.Length / 2] : 0.5 * (v[v.Length / 2 - 1] + v[v.Length / 2]);

@@ -35,6 +35,9 @@ public static class BenchCommand
                         bytes allocated per env step while REINFORCE collects (forward pass and the rest), and a
                         100-episode evaluation of a solved REINFORCE checkpoint: old evaluator against the batched one
           pg all                solve, conv and memory with their defaults
+          ppo [--iterations N] [--rounds N]
+                                the shipped ppo-Breakout-v0 config: env steps/s with updates, RSS per iteration, and its
+                                conv update (PPO minibatch step) against the same network and loss in PyTorch (/usr/bin/python3)
           train [<algo> <env-id>] [--set key=value]...
                         where one rl train process's wall time goes (runtime start, loading, training, evaluation,
                         checkpoint, logs, plot) and whether TorchSharp and Orleans were loaded (default: ars CartPole-v1)
@@ -55,6 +58,7 @@ public static class BenchCommand
         ["python"] = PythonBridgeBenchmark.Run,
         ["render"] = RenderBenchmark.Run,
         ["pg"] = PolicyGradientBenchmark.Run,
+        ["ppo"] = PpoBenchmark.Run,
         ["games"] = GamesBenchmark.Run,
         ["soak"] = SoakBenchmark.Run,
         ["train"] = TrainBenchmark.Run,

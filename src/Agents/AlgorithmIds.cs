@@ -29,4 +29,13 @@ public static class AlgorithmIds
 
     /// <summary>DAgger (Ross et al. 2011).</summary>
     public const string Dagger = "dagger";
+
+    /// <summary>Proximal policy optimization (Schulman et al. 2017).</summary>
+    public const string Ppo = "ppo";
+
+    /// <summary>Synchronous advantage actor-critic.</summary>
+    public const string A2c = "a2c";
+
+    /// <summary>Deep Q-learning (Mnih et al. 2015).</summary>
+    public const string Dqn = "dqn";
 }

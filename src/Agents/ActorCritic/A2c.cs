@@ -17,12 +17,15 @@ namespace Rl.Agents.ActorCritic;
 public sealed class A2c : ActorCriticAgent
 {
     /// <summary>The registered id.</summary>
-    public const string AlgorithmId = "a2c";
+    public const string AlgorithmId = AlgorithmIds.A2c;
 
     private readonly A2cConfig _config;
 
     /// <summary>Builds the agent; the config is validated first.</summary>
     public A2c(A2cConfig config, TrainingContext context) : base(AlgorithmId, config, context) => _config = config;
+
+    // Per-layer diagnostics every tenth iteration (they clone every parameter).
+    private bool Diagnose => Iteration % 10 == 0;
 
     /// <inheritdoc />
     public override IterationResult RunIteration()
@@ -49,7 +52,7 @@ public sealed class A2c : ActorCriticAgent
             var lValue = 0.5 * (values - targets).pow(2).mean();
             var h = dist.Entropy().mean();
             var loss = lPolicy + _config.ValueCoef * lValue - _config.EntropyCoef * h;
-            report = Optimizer.Step(loss, diagnose: Iteration % 10 == 0);
+            report = Optimizer.Step(loss, diagnose: Diagnose);
             (policyLoss, valueLoss, entropy) = (lPolicy.item<float>(), lValue.item<float>(), h.item<float>());
         }
         finally
@@ -57,7 +60,7 @@ public sealed class A2c : ActorCriticAgent
             Network.eval();
         }
 
-        return EndIteration(rollout, new Dictionary<string, double>
+        return EndIteration(rollout, diagnosed: Diagnose, new Dictionary<string, double>
         {
             ["loss/policy"] = policyLoss,
             ["loss/value"] = valueLoss,

@@ -240,19 +240,20 @@ public abstract class ActorCriticAgent : IAlgorithm
 
     /// <summary>
     /// Ends an iteration: counts the steps, folds the rollout into the observation statistics (after the update, so the
-    /// policy was fixed while it acted and learned), and builds the report.
+    /// policy was fixed while it acted and learned), and builds the report (with per-layer diagnostics when this iteration's
+    /// update recorded them, so a resumed run reports exactly what an uninterrupted one does).
     /// </summary>
-    protected IterationResult EndIteration(Rollout rollout, Dictionary<string, double> scalars)
+    protected IterationResult EndIteration(Rollout rollout, bool diagnosed, Dictionary<string, double> scalars)
     {
         EnvSteps += rollout.Count;
         Iteration++;
         Normalizer.Update(rollout.Observations, rollout.Count);
         scalars["policy/learning_rate"] = Optimizer.LearningRate;
-        scalars["value/explained_variance"] = ExplainedVariance(rollout.Values, rollout.Returns);
+        scalars["baseline/explained_variance"] = ExplainedVariance(rollout.Values, rollout.Returns);
         scalars["rollout/steps"] = rollout.Count;
         var (returns, lengths) = Envs.TakeFinishedEpisodes();
         var histograms = new Dictionary<string, float[]>();
-        Optimizer.ReportDiagnostics(scalars, histograms);
+        if (diagnosed) Optimizer.ReportDiagnostics(scalars, histograms);
         return new IterationResult { EpisodeReturns = returns, EpisodeLengths = lengths, Scalars = scalars, Histograms = histograms };
     }
 

@@ -23,7 +23,7 @@ namespace Rl.Agents.ActorCritic;
 public sealed class Ppo : ActorCriticAgent
 {
     /// <summary>The registered id.</summary>
-    public const string AlgorithmId = "ppo";
+    public const string AlgorithmId = AlgorithmIds.Ppo;
 
     private readonly PpoConfig _config;
 
@@ -114,15 +114,15 @@ public sealed class Ppo : ActorCriticAgent
             Network.eval();
         }
 
-        return EndIteration(rollout, new Dictionary<string, double>
+        return EndIteration(rollout, diagnosed: true, new Dictionary<string, double>
         {
             ["loss/policy"] = policyLoss / steps,
             ["loss/value"] = valueLoss / steps,
             ["policy/entropy"] = entropy / steps,
-            ["policy/approx_kl"] = approxKl / steps,
-            ["policy/clip_fraction"] = clipFraction / steps,
+            ["importance/approx_kl"] = approxKl / steps,
+            ["importance/clip_fraction"] = clipFraction / steps,
             ["policy/grad_norm"] = gradNorm / steps,
-            ["ppo/epochs"] = epochsDone,
+            ["policy/epochs"] = epochsDone,
         });
     }
 }

@@ -30,7 +30,7 @@ namespace Rl.Agents.ValueBased;
 public sealed class Dqn : IAlgorithm
 {
     /// <summary>The registered id.</summary>
-    public const string AlgorithmId = "dqn";
+    public const string AlgorithmId = AlgorithmIds.Dqn;
 
     private const string ReplayKey = Checkpoint.NewestOnlyPrefix + "replay";
     private readonly DqnConfig _config;
@@ -132,6 +132,8 @@ public sealed class Dqn : IAlgorithm
         long end = EnvSteps + _config.StepsPerIteration;
         double loss = 0, q = 0, gradNorm = 0;
         int updates = 0;
+        // Per-layer diagnostics on the first gradient step of every tenth iteration (they clone every parameter).
+        bool diagnose = Iteration % 10 == 0, diagnosed = false;
         while (EnvSteps < end)
         {
             for (int k = 0; k < _config.TrainFrequency; k++)
@@ -157,7 +159,8 @@ public sealed class Dqn : IAlgorithm
             if (EnvSteps < _config.LearningStarts || !Buffer.CanSample) continue;
             for (int g = 0; g < _config.GradientSteps; g++)
             {
-                var (l, meanQ, norm) = GradientStep();
+                var (l, meanQ, norm) = GradientStep(diagnose && !diagnosed);
+                diagnosed |= diagnose;
                 (loss, q, gradNorm) = (loss + l, q + meanQ, gradNorm + norm);
                 updates++;
             }
@@ -166,24 +169,24 @@ public sealed class Dqn : IAlgorithm
         var (returns, lengths) = Envs.TakeFinishedEpisodes();
         var scalars = new Dictionary<string, double>
         {
-            ["dqn/epsilon"] = _config.Epsilon(EnvSteps),
-            ["dqn/buffer_size"] = Buffer.Count,
-            ["dqn/updates"] = updates,
+            ["policy/epsilon"] = _config.Epsilon(EnvSteps),
+            ["buffer/size"] = Buffer.Count,
+            ["policy/updates"] = updates,
             ["policy/learning_rate"] = Optimizer.LearningRate,
         };
         if (updates > 0)
         {
             scalars["loss/q"] = loss / updates;
-            scalars["q/mean"] = q / updates;
-            scalars["q/grad_norm"] = gradNorm / updates;
+            scalars["policy/mean_q"] = q / updates;
+            scalars["policy/grad_norm"] = gradNorm / updates;
         }
         var histograms = new Dictionary<string, float[]>();
-        Optimizer.ReportDiagnostics(scalars, histograms);
+        if (diagnosed) Optimizer.ReportDiagnostics(scalars, histograms);
         return new IterationResult { EpisodeReturns = returns, EpisodeLengths = lengths, Scalars = scalars, Histograms = histograms };
     }
 
     // One gradient step on Huber(Q(s, a) − y) over a minibatch from D.
-    private (double Loss, double MeanQ, double GradNorm) GradientStep()
+    private (double Loss, double MeanQ, double GradNorm) GradientStep(bool diagnose)
     {
         using var scope = torch.NewDisposeScope();
         var b = Buffer.Sample(_config.BatchSize, _replayRng);
@@ -202,7 +205,7 @@ public sealed class Dqn : IAlgorithm
         {
             var qa = Network.forward(s).gather(1, actions).squeeze(1);
             var loss = nn.functional.smooth_l1_loss(qa, y);
-            var report = Optimizer.Step(loss, diagnose: Optimizer.Updates % 1000 == 0);
+            var report = Optimizer.Step(loss, diagnose);
             return (report.Loss, qa.mean().item<float>(), report.GradNorm);
         }
         finally
