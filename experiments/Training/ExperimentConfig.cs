@@ -33,7 +33,7 @@ namespace Rl.Experiments.Training;
 public sealed record ExperimentConfig
 {
     /// <summary>The top-level keys a config file may have.</summary>
-    public static readonly IReadOnlyList<string> TopLevelKeys = ["algo", "env", "seed", "run", "config", "env_kwargs", "versions", "wrappers", "env_assemblies"];
+    public static readonly IReadOnlyList<string> TopLevelKeys = ["algo", "env", "seed", "env_assemblies", "run", "config", "env_kwargs", "wrappers", "versions"];
 
     /// <summary>The algorithm id.</summary>
     public required string Algo { get; init; }
