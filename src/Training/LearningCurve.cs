@@ -6,6 +6,26 @@ namespace Rl.Training;
 /// <summary>The learning-curve PNG of a run (ScottPlot): returns against environment steps, read from metrics.csv rows.</summary>
 public static class LearningCurve
 {
+    private static readonly Lock Gate = new();
+    private static Task? _warmUp;
+
+    /// <summary>
+    /// Starts loading the plotting library on a background thread (SkiaSharp's native library and its font manager, which
+    /// reads the system's font files once per process), so that cost overlaps training instead of delaying the end of a
+    /// short run. Idempotent; <see cref="Write"/> works without it.
+    /// </summary>
+    public static void WarmUp()
+    {
+        lock (Gate)
+            _warmUp ??= Task.Run(() =>
+            {
+                // A tiny plot with text loads the native library, the font manager, text shaping and the PNG encoder.
+                var plot = new Plot();
+                plot.Title("warm-up");
+                _ = plot.GetImageBytes(16, 16, ImageFormat.Png);
+            });
+    }
+
     /// <summary>Writes the plot: per-iteration mean training return, the recent mean, evaluations, and the threshold.</summary>
     /// <param name="path">The PNG file.</param>
     /// <param name="rows">metrics.csv rows.</param>
@@ -14,6 +34,9 @@ public static class LearningCurve
     /// <param name="recentEpisodes">The window of the recent mean, for the legend.</param>
     public static void Write(string path, IReadOnlyList<IReadOnlyDictionary<string, string>> rows, string title, double? threshold, int recentEpisodes)
     {
+        Task? warmUp;
+        lock (Gate) warmUp = _warmUp;
+        warmUp?.Wait();
         var plot = new Plot();
         AddSeries(plot, rows, "ep_return_mean", "mean return of the iteration's episodes", markersOnly: true);
         AddSeries(plot, rows, "recent_return_mean", $"mean of the last {recentEpisodes} episodes", markersOnly: false);

@@ -247,13 +247,26 @@ public sealed class TensorBoardSink : ITrainingSink
 }
 
 /// <summary>The learning-curve PNG, drawn from <c>metrics.csv</c> when training stops.</summary>
-/// <param name="path">The PNG file.</param>
-/// <param name="metrics">The metrics whose rows are plotted.</param>
-/// <param name="title">The plot title.</param>
-/// <param name="threshold">The reward threshold to draw, if any.</param>
-/// <param name="recentEpisodes">The window of the recent mean, for the legend.</param>
-public sealed class LearningCurveSink(string path, CsvLog metrics, string title, double? threshold, int recentEpisodes) : ITrainingSink
+public sealed class LearningCurveSink : ITrainingSink
 {
+    private readonly string _path;
+    private readonly CsvLog _metrics;
+    private readonly string _title;
+    private readonly double? _threshold;
+    private readonly int _recentEpisodes;
+
+    /// <summary>Creates the sink and starts loading the plotting library in the background (<see cref="LearningCurve.WarmUp"/>).</summary>
+    /// <param name="path">The PNG file.</param>
+    /// <param name="metrics">The metrics whose rows are plotted.</param>
+    /// <param name="title">The plot title.</param>
+    /// <param name="threshold">The reward threshold to draw, if any.</param>
+    /// <param name="recentEpisodes">The window of the recent mean, for the legend.</param>
+    public LearningCurveSink(string path, CsvLog metrics, string title, double? threshold, int recentEpisodes)
+    {
+        (_path, _metrics, _title, _threshold, _recentEpisodes) = (path, metrics, title, threshold, recentEpisodes);
+        LearningCurve.WarmUp();
+    }
+
     /// <inheritdoc />
     public void Write(IterationRecord record) { }
 
@@ -261,7 +274,7 @@ public sealed class LearningCurveSink(string path, CsvLog metrics, string title,
     public void Close(TrainingOutcome outcome) => Draw();
 
     /// <summary>Draws the plot from the rows so far (also usable after an exception).</summary>
-    public void Draw() => LearningCurve.Write(path, metrics.Rows, title, threshold, recentEpisodes);
+    public void Draw() => LearningCurve.Write(_path, _metrics.Rows, _title, _threshold, _recentEpisodes);
 
     /// <inheritdoc />
     public void Dispose() { }
