@@ -186,6 +186,7 @@ public static class TrainCommand
             var c = session.Config;
             Console.Out.WriteLine($"training {c.Algo} on {c.Env}, seed {c.Seed}, budget {c.Run.TotalSteps:N0} steps" +
                                   (session.RewardThreshold is double t ? $", solved at mean return {t}" : ""));
+            if (session.Data is { } data) Console.Out.WriteLine($"data: {data.Labels} labelled states loaded from {data.Summary}");
             if (o.VideoDir is not null) VideoRecording.EnsureFilmable(VideoRecording.Filmable(c), "rl train");
             Func<IProgressSink, IProgressSink> withVideos = o.VideoDir is null
                 ? sink => sink

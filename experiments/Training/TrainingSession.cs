@@ -54,6 +54,9 @@ public sealed class TrainingSession : IDisposable
     /// <summary>The reward threshold in force (run override or the environment's), if any.</summary>
     public double? RewardThreshold => Config.RewardThreshold;
 
+    /// <summary>What the algorithm loaded as data (e.g. a demonstration directory: episodes, labels, skipped files), or null.</summary>
+    public DataReport? Data => (Algorithm as IReportsData)?.Data;
+
     /// <summary>Whether this session restarts a run that was killed before its first checkpoint.</summary>
     public bool Restarted { get; private init; }
 
@@ -307,6 +310,17 @@ public sealed class TrainingSession : IDisposable
             ["checkpoint"] = o.Checkpoint is null ? null : Path.GetRelativePath(RunDirectory, o.Checkpoint),
             ["problem"] = o.Problem,
         };
+        if (Data is { } d)
+        {
+            json["data"] = new Dictionary<string, object?>
+            {
+                ["source"] = d.Source,
+                ["episodes"] = d.Episodes,
+                ["labels"] = d.Labels,
+                ["skipped"] = d.Skipped.Select(s => new Dictionary<string, string> { ["file"] = s.File, ["reason"] = s.Reason }).ToList(),
+                ["warnings"] = d.Warnings,
+            };
+        }
         _directory.FileSystem.WriteAllTextAtomic(Path.Combine(RunDirectory, ResultFile),
             JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }

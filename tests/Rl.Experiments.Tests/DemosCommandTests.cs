@@ -59,4 +59,46 @@ public sealed class DemosCommandTests : ConsoleTest, IDisposable
         Assert.Contains($"'{missing}' does not exist", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("no manifest.json", stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void BcPrintsAndRecordsTheSkippedDemonstrationFiles()
+    {
+        RecordCartPole(3);
+        // A listed episode changed after recording (truncated), and an unlisted foreign file.
+        string truncated = Path.Combine(_dir, DemonstrationWriter.EpisodeFileName(1));
+        File.WriteAllBytes(truncated, File.ReadAllBytes(truncated)[..40]);
+        File.WriteAllBytes(Path.Combine(_dir, DemonstrationWriter.EpisodeFileName(9)), "not an archive"u8.ToArray());
+        string run = Path.Combine(_dir, "run");
+        var (code, stdout, stderr) = Rl("train", "bc", "CartPole-v1", "--set", "config.demos_dir=" + _dir, "--out", run, "--plain",
+            "--set", "run.max_iterations=1", "--set", "run.eval_episodes=1", "--set", "config.eval_episodes=1");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("data: 10 labelled states loaded from", stdout, StringComparison.Ordinal);
+        Assert.Contains("2 episode(s), 10 steps", stdout, StringComparison.Ordinal);
+        Assert.Contains("skipped 2 bad file(s)", stdout, StringComparison.Ordinal);
+        Assert.Contains("episode-000001.npz: checksum mismatch", stdout, StringComparison.Ordinal);
+        Assert.Contains("episode-000009.npz", stdout, StringComparison.Ordinal);
+
+        using var result = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "result.json")));
+        var data = result.RootElement.GetProperty("data");
+        Assert.Equal(2, data.GetProperty("episodes").GetInt32());
+        Assert.Equal(10, data.GetProperty("labels").GetInt32());
+        var skipped = data.GetProperty("skipped").EnumerateArray().ToList();
+        Assert.Equal(["episode-000001.npz", "episode-000009.npz"], skipped.Select(x => x.GetProperty("file").GetString()));
+        Assert.Contains("checksum mismatch", skipped[0].GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(skipped[1].GetProperty("reason").GetString()));
+    }
+
+    [Fact]
+    public void DaggerAcceptsADemosDir()
+    {
+        RecordCartPole(2);
+        string run = Path.Combine(_dir, "dagger");
+        var (code, stdout, stderr) = Rl("train", "dagger", "CartPole-v1", "--set", "config.demos_dir=" + _dir, "--out", run, "--plain",
+            "--set", "config.steps_per_iteration=20", "--set", "config.epochs_per_iteration=2", "--set", "run.max_iterations=1",
+            "--set", "run.eval_episodes=1", "--set", "config.eval_episodes=1");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("data: 10 labelled states loaded from", stdout, StringComparison.Ordinal);
+        using var result = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "result.json")));
+        Assert.Equal(10, result.RootElement.GetProperty("data").GetProperty("labels").GetInt32());
+    }
 }

@@ -1,7 +1,6 @@
 using Rl.Agents.Networks;
 using Rl.Agents.Training;
 using static TorchSharp.torch;
-using Rl.Core.Demonstrations;
 
 namespace Rl.Agents.Imitation;
 
@@ -32,11 +31,7 @@ public sealed class BehaviorCloning : ImitationAlgorithm
         _config = config;
         if (config.DemosDir.Length > 0)
         {
-            var set = DemonstrationSet.Load(config.DemosDir, Env);
-            if (set.Episodes.Count == 0) throw new InvalidDataException($"bc: no loadable episodes in demos_dir: {set.Summary()}");
-            DataSummary = set.Summary();
-            foreach (var episode in set.Episodes)
-                for (int t = 0; t < episode.Length; t++) Learner.Add(episode.Observation(t), episode.Action(t));
+            DataSummary = LoadDemonstrations(config.DemosDir).Summary;
         }
         else
         {

@@ -11,7 +11,7 @@ namespace Rl.Agents.Imitation;
 /// What behaviour cloning and DAgger share: seeding, the environment, the <see cref="ImitationLearner"/>, the evaluation
 /// episodes after each iteration, reports and checkpoints. Each algorithm's file holds its data collection and iteration.
 /// </summary>
-public abstract class ImitationAlgorithm : IAlgorithm
+public abstract class ImitationAlgorithm : IAlgorithm, IReportsData
 {
     private readonly ImitationConfig _config;
     private readonly Func<IEnv> _makeEnv;
@@ -62,6 +62,24 @@ public abstract class ImitationAlgorithm : IAlgorithm
 
     /// <summary>Reset seeds and β coins of data collection.</summary>
     protected Rng DataRng { get; }
+
+    /// <summary>What the demonstration directory (<c>demos_dir</c>) gave: episodes, labels, skipped files with reasons; null without one.</summary>
+    public DataReport? Data { get; private set; }
+
+    /// <summary>
+    /// Loads the demonstration directory <paramref name="directory"/> (checked against the environment's spaces) and adds
+    /// every recorded (observation, action) pair to the learner's labelled data; sets <see cref="Data"/>.
+    /// </summary>
+    /// <exception cref="InvalidDataException">If no episode loads, or the directory was recorded with other spaces.</exception>
+    /// <exception cref="FileNotFoundException">If the directory does not exist.</exception>
+    protected DataReport LoadDemonstrations(string directory)
+    {
+        var set = Rl.Core.Demonstrations.DemonstrationSet.Load(directory, Env);
+        if (set.Episodes.Count == 0) throw new InvalidDataException($"{Id}: no loadable episodes in demos_dir: {set.Summary()}");
+        foreach (var episode in set.Episodes)
+            for (int t = 0; t < episode.Length; t++) Learner.Add(episode.Observation(t), episode.Action(t));
+        return Data = DataReport.Of(set);
+    }
 
     /// <inheritdoc />
     public abstract IterationResult RunIteration();

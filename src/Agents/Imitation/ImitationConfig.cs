@@ -174,6 +174,14 @@ public sealed record BcConfig : ImitationConfig
 /// <summary>DAgger's hyperparameters (plus the shared ones of <see cref="ImitationConfig"/>).</summary>
 public sealed record DaggerConfig : ImitationConfig
 {
+    /// <summary>
+    /// A demonstration directory (<c>rl play --record</c> or DemonstrationWriter) whose episodes are the first dataset D_0:
+    /// the learner is fitted on them before iteration 0, then every iteration adds the states it visits, labelled by the
+    /// expert. Empty: D_0 is empty (plain DAgger). Default empty.
+    /// </summary>
+    [Description("Demonstration directory whose episodes are the first dataset D_0 (fitted before iteration 0; then the usual iterations, the expert labelling visited states); empty = start from no data.")]
+    public string DemosDir { get; init; } = "";
+
     /// <summary>States visited (and labelled by the expert) per iteration. Default 1000.</summary>
     [Description("States visited and labelled by the expert per iteration (the last episode is cut at this count).")]
     public int StepsPerIteration { get; init; } = 1000;

@@ -111,6 +111,85 @@ public sealed class ImitationUnitTests
     }
 
     [Fact]
+    public void DaggerStartsFromRecordedDemonstrations()
+    {
+        torch.set_num_threads(1);
+        string dir = Path.Combine(Path.GetTempPath(), "rl-dagger-demos-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            using (var env = CartPole())
+            {
+                var writer = DemonstrationWriter.For(dir, env);
+                var expert = new CartPoleExpert();
+                for (int e = 0; e < 2; e++)
+                {
+                    var (obs, _) = env.ResetObject(e);
+                    writer.BeginEpisode(obs, e);
+                    for (int t = 0; t < 50; t++)
+                    {
+                        int action = expert.Label(env, obs);
+                        var step = env.StepObject(action);
+                        writer.Record(action, step.Observation, step.Reward, step.Terminated, step.Truncated, step.Info);
+                        obs = step.Observation;
+                    }
+                    writer.EndEpisode();
+                }
+            }
+            File.WriteAllBytes(Path.Combine(dir, DemonstrationWriter.EpisodeFileName(5)), [9, 9, 9]);
+            // D_0 = the 100 recorded states; the learner then drives (beta0 = 0) and the expert labels 30 more.
+            var config = new DaggerConfig { DemosDir = dir, Beta0 = 0, StepsPerIteration = 30, EpochsPerIteration = 3, EvalEpisodes = 1 };
+            using var dagger = new Dagger(config, Contexts.For(CartPole, 2));
+            Assert.Equal(100, dagger.Learner.Labels);
+            Assert.NotNull(dagger.Data);
+            Assert.Equal(2, dagger.Data.Episodes);
+            Assert.Equal(100, dagger.Data.Labels);
+            Assert.Equal("episode-000005.npz", Assert.Single(dagger.Data.Skipped).File);
+            var r = dagger.RunIteration();
+            Assert.Equal(130, dagger.Learner.Labels);
+            Assert.Equal(0, r.Scalars["dagger/expert_action_fraction"]);
+            Assert.Equal(30, r.Scalars["rollout/steps"]);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void BehaviorCloningReportsTheLoadedDemonstrations()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "rl-bc-report-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            using (var env = CartPole())
+            {
+                var writer = DemonstrationWriter.For(dir, env);
+                var (obs, _) = env.ResetObject(0);
+                writer.BeginEpisode(obs, 0);
+                for (int t = 0; t < 10; t++)
+                {
+                    var step = env.StepObject(t % 2);
+                    writer.Record(t % 2, step.Observation, step.Reward, step.Terminated, step.Truncated, step.Info);
+                }
+                writer.EndEpisode();
+            }
+            File.WriteAllBytes(Path.Combine(dir, DemonstrationWriter.EpisodeFileName(3)), [1, 2, 3]);
+            using var bc = new BehaviorCloning(new BcConfig { DemosDir = dir, EvalEpisodes = 0 }, Contexts.For(CartPole, 1));
+            IReportsData reports = bc;
+            Assert.NotNull(reports.Data);
+            Assert.Equal(1, reports.Data.Episodes);
+            Assert.Equal(10, reports.Data.Labels);
+            var skipped = Assert.Single(reports.Data.Skipped);
+            Assert.Equal("episode-000003.npz", skipped.File);
+            Assert.Contains("episode-000003.npz", skipped.Reason, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
     public void AnEnvironmentWithoutAnExpertIsRefusedByName()
     {
         var e = Assert.Throws<KeyNotFoundException>(() => new Dagger(new DaggerConfig(), Contexts.For(() => Envs.Make("Hopper-v1"), 1)));
