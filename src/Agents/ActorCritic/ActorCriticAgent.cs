@@ -78,6 +78,7 @@ public sealed class Rollout
 /// </summary>
 public abstract class ActorCriticAgent : IAlgorithm
 {
+    private readonly AlgorithmLifecycle _lifecycle;
     private readonly ActorCriticConfig _config;
     private readonly RunningMeanStd? _returnStats;
     private readonly double[] _discountedReturns;
@@ -89,7 +90,7 @@ public abstract class ActorCriticAgent : IAlgorithm
     protected ActorCriticAgent(string id, ActorCriticConfig config, TrainingContext context)
     {
         config.Validate();
-        Id = id;
+        _lifecycle = new AlgorithmLifecycle(id, config);
         _config = config;
         Device = TorchDevice.Resolve(context.Device);
         torch.set_num_threads(config.TorchThreads > 0 ? config.TorchThreads : Math.Max(1, context.Threads));
@@ -97,8 +98,8 @@ public abstract class ActorCriticAgent : IAlgorithm
         var root = new Rng(context.Seed);
         var initRng = root.Spawn();
         var episodeRng = root.Spawn();
-        SampleRng = root.Spawn();
-        MinibatchRng = root.Spawn();
+        SampleRng = _lifecycle.Generator("sample", root.Spawn());
+        MinibatchRng = _lifecycle.Generator("minibatch", root.Spawn());
         torch.manual_seed(context.Seed);
 
         using (var probe = context.MakeEnv())
@@ -117,13 +118,13 @@ public abstract class ActorCriticAgent : IAlgorithm
     }
 
     /// <inheritdoc />
-    public string Id { get; }
+    public string Id => _lifecycle.Id;
 
     /// <inheritdoc />
-    public long EnvSteps { get; private set; }
+    public long EnvSteps => _lifecycle.EnvSteps;
 
     /// <inheritdoc />
-    public int Iteration { get; private set; }
+    public int Iteration => _lifecycle.Iteration;
 
     /// <inheritdoc />
     public IPolicy Policy => _policy;
@@ -245,8 +246,7 @@ public abstract class ActorCriticAgent : IAlgorithm
     /// </summary>
     protected IterationResult EndIteration(Rollout rollout, bool diagnosed, Dictionary<string, double> scalars)
     {
-        EnvSteps += rollout.Count;
-        Iteration++;
+        _lifecycle.EndIteration(rollout.Count);
         Normalizer.Update(rollout.Observations, rollout.Count);
         scalars["policy/learning_rate"] = Optimizer.LearningRate;
         scalars["baseline/explained_variance"] = ExplainedVariance(rollout.Values, rollout.Returns);
@@ -277,10 +277,7 @@ public abstract class ActorCriticAgent : IAlgorithm
     /// <inheritdoc />
     public void Save(Checkpoint checkpoint)
     {
-        checkpoint.PutJson("algorithm", new CheckpointHeader(Id, _config.GetType().Name));
-        checkpoint.PutArray("counters", [EnvSteps, Iteration]);
-        checkpoint.PutRng("rng/sample", SampleRng);
-        checkpoint.PutRng("rng/minibatch", MinibatchRng);
+        _lifecycle.Save(checkpoint);
         using (var state = torch.get_rng_state()) checkpoint.PutArray("rng/torch", state.data<byte>().ToArray());
         Normalizer.Save(checkpoint, "normalizer");
         checkpoint.PutBytes("network/parameters", ModuleState.Save(Network));
@@ -294,12 +291,7 @@ public abstract class ActorCriticAgent : IAlgorithm
     /// <inheritdoc />
     public void Load(Checkpoint checkpoint)
     {
-        var header = checkpoint.GetJson<CheckpointHeader>("algorithm");
-        if (header.Id != Id) throw new CheckpointException($"checkpoint was written by algorithm '{header.Id}', not '{Id}'");
-        var counters = checkpoint.GetArray<long>("counters", 2);
-        (EnvSteps, Iteration) = (counters[0], (int)counters[1]);
-        checkpoint.GetRng("rng/sample", SampleRng);
-        checkpoint.GetRng("rng/minibatch", MinibatchRng);
+        _lifecycle.Load(checkpoint);
         var torchState = checkpoint.GetArray<byte>("rng/torch");
         using (var state = torch.tensor(torchState, ScalarType.Byte)) torch.set_rng_state(state);
         Normalizer.Load(checkpoint, "normalizer");
@@ -323,8 +315,6 @@ public abstract class ActorCriticAgent : IAlgorithm
         Normalizer.Dispose();
         GC.SuppressFinalize(this);
     }
-
-    private sealed record CheckpointHeader(string Id, string Config);
 }
 
 /// <summary>

@@ -34,6 +34,7 @@ public sealed class Dqn : IAlgorithm
 
     private const string ReplayKey = Checkpoint.NewestOnlyPrefix + "replay";
     private readonly DqnConfig _config;
+    private readonly AlgorithmLifecycle _lifecycle;
     private readonly Rng _actionRng;
     private readonly Rng _replayRng;
     private readonly QNetwork _target;
@@ -47,6 +48,7 @@ public sealed class Dqn : IAlgorithm
     public Dqn(DqnConfig config, TrainingContext context)
     {
         config.Validate();
+        _lifecycle = new AlgorithmLifecycle(AlgorithmId, config);
         _config = config;
         Device = TorchDevice.Resolve(context.Device);
         torch.set_num_threads(config.TorchThreads > 0 ? config.TorchThreads : Math.Max(1, context.Threads));
@@ -54,8 +56,8 @@ public sealed class Dqn : IAlgorithm
         var root = new Rng(context.Seed);
         var initRng = root.Spawn();
         var episodeRng = root.Spawn();
-        _actionRng = root.Spawn();
-        _replayRng = root.Spawn();
+        _actionRng = _lifecycle.Generator("action", root.Spawn());
+        _replayRng = _lifecycle.Generator("replay", root.Spawn());
         torch.manual_seed(context.Seed);
 
         Envs = new EnvStepper(config.EpisodicLife ? () => GameWrappers.WithEpisodicLife(context.MakeEnv()) : context.MakeEnv, config.NumEnvs, episodeRng);
@@ -81,10 +83,10 @@ public sealed class Dqn : IAlgorithm
     public string Id => AlgorithmId;
 
     /// <inheritdoc />
-    public long EnvSteps { get; private set; }
+    public long EnvSteps => _lifecycle.EnvSteps;
 
     /// <inheritdoc />
-    public int Iteration { get; private set; }
+    public int Iteration => _lifecycle.Iteration;
 
     /// <inheritdoc />
     public IPolicy Policy => _policy;
@@ -149,7 +151,7 @@ public sealed class Dqn : IAlgorithm
                     var final = Envs.FinalObservations.AsSpan(e * Envs.ObservationSize, Envs.ObservationSize);
                     Buffer.Add(e, row, (int)_actions[e], Envs.Rewards[e], Envs.Terminated[e], Envs.Truncated[e], final);
                 }
-                EnvSteps += n;
+                _lifecycle.EnvSteps += n;
                 while (EnvSteps >= _nextTargetUpdate)
                 {
                     UpdateTarget();
@@ -165,7 +167,7 @@ public sealed class Dqn : IAlgorithm
                 updates++;
             }
         }
-        Iteration++;
+        _lifecycle.Iteration++;
         var (returns, lengths) = Envs.TakeFinishedEpisodes();
         var scalars = new Dictionary<string, double>
         {
@@ -245,10 +247,8 @@ public sealed class Dqn : IAlgorithm
     /// <inheritdoc />
     public void Save(Checkpoint checkpoint)
     {
-        checkpoint.PutJson("algorithm", new CheckpointHeader(Id, nameof(DqnConfig)));
-        checkpoint.PutArray("counters", [EnvSteps, Iteration, _nextTargetUpdate]);
-        checkpoint.PutRng("rng/action", _actionRng);
-        checkpoint.PutRng("rng/replay", _replayRng);
+        _lifecycle.Save(checkpoint);
+        checkpoint.PutArray("q_target/next_update", [_nextTargetUpdate]);
         Normalizer.Save(checkpoint, "normalizer");
         checkpoint.PutBytes("q/parameters", ModuleState.Save(Network));
         checkpoint.PutBytes("q_target/parameters", ModuleState.Save(_target));
@@ -260,12 +260,8 @@ public sealed class Dqn : IAlgorithm
     /// <inheritdoc />
     public void Load(Checkpoint checkpoint)
     {
-        var header = checkpoint.GetJson<CheckpointHeader>("algorithm");
-        if (header.Id != Id) throw new CheckpointException($"checkpoint was written by algorithm '{header.Id}', not '{Id}'");
-        var counters = checkpoint.GetArray<long>("counters", 3);
-        (EnvSteps, Iteration, _nextTargetUpdate) = (counters[0], (int)counters[1], counters[2]);
-        checkpoint.GetRng("rng/action", _actionRng);
-        checkpoint.GetRng("rng/replay", _replayRng);
+        _lifecycle.Load(checkpoint);
+        _nextTargetUpdate = checkpoint.GetArray<long>("q_target/next_update", 1)[0];
         Normalizer.Load(checkpoint, "normalizer");
         ModuleState.Load(Network, checkpoint.GetBytes("q/parameters"), "q/parameters");
         ModuleState.Load(_target, checkpoint.GetBytes("q_target/parameters"), "q_target/parameters");
@@ -284,8 +280,6 @@ public sealed class Dqn : IAlgorithm
         _target.Dispose();
         Normalizer.Dispose();
     }
-
-    private sealed record CheckpointHeader(string Id, string Config);
 
     // The greedy policy (ε_final-greedy when sampling), batched for the evaluator.
     private sealed class DqnPolicy(Dqn dqn) : IBatchPolicy
