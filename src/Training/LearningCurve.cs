@@ -36,7 +36,14 @@ public static class LearningCurve
     {
         Task? warmUp;
         lock (Gate) warmUp = _warmUp;
-        warmUp?.Wait();
+        // A failed warm-up is not reported from here: the drawing below meets the same failure and reports it as itself.
+        try
+        {
+            warmUp?.Wait();
+        }
+        catch (AggregateException)
+        {
+        }
         var plot = new Plot();
         AddSeries(plot, rows, "ep_return_mean", "mean return of the iteration's episodes", markersOnly: true);
         AddSeries(plot, rows, "recent_return_mean", $"mean of the last {recentEpisodes} episodes", markersOnly: false);
