@@ -25,6 +25,7 @@ public static class Program
         ["algos"] = new(AlgosCommand.Run, AlgosCommand.Usage),
         ["bench"] = new(BenchCommand.Run, BenchCommand.Usage),
         ["cluster"] = new(ClusterCommand.Run, ClusterCommand.Usage),
+        ["compare"] = new(CompareCommand.Run, CompareCommand.Usage),
         ["demos"] = new(DemosCommand.Run, DemosCommand.Usage),
         ["envs"] = new(EnvsCommand.Run, EnvsCommand.Usage),
         ["eval"] = new(EvalCommand.Run, EvalCommand.Usage),

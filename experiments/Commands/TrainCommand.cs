@@ -16,6 +16,7 @@ public static class TrainCommand
                  [--out DIR] [--resume DIR] [--plain] [--record-video DIR [--video-every N]]
                  [--human [--human-fps N] [--human-turn-based] [--human-script FILE]]
                  [--cluster M [--workers N] [--advertise IP] [--credential FILE]] [--allow-env MODULE:CLASS]
+                 [--seeds LIST [--jobs N]]
           Train an algorithm; logs, checkpoints and plots go to runs/<algo>-<env>-<timestamp>/ (or --out DIR).
           <config.toml>     a config file, or the name of one shipped in experiments/configs/ (rl algos lists them)
           <algo> <env-id>   the shipped config for the pair when there is one, else the algorithm's defaults
@@ -29,6 +30,12 @@ public static class TrainCommand
                             localhost:PORT (this learner is the primary silo) or redis=HOST:PORT; same results as local
           --workers N       with --cluster: wait for N workers before the first iteration (default 1)
           --advertise IP    with --cluster redis=...: the address workers reach this learner at (default: the first IPv4 one)
+          --seeds LIST      train one run per seed (0-4, 0,3,7, or both: 0-2,10), each in its own process and run directory
+                            OUT/seed-N (same result as --seed N alone), then write OUT/summary.{json,md} and the band plot
+                            OUT/learning-curve.png (IQM over seeds, 95% stratified bootstrap CI). OUT: --out, else
+                            runs/<algo>-<env>-<time>-seeds. Continue a stopped group with rl train --resume OUT
+          --jobs N          with --seeds: seeds trained at once (default: one per core, at most the number of seeds); each
+                            seed gets cores/N threads unless run.threads is set (results do not depend on it)
         """ + "\n" + ClusterArguments.Usage + "\n" + """
           --allow-env X     build the Python environment X (module:Class, or a registry module) that a config file names:
                             that runs its code, so a file is not trusted to do it without this option
@@ -62,9 +69,32 @@ public static class TrainCommand
         double? humanFps = a.Double("--human-fps");
         bool humanTurnBased = a.Flag("--human-turn-based");
         string? humanScript = a.Option("--human-script");
+        string? seedsText = a.Option("--seeds");
+        int? jobs = a.Int("--jobs", 1, 4096);
         string? first = a.Positional();
         string? second = a.Positional();
         a.EnsureAllConsumed();
+        if (seedsText is not null || jobs is not null || (resume is not null && SeedGroupTraining.IsGroup(resume)))
+        {
+            if (seedsText is null && resume is null) throw new UsageException("rl train: --jobs goes with --seeds");
+            if (seed is not null) throw new UsageException("rl train: --seed and --seeds exclude each other (the seeds of a group are --seeds LIST)");
+            if (human || clusterArguments is not null || minWorkers is not null || videoDir is not null)
+                throw new UsageException("rl train: --seeds runs each seed as its own rl train process; --human, --cluster, --workers and --record-video are for single runs");
+            IReadOnlyList<long> seeds;
+            try
+            {
+                seeds = seedsText is null ? [] : Rl.Training.Experiments.SeedList.Parse(seedsText);
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException($"rl train: --seeds: {e.Message}");
+            }
+            return SeedGroupTraining.Run(new SeedGroupOptions
+            {
+                Config = first, Env = second, Overrides = overrides, Device = device, AllowEnv = allowEnv, Seeds = seeds, Jobs = jobs,
+                OutDir = outDir, Resume = resume,
+            });
+        }
         if (!human && (humanFps is not null || humanTurnBased || humanScript is not null))
             throw new UsageException("rl train: --human-fps, --human-turn-based and --human-script go with --human");
         if (human && resume is not null) throw new UsageException("rl train: --human starts a new run; it cannot be combined with --resume");
@@ -197,13 +227,13 @@ public static class TrainCommand
     }
 
     /// <summary>The config text and its name for messages, from a file, a shipped config, or an algorithm and environment pair.</summary>
-    private static (string Text, string Source) LoadConfigText(string first, string? second)
+    internal static (string Text, string Source) LoadConfigText(string first, string? second, bool quiet = false)
     {
         if (second is not null)
         {
             if (ShippedConfigs.For(first, second) is { } shipped)
             {
-                Console.Out.WriteLine($"using the shipped config configs/{shipped.Name}");
+                if (!quiet) Console.Out.WriteLine($"using the shipped config configs/{shipped.Name}");
                 return (shipped.Text, "configs/" + shipped.Name);
             }
             return ($"algo = {TomlText.Value(first)}\nenv = {TomlText.Value(second)}\n", $"defaults of {first} on {second}");
