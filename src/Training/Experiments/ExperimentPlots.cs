@@ -55,16 +55,19 @@ public static class ExperimentPlots
         var palette = new ScottPlot.Palettes.Category10();
         double? threshold = groups.Select(g => g.RewardThreshold).FirstOrDefault(t => t is not null);
         var multiplot = new Multiplot();
-        foreach (var axis in new[] { CurveAxis.EnvSteps, CurveAxis.WallSeconds })
+        // A new multiplot may already hold a plot; the figure uses exactly two.
+        while (multiplot.Count() < 2) multiplot.AddPlot(new Plot());
+        var axes = new[] { CurveAxis.EnvSteps, CurveAxis.WallSeconds };
+        for (int panel = 0; panel < axes.Length; panel++)
         {
-            var plot = new Plot();
+            var axis = axes[panel];
+            var plot = multiplot.GetPlot(panel);
             for (int i = 0; i < groups.Count; i++)
             {
                 var g = groups[i];
                 AddBand(plot, g, axis, m, palette.GetColor(i), g.Runs.Count > 1 ? $"{g.Name} (IQM of {g.Runs.Count}, 95% CI)" : g.Name);
             }
             Finish(plot, axis == CurveAxis.EnvSteps ? title : "", axis, m, threshold);
-            multiplot.AddPlot(plot);
         }
         string tmp = path + ".tmp.png";
         multiplot.SavePng(tmp, 1000, 1100);
