@@ -78,8 +78,8 @@ public static class TrainCommand
         {
             if (seedsText is null && resume is null) throw new UsageException("rl train: --jobs goes with --seeds");
             if (seed is not null) throw new UsageException("rl train: --seed and --seeds exclude each other (the seeds of a group are --seeds LIST)");
-            if (human || clusterArguments is not null || minWorkers is not null || videoDir is not null)
-                throw new UsageException("rl train: --seeds runs each seed as its own rl train process; --human, --cluster, --workers and --record-video are for single runs");
+            if (human || videoDir is not null)
+                throw new UsageException("rl train: --human and --record-video are for single runs, not --seeds");
             IReadOnlyList<long> seeds;
             try
             {
@@ -89,11 +89,19 @@ public static class TrainCommand
             {
                 throw new UsageException($"rl train: --seeds: {e.Message}");
             }
-            return SeedGroupTraining.Run(new SeedGroupOptions
+            var groupOptions = new SeedGroupOptions
             {
                 Config = first, Env = second, Overrides = overrides, Device = device, AllowEnv = allowEnv, Seeds = seeds, Jobs = jobs,
                 OutDir = outDir, Resume = resume,
-            });
+            };
+            if (clusterArguments is null)
+            {
+                if (minWorkers is not null) throw new UsageException("rl train: --workers needs --cluster");
+                return SeedGroupTraining.Run(groupOptions);
+            }
+            return WithCluster(clusterArguments, minWorkers, cluster => SeedGroupTraining.Run(groupOptions, inProcess: (s, dir, again) => Train(again
+                ? new TrainOptions { Resume = dir, Overrides = [.. overrides.Where(x => x.TrimStart().StartsWith("run.", StringComparison.Ordinal))], Device = device, Plain = true, Cluster = cluster }
+                : new TrainOptions { Config = first, Env = second, Overrides = overrides, Seed = s, Device = device, OutDir = dir, Plain = true, Cluster = cluster, AllowEnv = allowEnv })));
         }
         if (!human && (humanFps is not null || humanTurnBased || humanScript is not null))
             throw new UsageException("rl train: --human-fps, --human-turn-based and --human-script go with --human");
@@ -107,28 +115,31 @@ public static class TrainCommand
         BuiltInAlgorithms.EnsureRegistered();
         if (minWorkers is not null && clusterArguments is null)
             throw new UsageException("rl train: --workers needs --cluster");
-        ClusterRollouts? cluster = null;
-        Distributed.ClusterCredential? credential = null;
-        if (clusterArguments is not null)
+        var trainOptions = new TrainOptions
         {
-            var membership = clusterArguments.Membership;
-            credential = clusterArguments.Credential("rl train");
-            var options = new Distributed.DistributedRolloutOptions { MinWorkers = minWorkers ?? 1 };
-            cluster = ClusterRollouts.StartAsync(membership, credential, options, line => Console.Error.WriteLine(line), clusterArguments.Advertise).GetAwaiter().GetResult();
-            Console.Out.WriteLine($"learner silo up ({membership}, credential {credential.Fingerprint}); rollouts run on the workers (rl worker --cluster {membership})");
-        }
+            Config = first, Env = second, Overrides = overrides, Seed = seed, Device = device, OutDir = outDir, Resume = resume,
+            Plain = plain, Labeller = labeller, VideoDir = videoDir, VideoEvery = videoEvery, AllowEnv = allowEnv,
+        };
+        if (clusterArguments is null) return Train(trainOptions);
+        return WithCluster(clusterArguments, minWorkers, cluster => Train(trainOptions with { Cluster = cluster }));
+    }
+
+    /// <summary>Starts this learner's silo in the cluster, runs <paramref name="train"/> with it, and shuts the silo down.</summary>
+    private static int WithCluster(ClusterArguments clusterArguments, int? minWorkers, Func<ClusterRollouts, int> train)
+    {
+        BuiltInAlgorithms.EnsureRegistered();
+        var membership = clusterArguments.Membership;
+        using var credential = clusterArguments.Credential("rl train");
+        var options = new Distributed.DistributedRolloutOptions { MinWorkers = minWorkers ?? 1 };
+        var cluster = ClusterRollouts.StartAsync(membership, credential, options, line => Console.Error.WriteLine(line), clusterArguments.Advertise).GetAwaiter().GetResult();
         try
         {
-            return Train(new TrainOptions
-            {
-                Config = first, Env = second, Overrides = overrides, Seed = seed, Device = device, OutDir = outDir, Resume = resume,
-                Plain = plain, Cluster = cluster, Labeller = labeller, VideoDir = videoDir, VideoEvery = videoEvery, AllowEnv = allowEnv,
-            });
+            Console.Out.WriteLine($"learner silo up ({membership}, credential {credential.Fingerprint}); rollouts run on the workers (rl worker --cluster {membership})");
+            return train(cluster);
         }
         finally
         {
-            cluster?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            credential?.Dispose();
+            cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
     }
 

@@ -56,7 +56,15 @@ public static class SeedGroupTraining
     /// <summary>Trains the group and prints its summary; returns the exit code (0 all seeds ended normally, 130 one was interrupted, 1 one failed).</summary>
     /// <exception cref="ConfigException">If the config is invalid (checked once, before any seed starts).</exception>
     /// <exception cref="UsageException">If the group directory already holds a group (without --resume) or is not one (with it).</exception>
-    public static int Run(SeedGroupOptions o, TextWriter? output = null)
+    /// <param name="o">The options.</param>
+    /// <param name="output">Where progress and the summary go; null: standard output.</param>
+    /// <param name="inProcess">
+    /// Trains one seed in this process instead of a child process (given the seed's run directory and whether to resume
+    /// it; returns the exit code), one seed after the other: for <c>--cluster</c>, where this process is the learner silo
+    /// and the workers run every seed's rollouts in parallel (the algorithm must be gradient-free). Null: child processes,
+    /// <c>--jobs</c> at a time.
+    /// </param>
+    public static int Run(SeedGroupOptions o, TextWriter? output = null, Func<long, string, bool, int>? inProcess = null)
     {
         ArgumentNullException.ThrowIfNull(o);
         var w = output ?? Console.Out;
@@ -69,10 +77,12 @@ public static class SeedGroupTraining
         if (o.Env is null && File.Exists(o.Config) && !o.Overrides.Any(x => x.StartsWith("env=", StringComparison.Ordinal)))
             PythonEnvGuard.Check(config, o.Config, o.AllowEnv);
         config.CheckEnvironment();
-        int jobs = o.Jobs ?? SeedGroup.DefaultJobs(o.Seeds.Count);
+        if (inProcess is not null) ClusterRollouts.EnsureSupported(config);
+        if (inProcess is not null && o.Jobs is > 1) throw new UsageException("rl train: --seeds with --cluster trains one seed at a time (the workers share each seed's rollouts); leave out --jobs");
+        int jobs = inProcess is not null ? 1 : o.Jobs ?? SeedGroup.DefaultJobs(o.Seeds.Count);
         // Each seed's threads are fixed (results do not depend on them), so the seeds share the cores instead of each taking all.
-        int threads = config.Run.Threads > 0 ? config.Run.Threads : Math.Max(1, Environment.ProcessorCount / jobs);
-        var overrides = config.Run.Threads > 0 ? o.Overrides : [.. o.Overrides, $"run.threads={threads.ToString(CultureInfo.InvariantCulture)}"];
+        int threads = config.Run.Threads > 0 || inProcess is not null ? config.Run.Threads : Math.Max(1, Environment.ProcessorCount / jobs);
+        var overrides = config.Run.Threads > 0 || inProcess is not null ? o.Overrides : [.. o.Overrides, $"run.threads={threads.ToString(CultureInfo.InvariantCulture)}"];
         string group = Path.GetFullPath(o.OutDir ?? TrainCommand.DefaultRunDirectory(config) + "-seeds");
         if (o.Resume is null)
         {
@@ -82,9 +92,10 @@ public static class SeedGroupTraining
             Directory.CreateDirectory(group);
             WriteGroupFile(group, o);
         }
-        w.WriteLine($"seed group: {config.Algo} on {config.Env}, seeds {SeedList.Format(o.Seeds)} ({o.Seeds.Count}), {jobs} at a time, " +
-                    $"{threads} thread(s) each; group directory {group}");
-        w.WriteLine($"each seed: {group}/seed-N (a full run directory), console output in {group}/{SeedGroup.LogFolder}/seed-N.log");
+        w.WriteLine($"seed group: {config.Algo} on {config.Env}, seeds {SeedList.Format(o.Seeds)} ({o.Seeds.Count}), " +
+                    (inProcess is null ? $"{jobs} at a time, {threads} thread(s) each" : "one at a time on the cluster") + $"; group directory {group}");
+        w.WriteLine($"each seed: {group}/seed-N (a full run directory)" +
+                    (inProcess is null ? $", console output in {group}/{SeedGroup.LogFolder}/seed-N.log" : ""));
 
         using var stop = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -103,7 +114,7 @@ public static class SeedGroupTraining
         IReadOnlyList<SeedOutcome> outcomes;
         try
         {
-            outcomes = SeedGroup.RunAsync(group, o.Seeds, jobs, (job, cancel) => TrainSeed(job, o, overrides, group, w, cancel), outcome =>
+            outcomes = SeedGroup.RunAsync(group, o.Seeds, jobs, (job, cancel) => TrainSeed(job, o, overrides, group, w, inProcess, cancel), outcome =>
             {
                 string what = outcome.ExitCode switch { 0 => "done", 130 => "interrupted", _ => $"failed (exit code {outcome.ExitCode}, see its log)" };
                 string eval = RunHistory.IsRunDirectory(outcome.Directory) && RunHistory.Load(outcome.Directory) is { FinalEvaluation: double f } run
@@ -138,7 +149,8 @@ public static class SeedGroupTraining
         return 0;
     }
 
-    private static async Task<int> TrainSeed(SeedJob job, SeedGroupOptions o, IReadOnlyList<string> overrides, string group, TextWriter w, CancellationToken cancel)
+    private static async Task<int> TrainSeed(SeedJob job, SeedGroupOptions o, IReadOnlyList<string> overrides, string group, TextWriter w,
+        Func<long, string, bool, int>? inProcess, CancellationToken cancel)
     {
         var args = new List<string> { "train" };
         string? status = RunHistory.IsRunDirectory(job.Directory) && File.Exists(Path.Combine(job.Directory, TrainingSession.ResultFile))
@@ -149,7 +161,13 @@ public static class SeedGroupTraining
             lock (w) w.WriteLine($"seed {job.Seed}: already finished ({status}), kept");
             return 0;
         }
-        if (o.Resume is not null && File.Exists(Path.Combine(job.Directory, TrainingSession.ConfigFile)))
+        bool resume = o.Resume is not null && File.Exists(Path.Combine(job.Directory, TrainingSession.ConfigFile));
+        if (inProcess is not null)
+        {
+            lock (w) w.WriteLine($"seed {job.Seed}: {(resume ? "resuming" : "started")}");
+            return inProcess(job.Seed, job.Directory, resume);
+        }
+        if (resume)
         {
             args.AddRange(["--resume", job.Directory]);
             args.AddRange(overrides.Where(x => x.TrimStart().StartsWith("run.", StringComparison.Ordinal) && !x.TrimStart().StartsWith("run.threads=", StringComparison.Ordinal))

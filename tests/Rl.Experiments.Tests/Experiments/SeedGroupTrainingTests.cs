@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Rl.Distributed;
+using Rl.Experiments.Tests.Distributed;
 using Rl.Training.Experiments;
 
 namespace Rl.Experiments.Tests.Experiments;
@@ -72,5 +74,28 @@ public class SeedGroupTrainingTests : ConsoleTest
         Assert.False(Directory.Exists(tmp.Sub("g")));
         (code, _, err) = Rl("train", "--resume", tmp.Path, "--seeds", "0-1");
         Assert.Contains("is not a seed group", err);
+    }
+}
+
+/// <summary>A seed group whose rollouts run on a loopback worker process (<c>--seeds</c> with <c>--cluster</c>).</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public class ClusterSeedGroupTests : ConsoleTest
+{
+    [Fact]
+    public void ASeedGroupOnTheClusterTrainsEachSeedAsTheLocalRunDoes()
+    {
+        using var tmp = new TempDir();
+        int port = ClusterMembership.FreePort();
+        using var worker = new WorkerProcess(port);
+        string[] small = ["--set", "run.eval_episodes=10", "--set", "run.total_steps=20000", "--set", "run.checkpoint_interval=0", "--set", "run.threads=1"];
+        var (code, output, err) = Rl(["train", "ars", "CartPole-v1", "--seeds", "3-4", "--out", tmp.Sub("g"), "--cluster", $"localhost:{port}",
+            "--credential", TestCredential.File, .. small]);
+        Assert.True(code == 0, $"exit {code}: {err}\n{output}");
+        Assert.Contains("one at a time on the cluster", output);
+        Assert.True(worker.WaitFor("chunk of version", TimeSpan.FromSeconds(5)), "the worker ran no chunk: " + string.Join("\n", worker.Seen));
+        Assert.True(File.Exists(Path.Combine(tmp.Sub("g"), SeedGroup.SummaryJson)));
+        (code, _, err) = Rl(["train", "ars", "CartPole-v1", "--seed", "4", "--out", tmp.Sub("solo"), "--plain", .. small]);
+        Assert.True(code == 0, err);
+        Assert.Equal(File.ReadAllText(Path.Combine(tmp.Sub("solo"), "metrics.csv")), File.ReadAllText(Path.Combine(tmp.Sub("g"), "seed-4", "metrics.csv")));
     }
 }
