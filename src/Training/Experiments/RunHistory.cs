@@ -74,7 +74,7 @@ public sealed class RunHistory
 
     /// <summary>Reads the run in <paramref name="directory"/>.</summary>
     /// <exception cref="DirectoryNotFoundException">If the directory does not exist.</exception>
-    /// <exception cref="InvalidDataException">If it holds no readable metrics.csv (naming the file and the problem).</exception>
+    /// <exception cref="InvalidDataException">If it holds no metrics.csv, a row without a valid iteration, or an unreadable result.json (naming the file).</exception>
     public static RunHistory Load(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
@@ -83,8 +83,8 @@ public sealed class RunHistory
         string metricsPath = Path.Combine(full, RunFiles.Metrics);
         if (!File.Exists(metricsPath))
             throw new InvalidDataException($"'{directory}' is not a run directory: it has no {RunFiles.Metrics}");
-        var (header, rows, _) = CsvLog.Parse(File.ReadAllText(metricsPath));
-        if (header is null) throw new InvalidDataException($"{metricsPath} is empty");
+        // An empty file is a run stopped before its first iteration: no points.
+        var (_, rows, _) = CsvLog.Parse(File.ReadAllText(metricsPath));
         var wall = new Dictionary<int, double>();
         string timingPath = Path.Combine(full, RunFiles.Timing);
         if (File.Exists(timingPath))
