@@ -100,7 +100,8 @@ public static class CommandTree
         ArgumentNullException.ThrowIfNull(result);
         var names = new List<string>();
         for (SymbolResult? s = result.CommandResult; s is CommandResult c; s = c.Parent)
-            names.Add(c.Command is RootCommand ? "rl" : c.Command.Name);
+            if (c.Command is not RootCommand) names.Add(c.Command.Name);
+        names.Add("rl");
         names.Reverse();
         return string.Join(" ", names);
     }
@@ -109,7 +110,7 @@ public static class CommandTree
     public static string Line(ParseResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        return "rl " + string.Join(" ", result.Tokens.Select(t => t.Value));
+        return string.Join(" ", result.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value).Prepend(PathOf(result)));
     }
 
     /// <summary>The name of the top-level command of a parse (<c>bench</c> for <c>rl bench pg solve</c>).</summary>
