@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Rl.Experiments.Cli;
 using Rl.Training.Experiments;
 
@@ -6,21 +7,39 @@ namespace Rl.Experiments.Commands;
 /// <summary><c>rl compare</c>: runs and seed groups side by side, as a table and a two-panel learning-curve figure.</summary>
 public static class CompareCommand
 {
-    /// <summary>Usage text.</summary>
-    public const string Usage = """
-        rl compare RUN_OR_GROUP... [--out FIG.png] [--markdown FILE] [--metric auto|eval|train]
-          Compare runs and seed groups: a table and a figure of learning curves against environment steps and wall time.
-          RUN_OR_GROUP      a run directory (rl train --out) or a seed group (rl train --seeds ... --out); NAME=DIR names it
-                            in the table and legend (default: the directory's name)
-          --out FIG.png     write the figure: returns against environment steps (top) and training wall time (bottom);
-                            a group is its IQM over seeds with a 95% stratified bootstrap band, a single run a line
-          --markdown FILE   also write the table as Markdown (for the docs)
-          --metric M        the curves' y value: eval (evaluation mean return), train (mean return of the training episodes
-                            that ended in each iteration) or auto (default: eval when every run evaluated at least three times, else train)
-          The table: IQM of the final evaluation over a group's runs with its 95% stratified bootstrap confidence interval
-          (50,000 repetitions, seed 0), the IQM of the best evaluation, how many runs reached the reward threshold, and the
-          median steps and wall time to the first evaluation reaching it.
-        """;
+    /// <summary>The command: its arguments, options, help and action.</summary>
+    public static Command Create()
+    {
+        var inputs = new Argument<string[]>("RUN_OR_GROUP")
+        {
+            HelpName = "RUN_OR_GROUP",
+            Description = "a run directory (rl train --out) or a seed group (rl train --seeds ... --out); NAME=DIR names it in the table " +
+                          "and legend (default: the directory's name)",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var figure = Opt.Text("--out", "FIG.png", "write the figure: returns against environment steps (top) and training wall time " +
+            "(bottom); a group is its IQM over seeds with a 95% stratified bootstrap band, a single run a line");
+        var markdown = Opt.Text("--markdown", "FILE", "also write the table as Markdown (for the docs)");
+        var metric = Opt.TextOr("--metric", "auto", "auto|eval|train", "the curves' y value: eval (evaluation mean return), train (mean " +
+            "return of the training episodes that ended in each iteration) or auto (eval when every run evaluated at least three times, else train)")
+            .Words("auto", "eval", "train");
+        var command = new Command("compare", "Compare runs and seed groups: a table (IQM and 95% CI, steps and time to the threshold) and learning curves")
+        {
+            inputs, figure, markdown, metric,
+        };
+        command.Notes("""
+            The table: IQM of the final evaluation over a group's runs with its 95% stratified bootstrap confidence interval
+            (50,000 repetitions, seed 0), the IQM of the best evaluation, how many runs reached the reward threshold, and the
+            median steps and wall time to the first evaluation reaching it (docs/experiments.md).
+            """);
+        return command.Runs(r => Compare(new CompareOptions(r.GetValue(inputs) ?? [], r.GetValue(figure), r.GetValue(markdown), r.GetValue(metric) switch
+        {
+            null or "auto" => null,
+            "eval" => CurveMetric.Evaluation,
+            "train" => CurveMetric.TrainingReturn,
+            var m => throw new UsageException($"rl compare: --metric '{m}' is not one of auto, eval, train"),
+        }), Console.Out));
+    }
 
     /// <summary>What <c>rl compare</c> was asked to do.</summary>
     /// <param name="Inputs">The runs or groups, each <c>DIR</c> or <c>NAME=DIR</c>.</param>
@@ -28,26 +47,6 @@ public static class CompareCommand
     /// <param name="Markdown">The Markdown table to write, if any.</param>
     /// <param name="Metric">The curves' y value; null: automatic.</param>
     public sealed record CompareOptions(IReadOnlyList<string> Inputs, string? Figure = null, string? Markdown = null, CurveMetric? Metric = null);
-
-    /// <summary>Runs the command.</summary>
-    public static int Run(IReadOnlyList<string> args)
-    {
-        var a = new ArgReader(args, "rl compare");
-        string? figure = a.Option("--out");
-        string? markdown = a.Option("--markdown");
-        string? metric = a.Option("--metric");
-        var inputs = new List<string>();
-        while (a.Positional() is { } p) inputs.Add(p);
-        a.EnsureAllConsumed();
-        CurveMetric? m = metric switch
-        {
-            null or "auto" => null,
-            "eval" => CurveMetric.Evaluation,
-            "train" => CurveMetric.TrainingReturn,
-            _ => throw new UsageException($"rl compare: --metric '{metric}' is not one of auto, eval, train"),
-        };
-        return Compare(new CompareOptions(inputs, figure, markdown, m), Console.Out);
-    }
 
     /// <summary>Runs <c>rl compare</c> with parsed options, printing the table to <paramref name="output"/>.</summary>
     /// <exception cref="UsageException">If no run is given, or a directory is neither a run nor a seed group.</exception>
