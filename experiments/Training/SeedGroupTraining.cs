@@ -114,8 +114,10 @@ public static class SeedGroupTraining
         IReadOnlyList<SeedOutcome> outcomes;
         try
         {
-            outcomes = SeedGroup.RunAsync(group, o.Seeds, jobs, (job, cancel) => TrainSeed(job, o, overrides, group, w, inProcess, cancel), outcome =>
+            var kept = new System.Collections.Concurrent.ConcurrentDictionary<long, bool>();
+            outcomes = SeedGroup.RunAsync(group, o.Seeds, jobs, (job, cancel) => TrainSeed(job, o, overrides, group, w, inProcess, kept, cancel), outcome =>
             {
+                if (kept.ContainsKey(outcome.Seed)) return;
                 string what = outcome.ExitCode switch { 0 => "done", 130 => "interrupted", _ => $"failed (exit code {outcome.ExitCode}, see its log)" };
                 string eval = RunHistory.IsRunDirectory(outcome.Directory) && RunHistory.Load(outcome.Directory) is { FinalEvaluation: double f } run
                     ? $", {run.Status}, final evaluation {f.ToString("0.##", CultureInfo.InvariantCulture)}"
@@ -150,7 +152,7 @@ public static class SeedGroupTraining
     }
 
     private static async Task<int> TrainSeed(SeedJob job, SeedGroupOptions o, IReadOnlyList<string> overrides, string group, TextWriter w,
-        Func<long, string, bool, int>? inProcess, CancellationToken cancel)
+        Func<long, string, bool, int>? inProcess, System.Collections.Concurrent.ConcurrentDictionary<long, bool> kept, CancellationToken cancel)
     {
         var args = new List<string> { "train" };
         string? status = RunHistory.IsRunDirectory(job.Directory) && File.Exists(Path.Combine(job.Directory, TrainingSession.ResultFile))
@@ -158,6 +160,7 @@ public static class SeedGroupTraining
             : null;
         if (o.Resume is not null && status is not null && status != "interrupted")
         {
+            kept[job.Seed] = true;
             lock (w) w.WriteLine($"seed {job.Seed}: already finished ({status}), kept");
             return 0;
         }

@@ -127,7 +127,7 @@ public sealed class GroupSummary
         };
         if (Group.RewardThreshold is double t)
             lines.Add($"reward threshold {RunGroup.Show(t)}: reached by {Reached} of {Runs.Count} runs; median steps to it {RunGroup.Show(MedianStepsToThreshold, "N0")}, " +
-                      $"median wall time {RunGroup.Show(MedianSecondsToThreshold, "0.0")} s");
+                      $"median wall time {(MedianSecondsToThreshold is double m ? RunGroup.Show(m, "0.0") + " s" : "-")}");
         return lines;
     }
 

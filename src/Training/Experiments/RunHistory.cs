@@ -44,7 +44,10 @@ public sealed class RunHistory
     /// <summary>The reward threshold in force, if any.</summary>
     public double? RewardThreshold { get; private init; }
 
-    /// <summary>The final evaluation's mean return: result.json's <c>final_eval</c>, else the last evaluation in metrics.csv; null if none ran.</summary>
+    /// <summary>
+    /// The final evaluation's mean return: result.json's <c>final_eval</c>, else (a run that ended without one, e.g.
+    /// <c>run.final_eval = false</c>) its last evaluation; null if none ran or the run did not end (no result.json, or interrupted).
+    /// </summary>
     public double? FinalEvaluation { get; private init; }
 
     /// <summary>The best evaluation mean return over the run (including the final one); null if none ran.</summary>
@@ -102,8 +105,9 @@ public sealed class RunHistory
         }
         double? lastEval = points.LastOrDefault(p => p.Evaluation is not null)?.Evaluation;
         string resultPath = Path.Combine(full, RunFiles.Result);
+        // A run still going, killed or interrupted has no final evaluation (its last one is of a policy it did not end with).
         if (!File.Exists(resultPath))
-            return new RunHistory(full, points) { FinalEvaluation = lastEval, WallSeconds = points.LastOrDefault()?.WallSeconds };
+            return new RunHistory(full, points) { WallSeconds = points.LastOrDefault()?.WallSeconds };
         JsonElement root;
         try
         {
@@ -114,16 +118,17 @@ public sealed class RunHistory
         {
             throw new InvalidDataException($"{resultPath} is not valid JSON: {e.Message}", e);
         }
+        string? status = String(root, "status");
         double? final = root.TryGetProperty("final_eval", out var fe) && fe.ValueKind == JsonValueKind.Object
                         && fe.TryGetProperty("mean_return", out var mr) && mr.ValueKind == JsonValueKind.Number
             ? mr.GetDouble()
-            : lastEval;
+            : status is "interrupted" ? null : lastEval;
         return new RunHistory(full, points)
         {
             Algo = String(root, "algo"),
             Env = String(root, "env"),
             Seed = root.TryGetProperty("seed", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetInt64() : null,
-            Status = String(root, "status"),
+            Status = status,
             RewardThreshold = Number(root, "reward_threshold"),
             FinalEvaluation = final,
             WallSeconds = Number(root, "wall_seconds") ?? points.LastOrDefault()?.WallSeconds,
