@@ -83,6 +83,21 @@ public class GroupSummaryTests : ConsoleTest
     }
 
     [Fact]
+    public void AnInterruptedOrUnfinishedRunHasNoFinalEvaluationButKeepsItsBest()
+    {
+        using var tmp = new TempDir();
+        var interrupted = RunHistory.Load(FakeRun(tmp.Sub("i"), 1, [(1000, 1, 20, 150), (2000, 2, 30, 120)], null, status: "interrupted"));
+        Assert.Null(interrupted.FinalEvaluation);
+        Assert.Equal(150, interrupted.BestEvaluation);
+        // A finished run without a final evaluation (run.final_eval = false) reports its last one.
+        var finished = RunHistory.Load(FakeRun(tmp.Sub("f"), 2, [(1000, 1, 20, 150), (2000, 2, 30, 120)], null));
+        Assert.Equal(120, finished.FinalEvaluation);
+        File.Delete(Path.Combine(tmp.Sub("f"), "result.json"));
+        Assert.Null(RunHistory.Load(tmp.Sub("f")).FinalEvaluation);
+        Assert.Null(RunHistory.Load(tmp.Sub("f")).Status);
+    }
+
+    [Fact]
     public void BandHoldsEachRunsLastValueAndTakesTheIqmAcrossRuns()
     {
         using var tmp = new TempDir();
