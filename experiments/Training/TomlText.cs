@@ -60,7 +60,7 @@ public static class TomlText
 
     /// <summary>
     /// Parses the value part of a <c>--set key=value</c> override as a TOML value (<c>0.02</c>, <c>true</c>, <c>[64, 64]</c>,
-    /// <c>"text"</c>); anything that is not a TOML value is taken as a bare string (<c>--set config.optimizer=adam</c>).
+    /// <c>"text"</c>); anything that is not a TOML value is taken as a bare string (<c>--set config.optimizer.kind=adam</c>).
     /// </summary>
     public static object ParseValue(string text)
     {
