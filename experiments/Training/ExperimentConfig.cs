@@ -74,7 +74,8 @@ public sealed record ExperimentConfig
     /// <exception cref="ConfigException">Listing every problem, with the valid keys for unknown ones.</exception>
     /// <param name="oldKeys">
     /// How old (deprecated) config key names are announced: <see cref="OldKeyNotices.EachKey"/> prints one line per key naming
-    /// its new key; <see cref="OldKeyNotices.Summary"/> one line for all (a config stored by an older version).
+    /// its new key (a resolved config.toml of an earlier version, read without overrides, gets the summary instead);
+    /// <see cref="OldKeyNotices.Summary"/> one line for all (a config stored by an older version).
     /// </param>
     /// <param name="noticeTo">Where the notices go; null: standard error.</param>
     public static ExperimentConfig Parse(string text, string source, IReadOnlyList<string>? overrides = null, long? seed = null, string? device = null,
@@ -136,6 +137,9 @@ public sealed record ExperimentConfig
 
         if (errors.Count > 0)
             throw new ConfigException($"{source}: invalid configuration:\n  - {string.Join("\n  - ", errors)}");
+        // A resolved config written by an earlier version lists every key: one line says so instead of one per old key.
+        if (oldKeys == OldKeyNotices.EachKey && text.StartsWith(ResolvedHeader, StringComparison.Ordinal) && (overrides ?? []).Count == 0)
+            oldKeys = OldKeyNotices.Summary;
         if (notices.Count > 0 && oldKeys == OldKeyNotices.EachKey)
             foreach (var n in notices) (noticeTo ?? Console.Error).WriteLine($"note: {source}: {n}");
         else if (notices.Count > 0 && oldKeys == OldKeyNotices.Summary)
@@ -283,11 +287,14 @@ public sealed record ExperimentConfig
         }
     }
 
+    // The first words of a resolved config (config.toml of a run, the config stored in a checkpoint).
+    private const string ResolvedHeader = "# Resolved configuration of a run";
+
     /// <summary>The resolved document: every key with its value (defaults included), the seed, and the versions that ran it.</summary>
     public string ToToml(bool withVersions = true)
     {
         var sb = new StringBuilder();
-        sb.Append("# Resolved configuration of a run (all keys, defaults included). Rerun it with: rl train <this file>\n");
+        sb.Append(ResolvedHeader).Append(" (all keys, defaults included). Rerun it with: rl train <this file>\n");
         sb.Append("algo = ").Append(TomlText.Value(Algo)).Append('\n');
         sb.Append("env = ").Append(TomlText.Value(Env)).Append('\n');
         sb.Append("seed = ").Append(TomlText.Value(Seed)).Append('\n');
