@@ -97,10 +97,11 @@ public sealed class TrainingOptimizer : IDisposable
             for (int i = 0; i < _parameters.Length; i++)
             {
                 var (n, p) = _parameters[i];
-                double w = p.norm().item<float>();
+                double w = p.norm().item<float>(), w0 = before[i].norm().item<float>();
                 using var delta = p - before[i];
                 _diagnostics[$"{n}/weight_norm"] = w;
-                _diagnostics[$"{n}/update_ratio"] = delta.norm().item<float>() / Math.Max(w, 1e-12);
+                // ‖Δw‖ / ‖w‖ before the step (the course's update scale over parameter scale; unbounded, unlike ‖Δw‖ / ‖w + Δw‖).
+                _diagnostics[$"{n}/update_ratio"] = delta.norm().item<float>() / Math.Max(w0, 1e-12);
                 before[i].Dispose();
             }
         }

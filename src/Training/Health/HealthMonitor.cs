@@ -91,7 +91,11 @@ public sealed class HealthMonitor : ITrainingSink
     /// Runs the checks on one iteration's values, named as in <c>metrics.csv</c> (<c>diag/&lt;net&gt;/&lt;parameter&gt;/update_ratio</c>,
     /// <c>policy/entropy</c>, <c>loss/value</c>, <c>eval_mean_return</c>, ...).
     /// </summary>
-    public void Observe(int iteration, long envSteps, IReadOnlyDictionary<string, double> values)
+    /// <param name="iteration">The iteration.</param>
+    /// <param name="envSteps">Environment steps at its end.</param>
+    /// <param name="values">Its values by name.</param>
+    /// <param name="finalEvaluation">Its evaluation (<c>eval_mean_return</c>) is the run's final one.</param>
+    public void Observe(int iteration, long envSteps, IReadOnlyDictionary<string, double> values, bool finalEvaluation = false)
     {
         (_iteration, _envSteps) = (iteration, envSteps);
         if (!_options.Enabled) return;
@@ -100,24 +104,29 @@ public sealed class HealthMonitor : ITrainingSink
         ObserveEntropy(values);
         ObserveValueLoss(values);
         if (values.TryGetValue("recent_return_mean", out var recent)) _lastRecent = recent;
-        if (values.TryGetValue("eval_mean_return", out var eval)) ObserveEvaluation(eval, final: false);
+        if (values.TryGetValue("eval_mean_return", out var eval)) ObserveEvaluation(eval, finalEvaluation);
     }
 
-    /// <summary>Replays rows of a <c>metrics.csv</c> (a resumed run's earlier iterations) without printing.</summary>
-    public void Replay(IEnumerable<IReadOnlyDictionary<string, string>> rows)
+    /// <summary>
+    /// Replays rows of a <c>metrics.csv</c> without printing: a resumed run's earlier iterations, or a past run's whole file
+    /// (<paramref name="lastIsFinal"/>: the last row's evaluation is the final one).
+    /// </summary>
+    public void Replay(IEnumerable<IReadOnlyDictionary<string, string>> rows, bool lastIsFinal = false)
     {
         bool quiet = _quiet;
         _quiet = true;
         try
         {
-            foreach (var row in rows)
+            var list = rows.ToList();
+            for (int i = 0; i < list.Count; i++)
             {
+                var row = list[i];
                 var values = new Dictionary<string, double>(StringComparer.Ordinal);
                 foreach (var (k, v) in row)
                     if (double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var x)) values[k] = x;
                 int iteration = values.TryGetValue("iteration", out var it) ? (int)it : _iteration + 1;
                 long steps = values.TryGetValue("env_steps", out var s) ? (long)s : _envSteps;
-                Observe(iteration, steps, values);
+                Observe(iteration, steps, values, lastIsFinal && i == list.Count - 1);
             }
         }
         finally
@@ -151,7 +160,11 @@ public sealed class HealthMonitor : ITrainingSink
         string m = error.Message;
         if (_options.Enabled && (m.Contains("NaN", StringComparison.Ordinal) || m.Contains("Infinity", StringComparison.Ordinal) || m.Contains('∞')
                                  || m.Contains("not finite", StringComparison.Ordinal)))
+        {
+            _iteration++; // the iteration that failed
             Raise(HealthChecks.Diverged, "exception", m);
+            _iteration--;
+        }
         _status = "failed";
         Finish();
     }
@@ -195,7 +208,7 @@ public sealed class HealthMonitor : ITrainingSink
         var rows = CsvLog.Parse(File.ReadAllText(file)).Rows.Select(r => (IReadOnlyDictionary<string, string>)r.Row).ToList();
         long steps = totalSteps ?? (rows.Count > 0 && long.TryParse(rows[^1].GetValueOrDefault("env_steps"), CultureInfo.InvariantCulture, out var s) ? s : 1);
         var monitor = new HealthMonitor(options ?? new HealthOptions(), Math.Max(steps, 1), rewardThreshold) { ActionSpace = () => actionSpace };
-        monitor.Replay(rows);
+        monitor.Replay(rows, lastIsFinal: true);
         return monitor.Report();
     }
 
@@ -223,11 +236,28 @@ public sealed class HealthMonitor : ITrainingSink
                     break;
             }
         }
+        var networks = new SortedDictionary<string, List<(string Layer, double Ratio)>>(StringComparer.Ordinal);
         foreach (var (name, layer) in _layers)
         {
             if (!layer.Updated) continue;
             layer.Updated = false;
             CheckLayer(name, layer);
+            if (layer.IsWeight && values.TryGetValue($"{Diag}{name}/update_ratio", out var ratio) && values.ContainsKey($"{Diag}{name}/grad_norm"))
+            {
+                string network = name.Split('/')[0];
+                if (!networks.TryGetValue(network, out var list)) networks[network] = list = [];
+                list.Add((name, ratio));
+            }
+        }
+        // Too large is judged per network on its typical (median) weight layer at one update: a layer that starts near zero
+        // (a policy head initialised small) has a large ratio on its first steps in a healthy run, a whole network does not.
+        foreach (var (network, layers) in networks)
+        {
+            double typical = Median(layers.Select(l => l.Ratio));
+            if (typical > _options.UpdateRatioMax)
+                Raise(HealthChecks.UpdateRatioHigh, network,
+                    $"median over its {layers.Count} weight layers {HealthReport.Num(typical)} at one update (threshold {HealthReport.Num(_options.UpdateRatioMax)}, healthy about 1e-3); " +
+                    string.Join(", ", layers.OrderByDescending(l => l.Ratio).Take(3).Select(l => $"{l.Layer} {HealthReport.Num(l.Ratio)}")));
         }
     }
 
@@ -250,11 +280,12 @@ public sealed class HealthMonitor : ITrainingSink
         if (layer.UpdateRatio.Count > 0) { _checked.Add(HealthChecks.UpdateRatioLow); _checked.Add(HealthChecks.UpdateRatioHigh); }
         if (layer.UpdateRatio.Count >= w)
         {
-            double overall = Median(layer.UpdateRatio), recent = Median(layer.UpdateRatio.TakeLast(w));
-            if (overall < _options.UpdateRatioMin)
-                Raise(HealthChecks.UpdateRatioLow, name, $"median {HealthReport.Num(overall)} over {layer.UpdateRatio.Count} updates (threshold {HealthReport.Num(_options.UpdateRatioMin)}, healthy about 1e-3)");
-            if (recent > _options.UpdateRatioMax)
-                Raise(HealthChecks.UpdateRatioHigh, name, $"median {HealthReport.Num(recent)} over the last {w} updates (threshold {HealthReport.Num(_options.UpdateRatioMax)}, healthy about 1e-3)");
+            // "Too small" is judged on the first updates: weights that stop moving once a value function has converged
+            // (or a schedule has decayed the rate) are not stuck; weights that never moved are.
+            int n = Math.Min(layer.UpdateRatio.Count, 2 * w);
+            double early = Median(layer.UpdateRatio.Take(n));
+            if (n == layer.UpdateRatio.Count && early < _options.UpdateRatioMin)
+                Raise(HealthChecks.UpdateRatioLow, name, $"median {HealthReport.Num(early)} over the first {n} updates (threshold {HealthReport.Num(_options.UpdateRatioMin)}, healthy about 1e-3)");
         }
         if (layer.WeightNorm.Count > 0)
         {
@@ -266,12 +297,12 @@ public sealed class HealthMonitor : ITrainingSink
                 Raise(HealthChecks.WeightExplosion, name, $"norm {HealthReport.Num(first)} → {HealthReport.Num(last)}, {last / first:0}x (threshold {HealthReport.Num(_options.WeightNormGrowth)}x)");
         }
         if (layer.GradNorm.Count > 0) { _checked.Add(HealthChecks.GradientExplosion); _checked.Add(HealthChecks.GradientVanishing); }
-        if (layer.GradNorm.Count >= w)
+        if (layer.GradNorm.Count > Math.Min(3, w))
         {
-            double early = Median(layer.GradNorm.Take(Math.Min(3, w))), recent = Median(layer.GradNorm.TakeLast(w));
-            if (!double.IsFinite(recent) || early > 0 && recent > _options.GradNormGrowth * early)
-                Raise(HealthChecks.GradientExplosion, name, $"gradient norm {HealthReport.Num(early)} → {HealthReport.Num(recent)} (median of the last {w}; threshold {HealthReport.Num(_options.GradNormGrowth)}x)");
-            if (layer.WeightNorm.Count >= w)
+            double early = Median(layer.GradNorm.Take(Math.Min(3, w))), latest = layer.GradNorm[^1];
+            if (!double.IsFinite(latest) || early > 0 && latest > _options.GradNormGrowth * early)
+                Raise(HealthChecks.GradientExplosion, name, $"gradient norm {HealthReport.Num(early)} (early median) → {HealthReport.Num(latest)} (threshold {HealthReport.Num(_options.GradNormGrowth)}x)");
+            if (layer.WeightNorm.Count >= w && layer.GradNorm.Count >= w)
             {
                 double relative = Median(layer.GradNorm.TakeLast(w).Zip(layer.WeightNorm.TakeLast(w), (g, n) => n > 0 ? g / n : g));
                 if (relative < _options.GradNormMin)
@@ -301,18 +332,21 @@ public sealed class HealthMonitor : ITrainingSink
     {
         if (!values.TryGetValue("policy/entropy", out var entropy)) return;
         _checked.Add(HealthChecks.EntropyCollapse);
-        if (_entropyStart is not double start)
-        {
-            _entropyStart = entropy;
-            return;
-        }
-        if (_envSteps > _options.EntropyCollapseBefore * _totalSteps) return;
-        if (_threshold is double t && values.TryGetValue("recent_return_mean", out var recent) && recent >= t) return; // solved: may be deterministic
         if (!_actionSpaceAsked)
         {
             _actionSpaceAsked = true;
             _actionSpace = ActionSpace?.Invoke();
         }
+        // The reference: a discrete policy's largest entropy, ln n (an initial policy is close to uniform); otherwise the
+        // first entropy reported (a Gaussian's starting std is a hyperparameter).
+        double start = _entropyStart ??= _actionSpace switch
+        {
+            Discrete d => Math.Log(d.N),
+            MultiDiscrete m => m.Nvec.ToArray().Sum(n => Math.Log(n)),
+            _ => entropy,
+        };
+        if (_envSteps > _options.EntropyCollapseBefore * _totalSteps) return;
+        if (_threshold is double t && values.TryGetValue("recent_return_mean", out var recent) && recent >= t) return; // solved: may be deterministic
         double f = _options.EntropyCollapseFraction;
         if (_actionSpace is IBox box)
         {
@@ -325,7 +359,7 @@ public sealed class HealthMonitor : ITrainingSink
         else if (start > 0 && entropy < f * start)
         {
             Raise(HealthChecks.EntropyCollapse, "policy/entropy",
-                $"{HealthReport.Num(start)} → {HealthReport.Num(entropy)} nats, below {f:P0} of its start, at {Fraction():P0} of the budget");
+                $"{HealthReport.Num(entropy)} nats, below {f:P0} of {HealthReport.Num(start)} ({(_actionSpace is null ? "the first value" : "a uniform policy's")}), at {Fraction():P0} of the budget");
         }
     }
 

@@ -25,20 +25,23 @@ public sealed record HealthOptions : IValidatableObject
     public int Window { get; init; } = 5;
 
     /// <summary>
-    /// Too small an update/weight ratio ‖Δw‖/‖w‖ of a weight matrix: the median over the whole run below this (healthy: about
-    /// 1e-3) means the weights barely move: learning rate too low, or training stuck.
+    /// Too small an update/weight ratio ‖Δw‖/‖w‖ of a weight matrix: the median over its first 2 × <see cref="Window"/> diagnosed
+    /// updates below this (healthy: about 1e-3) means the weights barely move from the start: learning rate too low, or
+    /// training stuck. (Later updates may rightly be small: a converged value function, a decayed learning rate.)
     /// </summary>
-    [Description("Warn when a layer's median update/weight ratio over the run is below this (healthy: about 1e-3).")]
+    [Description("Warn when a layer's median update/weight ratio over its first 2 x window updates is below this (healthy: about 1e-3).")]
     [Range(0.0, 1.0)]
     public double UpdateRatioMin { get; init; } = 1e-5;
 
     /// <summary>
-    /// Too large an update/weight ratio: the median of the latest <see cref="Window"/> updates above this means each step
-    /// rewrites a large part of the weights: learning rate too high, training unstable.
+    /// Too large an update/weight ratio: at one diagnosed update, the median over a network's weight layers above this (1:
+    /// the step is as large as the weights) means each step rewrites the weights: learning rate too high, training
+    /// unstable. (Per network, not per layer: a layer initialised near zero, such as a small policy head, has large ratios
+    /// on its first steps in healthy runs.)
     /// </summary>
-    [Description("Warn when a layer's median update/weight ratio over the latest window is above this (healthy: about 1e-3).")]
+    [Description("Warn when, at one update, the median update/weight ratio over a network's weight layers is above this (healthy: about 1e-3).")]
     [Range(0.0, 1e6)]
-    public double UpdateRatioMax { get; init; } = 0.3;
+    public double UpdateRatioMax { get; init; } = 1.0;
 
     /// <summary>Weight explosion: a layer's weight norm grew to more than this many times its first reported norm.</summary>
     [Description("Warn when a layer's weight norm grows to more than this many times its first value (exploding weights).")]
@@ -50,8 +53,8 @@ public sealed record HealthOptions : IValidatableObject
     [Range(0.0, 1e30)]
     public double WeightNormMax { get; init; } = 1e4;
 
-    /// <summary>Gradient explosion: a layer's gradient norm (median of the window) grew to more than this many times its median over the first window.</summary>
-    [Description("Warn when a layer's gradient norm (median of the latest window) exceeds this many times its early median.")]
+    /// <summary>Gradient explosion: a layer's gradient norm grew to more than this many times its median over its first 3 reports.</summary>
+    [Description("Warn when a layer's gradient norm exceeds this many times its median over the first 3 reports.")]
     [Range(1.0, 1e12)]
     public double GradNormGrowth { get; init; } = 1000;
 
@@ -66,7 +69,7 @@ public sealed record HealthOptions : IValidatableObject
     public double DeadUnitFraction { get; init; } = 0.5;
 
     /// <summary>
-    /// Entropy collapse: the policy entropy fell below this fraction of its starting value (discrete actions), or the Gaussian
+    /// Entropy collapse: the policy entropy fell below this fraction of a uniform policy's (ln n for n discrete actions), or the Gaussian
     /// policy's standard deviation to below this fraction of its starting value (continuous actions: the entropy fell by
     /// ln(1/fraction) per action dimension), before <see cref="EntropyCollapseBefore"/> of the budget.
     /// </summary>
@@ -79,8 +82,8 @@ public sealed record HealthOptions : IValidatableObject
     [Range(0.0, 1.0)]
     public double EntropyCollapseBefore { get; init; } = 0.5;
 
-    /// <summary>Value-loss explosion: the value (or Q) loss exceeds this many times its median over the first window.</summary>
-    [Description("Warn when the value (or Q) loss exceeds this many times its early median (value-loss explosion).")]
+    /// <summary>Value-loss explosion: the value (or Q) loss exceeds this many times its median over the first 3 iterations.</summary>
+    [Description("Warn when the value (or Q) loss exceeds this many times its median over the first 3 iterations.")]
     [Range(1.0, 1e12)]
     public double ValueLossGrowth { get; init; } = 1000;
 
