@@ -317,8 +317,10 @@ public sealed class HealthMonitor : ITrainingSink
     {
         foreach (var (key, value) in values)
         {
+            // The trainer's norms of the torch weight histograms (diag/weights/...) repeat the optimizers' weight_norm.
             bool norm = key == "policy/parameter_norm" || key.StartsWith("policy/weight_norm/", StringComparison.Ordinal)
-                        || key.StartsWith(Diag, StringComparison.Ordinal) && key.EndsWith("/norm", StringComparison.Ordinal);
+                        || key.StartsWith(Diag, StringComparison.Ordinal) && key.EndsWith("/norm", StringComparison.Ordinal)
+                        && !key.StartsWith(Diag + "weights/", StringComparison.Ordinal);
             if (!norm) continue;
             _checked.Add(HealthChecks.WeightExplosion);
             if (!double.IsFinite(value) || value > _options.WeightNormMax)

@@ -37,6 +37,7 @@ public sealed class HealthTests : IDisposable
     /// </summary>
     private static string Key(string algo, string flat, string nested)
     {
+        Rl.Agents.BuiltInAlgorithms.EnsureRegistered();
         var keys = ConfigBinder.Describe(AlgorithmRegistry.Get(algo).ConfigType).Select(k => k.Key).ToHashSet();
         return "config." + (keys.Contains(flat) ? flat : keys.Contains(nested) ? nested : throw new InvalidOperationException($"{algo} has neither '{flat}' nor '{nested}'"));
     }
@@ -219,9 +220,11 @@ public sealed class HealthTests : IDisposable
         var run = Diverging.Value;
         var again = HealthMonitor.FromMetrics(run.Directory, totalSteps: 20_000);
         Assert.Equal(run.Report.Warnings.Select(w => (w.Check, w.Iteration)), again.Warnings.Select(w => (w.Check, w.Iteration)));
-        // Other thresholds, other findings: with a gap of 1e9 nothing explodes.
-        var lenient = HealthMonitor.FromMetrics(run.Directory, new HealthOptions { GradNormGrowth = 1e12, ValueLossGrowth = 1e12, WeightNormMax = 1e30, WeightNormGrowth = 1e12 });
-        Assert.DoesNotContain(lenient.Warnings, w => w.Check is HealthChecks.GradientExplosion or HealthChecks.ValueLossExplosion or HealthChecks.WeightExplosion);
+        // Other thresholds, other findings: a stricter value-loss growth fires earlier; disabled checks find nothing.
+        int at = run.Report.Warnings.Single(w => w.Check == HealthChecks.ValueLossExplosion).Iteration;
+        var strict = HealthMonitor.FromMetrics(run.Directory, new HealthOptions { ValueLossGrowth = 3 });
+        Assert.True(strict.Warnings.Single(w => w.Check == HealthChecks.ValueLossExplosion).Iteration < at);
+        Assert.Empty(HealthMonitor.FromMetrics(run.Directory, new HealthOptions { Enabled = false }).Warnings);
     }
 
     [Fact]
