@@ -225,6 +225,15 @@ public sealed class HealthTests : IDisposable
         var strict = HealthMonitor.FromMetrics(run.Directory, new HealthOptions { ValueLossGrowth = 3 });
         Assert.True(strict.Warnings.Single(w => w.Check == HealthChecks.ValueLossExplosion).Iteration < at);
         Assert.Empty(HealthMonitor.FromMetrics(run.Directory, new HealthOptions { Enabled = false }).Warnings);
+
+        // `rl health RUN`: the run's own report (exit code 2: warnings), or rebuilt with its config and other thresholds.
+        var printed = new StringWriter();
+        Assert.Equal(2, Rl.Experiments.Commands.HealthReportCommand.Run(new(run.Directory, []), printed));
+        Assert.Equal(string.Join("\n", run.Report.SummaryLines()) + "\n", printed.ToString().ReplaceLineEndings("\n"));
+        var rebuilt = Rl.Experiments.Commands.HealthReportCommand.Rebuild(run.Directory, ["run.health.value_loss_growth=3"]);
+        Assert.Equal(strict.Warnings.Single(w => w.Check == HealthChecks.ValueLossExplosion).Iteration,
+            rebuilt.Warnings.Single(w => w.Check == HealthChecks.ValueLossExplosion).Iteration);
+        Assert.Throws<ConfigException>(() => Rl.Experiments.Commands.HealthReportCommand.Run(new(run.Directory, ["config.learning_rate=1"]), TextWriter.Null));
     }
 
     [Fact]
