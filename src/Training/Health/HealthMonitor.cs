@@ -146,7 +146,7 @@ public sealed class HealthMonitor : ITrainingSink
     {
         if (outcome.Status == TrainingStatus.Diverged && _options.Enabled)
             Raise(HealthChecks.Diverged, outcome.Problem ?? "training stopped", "a value is not finite");
-        _status = Snake(outcome.Status.ToString());
+        _status = HealthReport.Snake(outcome.Status.ToString());
         Finish();
     }
 
@@ -428,8 +428,6 @@ public sealed class HealthMonitor : ITrainingSink
         int m = sorted.Length / 2;
         return sorted.Length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
     }
-
-    private static string Snake(string name) => string.Concat(name.Select((ch, i) => char.IsUpper(ch) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(ch) : ch.ToString()));
 
     /// <inheritdoc />
     public void Dispose() { }

@@ -163,7 +163,7 @@ public sealed record HealthReport
             sb.Append("## Layers\n\n| layer | reports | median update/weight | weight norm first → last | grad norm (latest) | dead units (latest) |\n");
             sb.Append("|---|---:|---:|---:|---:|---:|\n");
             foreach (var l in Layers)
-                sb.Append($"| `{l.Layer}` | {l.Reports} | {Num(l.UpdateRatio)} | {Num(l.FirstWeightNorm)} → {Num(l.LastWeightNorm)} | {Num(l.GradNorm)} | " +
+                sb.Append($"| `{l.Layer}` | {l.Reports} | {Num(l.UpdateRatio)} | {(l.FirstWeightNorm is null ? "" : $"{Num(l.FirstWeightNorm)} → {Num(l.LastWeightNorm)}")} | {Num(l.GradNorm)} | " +
                           $"{(l.DeadFraction is double d ? d.ToString("P0", c) : "")} |\n");
             sb.Append('\n');
         }
@@ -182,5 +182,6 @@ public sealed record HealthReport
         double x => x.ToString("0.###", CultureInfo.InvariantCulture),
     };
 
-    private static string Snake(string name) => string.Concat(name.Select((ch, i) => char.IsUpper(ch) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(ch) : ch.ToString()));
+    /// <summary>The snake_case form of a PascalCase name (<c>UpdateRatioMin</c> → <c>update_ratio_min</c>).</summary>
+    internal static string Snake(string name) => string.Concat(name.Select((ch, i) => char.IsUpper(ch) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(ch) : ch.ToString()));
 }
