@@ -237,6 +237,29 @@ public sealed class HealthTests : IDisposable
     }
 
     [Fact]
+    public void TheDocsPageListsEveryThresholdWithItsDefault()
+    {
+        string? root = AppContext.BaseDirectory;
+        while (root is not null && !File.Exists(Path.Combine(root, "Rl.sln"))) root = Path.GetDirectoryName(root);
+        Assert.NotNull(root);
+        string page = File.ReadAllText(Path.Combine(root, "docs", "training-health.md"));
+        int start = page.IndexOf("```toml\n[run.health]", StringComparison.Ordinal);
+        Assert.True(start >= 0, "docs/training-health.md has no [run.health] block");
+        start += "```toml\n".Length;
+        string block = page[start..page.IndexOf("```", start, StringComparison.Ordinal)];
+        var table = (Tomlyn.Model.TomlTable)TomlText.Parse(block, "docs/training-health.md")["run"];
+        var documented = (Tomlyn.Model.TomlTable)table["health"];
+        var defaults = new HealthOptions();
+        foreach (var (key, property) in ConfigBinder.Properties(typeof(HealthOptions)))
+        {
+            Assert.True(documented.ContainsKey(key), $"docs/training-health.md lacks run.health.{key}");
+            Assert.True(ConfigBinder.TryConvert(documented[key], property.PropertyType, out var value, out _), key);
+            Assert.Equal(property.GetValue(defaults), value);
+        }
+        Assert.Equal(ConfigBinder.Properties(typeof(HealthOptions)).Count, documented.Count);
+    }
+
+    [Fact]
     public void ThresholdsComeFromTheRunHealthTableAndBadOnesAreNamed()
     {
         Rl.Agents.BuiltInAlgorithms.EnsureRegistered();
