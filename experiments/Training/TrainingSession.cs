@@ -89,6 +89,7 @@ public sealed class TrainingSession : IDisposable
             KeepCheckpoints = run.KeepCheckpoints,
             RecentEpisodes = run.RecentEpisodes,
             HistogramInterval = run.HistogramInterval,
+            Health = run.Health,
         };
     }
 

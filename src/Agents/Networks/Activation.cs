@@ -59,7 +59,7 @@ public static class NetworkNames
     internal static nn.Module<Tensor, Tensor> Module(Activation activation) => activation switch
     {
         Activation.Tanh => nn.Tanh(),
-        _ => nn.ReLU(),
+        _ => new ActivityReLU(), // a ReLU that records dead units for the training-health diagnostics
     };
 
     /// <summary>The gain that keeps activations' scale through a layer followed by <paramref name="activation"/>.</summary>
