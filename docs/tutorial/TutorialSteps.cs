@@ -42,7 +42,7 @@ public static class TutorialSteps
         double total = 0;
         while (true)
         {
-            int action = obs[1] > obs[0] ? 2 : 0;           // target to the right: move right
+            int action = obs[1] > obs[0] ? 1 : 0;           // target to the right: move right
             var step = env.Step(action, into: obs);
             total += step.Reward;
             if (step.Terminated || step.Truncated) return total;
@@ -51,12 +51,12 @@ public static class TutorialSteps
     #endregion
 
     #region train
-    /// <summary>Trains ARS on GoalLine-v0 until it is solved (mean return 0.8) or 100k steps; saves the model.</summary>
+    /// <summary>Trains ARS on GoalLine-v0 until it is solved (mean return 0.8) or 300k steps; saves the model.</summary>
     public static TrainingOutcome Train(string runDirectory, string modelPath)
     {
         BuiltInAlgorithms.EnsureRegistered();
         using var model = Model.Train("ars", new ArsConfig(), "GoalLine-v0",
-            new TrainerOptions { TotalSteps = 100_000 }, seed: 0,
+            new TrainerOptions { TotalSteps = 300_000 }, seed: 0,
             runDirectory: runDirectory);                     // metrics.csv, TensorBoard, checkpoints, learning_curve.png
         Console.WriteLine(model.Outcome);                    // status, iterations, steps, final evaluation
         model.Save(modelPath);

@@ -10,8 +10,8 @@ using Rl.Core.Spaces;
 namespace MyEnvs;
 
 /// <summary>
-/// GoalLine-v0: a point on the line [-1, 1] must reach a target. Observation: (position, target); actions: 0 left, 1 stay,
-/// 2 right (0.1 per step). Reward -0.02 per step, +1 on reaching the target (within 0.05: terminated). 50-step time limit.
+/// GoalLine-v0: a point on the line [-1, 1] must reach a target. Observation: (position, target); actions: 0 moves left,
+/// 1 moves right (0.1 per step). Reward -0.02 per step, +1 on reaching the target (within 0.05: terminated). 50-step time limit.
 /// </summary>
 public sealed class GoalLineEnv : Env<float[], int>, IRenderable, IKeyMapped
 {
@@ -25,7 +25,7 @@ public sealed class GoalLineEnv : Env<float[], int>, IRenderable, IKeyMapped
     public override Space<float[]> ObservationSpace { get; } = new Box<float>(-1f, 1f, 2);
 
     /// <inheritdoc />
-    public override Space<int> ActionSpace { get; } = new Discrete(3);
+    public override Space<int> ActionSpace { get; } = new Discrete(2);
 
     /// <inheritdoc />
     public override EnvMetadata Metadata { get; } = new(["rgb_array", "human"], 10);
@@ -44,7 +44,7 @@ public sealed class GoalLineEnv : Env<float[], int>, IRenderable, IKeyMapped
     /// <inheritdoc />
     protected override StepResult<float[]> StepCore(int action, float[]? into)
     {
-        _position = Math.Clamp(_position + (action - 1) * Speed, -1f, 1f);
+        _position = Math.Clamp(_position + (action == 1 ? Speed : -Speed), -1f, 1f);
         bool reached = MathF.Abs(_position - _target) <= Reach;
         return new StepResult<float[]>(Observe(into), reached ? 1.0 : -0.02, reached, false, Info.Empty);
     }
@@ -69,9 +69,9 @@ public sealed class GoalLineEnv : Env<float[], int>, IRenderable, IKeyMapped
 
     private static readonly KeyControl Left = new("move left", Key.Left, Key.A), Right = new("move right", Key.Right, Key.D);
 
-    /// <summary>Keys for <c>rl play</c>: Left/A and Right/D move, no key stays.</summary>
-    public KeyMap KeyMap { get; } = new DiscreteKeyMap(new Discrete(3), [Left, Right],
-        [new KeyChord(0, Left), new KeyChord(2, Right)], idleAction: 1, "stay");
+    /// <summary>Keys for <c>rl play</c>: Left/A and Right/D move; with no key held the point keeps its last direction.</summary>
+    public KeyMap KeyMap { get; } = new DiscreteKeyMap(new Discrete(2), [Left, Right],
+        [new KeyChord(0, Left), new KeyChord(1, Right)], idleAction: null, "keep moving the same way");
 }
 
 /// <summary>Registers <see cref="GoalLineEnv"/> with its time limit and the return that counts as solved.</summary>

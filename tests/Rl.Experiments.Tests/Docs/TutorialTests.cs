@@ -30,7 +30,7 @@ public class TutorialTests
         for (int seed = 0; seed < 20; seed++)
         {
             double total = TutorialSteps.Steer(seed);
-            Assert.True(total > 0.5 && total < 1.0, $"seed {seed}: steering towards the target gave {total}");
+            Assert.True(total > 0.5 && total <= 1.0, $"seed {seed}: steering towards the target gave {total}");
         }
     }
 
@@ -45,7 +45,7 @@ public class TutorialTests
         Assert.True(File.Exists(Path.Combine(dir.Sub("run"), "metrics.csv")));
 
         var (action, mean) = TutorialSteps.Use(model);
-        Assert.Equal(2, action); // the target lies to the right: move right
+        Assert.Equal(1, action); // the target lies to the right: move right
         Assert.True(mean >= 0.8, $"the reloaded model's mean return over 100 episodes is {mean}, below the threshold 0.8");
     }
 
@@ -82,7 +82,7 @@ public class TutorialTests
         Assert.True(code == 0, err);
         Assert.Contains("GoalLine-v0", output);
 
-        (code, output, err) = RunRl("rollout", "GoalLine-v0", "--env-assembly", assembly, "--seed", "1", "--actions", "2,2,2");
+        (code, output, err) = RunRl("rollout", "GoalLine-v0", "--env-assembly", assembly, "--seed", "1", "--actions", "1,1,1");
         Assert.True(code == 0, err);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.True(lines.Count >= 2, output);
