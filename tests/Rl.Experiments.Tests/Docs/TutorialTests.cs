@@ -122,22 +122,28 @@ public class TutorialTests
 public sealed class TutorialWindowTests(Rl.Rendering.Tests.XvfbDisplay display)
 {
     [Fact]
-    public void PlayRecordsADemonstrationAndWatchShowsATrainedPolicy()
+    public void PlayRecordsDemonstrationsBehaviourCloningLearnsFromThemAndWatchShowsTheTrainedPolicy()
     {
         Assert.False(string.IsNullOrEmpty(display.Display));
         using var dir = new TempDir();
         string assembly = DocsPaths.GoalLineAssembly;
         string script = dir.Sub("keys.txt");
-        File.WriteAllText(script, "RIGHT *25\nLEFT *25\n");
+        File.WriteAllText(script, "RIGHT *30\nLEFT *60\nRIGHT *60\n");
         string demos = dir.Sub("demos");
         var (code, output, err) = TutorialTests.RunRl("play", "GoalLine-v0", "--env-assembly", assembly, "--record", demos,
-            "--input-script", script, "--episodes", "1", "--fps", "0", "--seed", "3");
+            "--input-script", script, "--episodes", "2", "--fps", "0", "--seed", "3");
         Assert.True(code == 0, $"rl play: {err}\n{output}");
         Assert.Contains("move right", output); // the environment's key map, shown to the player
-        Assert.Single(Rl.Core.Demonstrations.DemonstrationManifest.Read(demos).Episodes);
+        Assert.InRange(Rl.Core.Demonstrations.DemonstrationManifest.Read(demos).Episodes.Count, 1, 2);
+
+        // Behaviour cloning from what was played (the tutorial's command, with a few epochs).
+        (code, output, err) = TutorialTests.RunRl("train", "bc", "GoalLine-v0", "--env-assembly", assembly, "--set", "config.demos_dir=" + demos,
+            "--set", "run.max_iterations=3", "--out", dir.Sub("bc"), "--plain");
+        Assert.True(code == 0, $"rl train bc: {err}\n{output}");
+        Assert.True(File.Exists(Path.Combine(dir.Sub("bc"), "result.json")), output);
 
         string videos = dir.Sub("videos");
-        (code, output, err) = TutorialTests.RunRl("watch", "GoalLine-v0", "--env-assembly", assembly, "--policy", "random",
+        (code, output, err) = TutorialTests.RunRl("watch", "GoalLine-v0", "--env-assembly", assembly, "--policy", dir.Sub("bc"),
             "--episodes", "1", "--fps", "0", "--record-video", videos);
         Assert.True(code == 0, $"rl watch: {err}\n{output}");
         Assert.NotEmpty(Directory.GetFiles(videos));
