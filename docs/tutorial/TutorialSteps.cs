@@ -1,11 +1,13 @@
 // The C# steps of docs/tutorial.md. Each #region is shown on that page verbatim (a test compares them), and the tests in
 // tests/Rl.Experiments.Tests/Docs/TutorialTests.cs run every step, so the tutorial compiles and works as long as they pass.
+#region usings
 using Rl.Agents;
 using Rl.Agents.GradientFree;
 using Rl.Core;
 using Rl.Environments;
 using Rl.Rendering;
 using Rl.Training;
+#endregion
 
 namespace MyEnvs;
 
