@@ -150,7 +150,7 @@ public class TorchConfigTableTests : ConsoleTest
     [Fact]
     public void AlgosListsTheTableKeysWithTheirDocumentationAndOldNames()
     {
-        string output = RunCommand(AlgosCommand.Run, "ppo");
+        string output = RunCommand(AlgosCommand.Create, "ppo");
         string Line(string key) => output.Split('\n').Single(l => l.TrimStart().StartsWith(key + " ", StringComparison.Ordinal));
         Assert.Contains("= 0.0003", Line("optimizer.learning_rate"));
         Assert.Contains("Base learning rate", Line("optimizer.learning_rate"));
