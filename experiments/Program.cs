@@ -25,6 +25,7 @@ public static class Program
         ["completion"] = CompletionCommand.Create,
         ["demos"] = DemosCommand.Create,
         ["envs"] = EnvsCommand.Create,
+        ["health"] = HealthCommand.Create,
         ["eval"] = EvalCommand.Create,
         ["play"] = PlayCommand.Create,
         ["rollout"] = RolloutCommand.Create,
