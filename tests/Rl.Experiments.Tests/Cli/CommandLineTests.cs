@@ -131,11 +131,17 @@ public sealed partial class CommandLineTests : ConsoleTest
         Assert.Contains("ppo", train);
         Assert.Contains("ars-CartPole-v1.toml", train);
         Assert.Contains("CartPole-v1", Suggest("rl train ars Cart"));
+        Assert.Contains("CartPole-v1", Suggest("rl train --set seed=1 ars Cart")); // after a repeatable option's value
+        Assert.Contains("--seed", Suggest("rl train --set seed=1 --se"));
         Assert.Contains("Pendulum-v1", Suggest("rl rollout Pend"));
         Assert.Contains("cuda", Suggest("rl eval run --device "));
         Assert.Contains("pg", Suggest("rl bench "));
         Assert.Contains("engine", Suggest("rl bench pg "));
         Assert.Contains("reinforce", Suggest("rl algos "));
+
+        string fixture = global::Rl.Tests.TestEnvironmentsAssembly.FilePath;
+        string user = $"rl rollout --env-assembly {fixture} Se";
+        Assert.Contains("Seek-v0", Suggest(user)); // the user's environments, from the assembly on the line
 
         var (code, script, _) = Rl("completion", "bash");
         Assert.Equal(0, code);
