@@ -30,6 +30,7 @@ public static class Program
         ["eval"] = new(EvalCommand.Run, EvalCommand.Usage),
         ["play"] = new(PlayCommand.Run, PlayCommand.Usage),
         ["rollout"] = new(RolloutCommand.Run, RolloutCommand.Usage),
+        ["sweep"] = new(SweepCommand.Run, SweepCommand.Usage),
         ["train"] = new(TrainCommand.Run, TrainCommand.Usage),
         ["watch"] = new(WatchCommand.Run, WatchCommand.Usage),
         ["worker"] = new(WorkerCommand.Run, WorkerCommand.Usage),

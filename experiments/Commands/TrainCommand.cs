@@ -197,7 +197,7 @@ public static class TrainCommand
     }
 
     /// <summary>The config text and its name for messages, from a file, a shipped config, or an algorithm and environment pair.</summary>
-    private static (string Text, string Source) LoadConfigText(string first, string? second)
+    internal static (string Text, string Source) LoadConfigText(string first, string? second)
     {
         if (second is not null)
         {
