@@ -145,9 +145,9 @@ public sealed record SweepParameter
 
     /// <summary>
     /// The range of the next coarse-to-fine stage around <paramref name="best"/> (the values of the best trials): numeric
-    /// ranges shrink to the span of those values widened by half of it on each side (at least <paramref name="minFraction"/>
-    /// of the current width, measured in log space for log-uniform), kept inside the current range; a choice keeps the values
-    /// the best trials used.
+    /// ranges shrink to the span of those values widened by half of it on each side (by at least half of
+    /// <paramref name="minFraction"/> of the current width, measured in log space for log-uniform), kept inside the current
+    /// range; a choice keeps the values the best trials used.
     /// </summary>
     /// <exception cref="ArgumentException">If <paramref name="best"/> is empty.</exception>
     public SweepParameter Narrow(IReadOnlyList<object> best, double minFraction = 0.2)
@@ -173,7 +173,8 @@ public sealed record SweepParameter
             if (il == ih) (il, ih) = (Math.Max(Low, il - 1), Math.Min(High, ih + 1));
             return this with { Low = il, High = ih };
         }
-        return this with { Low = From(newLo), High = From(newHi) };
+        // Bounds not narrowed stay exactly as they were (no round trip through the logarithm).
+        return this with { Low = newLo <= lo ? Low : From(newLo), High = newHi >= hi ? High : From(newHi) };
     }
 
     /// <summary>Whether <paramref name="value"/> lies in the outer tenth of the range (in log space for log-uniform): the course's "check the best values are not at the edge".</summary>

@@ -354,7 +354,7 @@ public sealed class Sweep
         {
             var previous = _state.Stages[s - 1];
             var best = Ranking(previous.Trials.Select(i => _state.Trials[i])).Where(t => t.Score is not null)
-                .Take(SuccessiveHalving.Keep(previous.Trials.Count, Settings.Eta)).ToList();
+                .Take(NarrowAround(previous.Trials.Count, Settings.Eta)).ToList();
             var current = SearchSpace.Parse(previous.Space);
             space = best.Count == 0 ? current : current.Narrow(best.Select(t => t.ParsedValues()).ToList());
         }
@@ -388,6 +388,12 @@ public sealed class Sweep
         Save();
         return stage;
     }
+
+    /// <summary>
+    /// How many of a stage's <paramref name="trials"/> best trials the next stage's ranges are narrowed around:
+    /// ceil(trials / eta^2), at least 2 (the survivors of two rungs of halving; e.g. 2 of 12 with eta 3).
+    /// </summary>
+    public static int NarrowAround(int trials, int eta) => Math.Max(2, (trials + eta * eta - 1) / (eta * eta));
 
     /// <summary>The trial of a record, with its run directory.</summary>
     public SweepTrial ToTrial(TrialRecord record)
