@@ -136,7 +136,7 @@ public static class SweepReport
             : Convert.ToDouble(v, CultureInfo.InvariantCulture);
         var groups = new (string Label, Func<TrialRecord, bool> Where, MarkerShape Shape)[]
         {
-            ("full budget or solved", t => t.State is TrialState.Completed or TrialState.Solved, MarkerShape.FilledCircle),
+            ("its stage's full budget, or solved", t => t.State is TrialState.Completed or TrialState.Solved, MarkerShape.FilledCircle),
             ("pruned at a rung", t => t.State == TrialState.Pruned, MarkerShape.OpenCircle),
             ("stopped (loss exploded, diverged)", t => t.State is TrialState.Exploded or TrialState.Diverged, MarkerShape.Cross),
         };

@@ -395,6 +395,10 @@ public class SweepCommandTests : ConsoleTest
         (code, _, err) = Rl("sweep", "ars-CartPole-v1.toml", "--param", "seed=int(1,5)", "--out", dir.Sub("x"));
         Assert.Equal(2, code);
         Assert.Contains("the sweep sets the seed and the budget", err);
+        (code, _, err) = Rl("sweep", "ars-CartPole-v1.toml", "--param", "config.stepsize=uniform(0.01,0.02)", "--trials", "2", "--out", dir.Sub("x"));
+        Assert.Equal(2, code);
+        Assert.Contains("every trial's configuration is rejected", err);
+        Assert.Contains("stepsize", err);
         Assert.Equal([1.0 / 9, 1.0 / 3, 1], SweepCommand.ParseRungs("1/9,1/3,1", 3));
         Assert.Equal([0.25, 0.5, 1], SweepCommand.ParseRungs("3", 2));
     }
