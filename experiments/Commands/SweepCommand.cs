@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.CommandLine;
 using System.Runtime.InteropServices;
 using Rl.Agents;
 using Rl.Experiments.Cli;
@@ -10,33 +11,45 @@ namespace Rl.Experiments.Commands;
 /// <summary><c>rl sweep</c>: hyperparameter search over a config (random search, successive halving, coarse to fine).</summary>
 public static class SweepCommand
 {
-    /// <summary>Usage text.</summary>
-    public const string Usage = """
-        rl sweep <config.toml> --trials N --param key=dist(...)... [--seed S] [--out DIR] [--jobs J] [--stages K]
-                 [--rungs R] [--eta E] [--keep-checkpoints] [--explode-factor F] [--loss-key KEY] [--set key=value]...
-                 [--device D] [--allow-env MODULE:CLASS]
-          Search hyperparameters: random trials, the worse ones stopped early at rungs of the budget (successive halving).
-          <config.toml>     the base config (a file, or the name of a shipped one); run.total_steps is a trial's full budget
-          --param key=dist  a hyperparameter: loguniform(1e-4,1e-2), uniform(a,b), int(a,b) or choice(x,y,...);
-                            key as for --set (config.learning_rate); give --param once per hyperparameter
-          --trials N        trials per stage (default 9)
-          --seed S          the sweep's seed: every trial's values and training seed derive from it (default 0)
-          --out DIR         the sweep directory (default sweeps/<algo>-<env>-<time>); the same command with the same
-                            --out continues an interrupted sweep (finished trials are not rerun)
-          --jobs J          trials trained at once (default 1); results do not depend on it
-          --stages K        coarse-to-fine stages (default 1): stage k of K trains to the budget / eta^(K-k) and samples
-                            around the best trials of the stage before (log space for loguniform)
-          --rungs R         rungs of successive halving: a count (default 3: budget/eta^2, budget/eta, budget) or
-                            increasing fractions of the budget ending at 1 (1/9,1/3,1 or 0.1,0.5,1); 1: no pruning
-          --eta E           the best 1/E of the trials at a rung go on (default 3)
-          --keep-checkpoints  keep the config's run.keep_checkpoints (default: each trial keeps only its newest checkpoint)
-          --explode-factor F  stop a trial whose loss exceeds F x its initial loss (default 3; 0: never)
-          --loss-key KEY    the loss watched (default: the first of loss/value, loss/q, loss/train, loss, loss/policy)
-          --set key=value   override a key of the base config (as rl train --set)
-          Results: DIR/results.csv and results.md (trials ranked best first), DIR/best.toml (rl train best.toml),
-          DIR/score-vs-<key>.png; every trial is a run directory DIR/trial-000, ... (rl eval DIR/trial-000).
-          Ctrl-C stops after the running trials write a checkpoint; run the same command again to continue.
-        """;
+    /// <summary>Declares <c>rl sweep</c>: its argument, options, help and action.</summary>
+    public static Command Create()
+    {
+        var config = Opt.Required("config.toml", "the base config (a file, or the name of a shipped one); its run.total_steps is a trial's full budget");
+        var param = Opt.Many("--param", "KEY=DIST", "a hyperparameter and its distribution: loguniform(a,b), uniform(a,b), int(a,b) or " +
+                                                    "choice(x,y,...); KEY as for --set (config.learning_rate)");
+        var trials = Opt.IntOr("--trials", 9, "trials per stage", 1, 100_000);
+        var seed = Opt.LongOr("--seed", 0, "the sweep's seed: every trial's values and training seed derive from it");
+        var outDir = Opt.Text("--out", "DIR", "the sweep directory (default sweeps/<algo>-<env>-<time>); the same command with the same " +
+                                              "--out continues an interrupted sweep (finished trials are not rerun)");
+        var jobs = Opt.IntOr("--jobs", 1, "trials trained at once; results do not depend on it", 1, 1024);
+        var stages = Opt.IntOr("--stages", 1, "coarse-to-fine stages: stage k of K trains to the budget / eta^(K-k) and samples around " +
+                                              "the best trials of the stage before (log space for loguniform)", 1, 10);
+        var rungs = Opt.Text("--rungs", "R", "rungs of successive halving: a count (default 3: budget/eta^2, budget/eta, budget) or " +
+                                             "increasing fractions of the budget ending at 1 (1/9,1/3,1 or 0.1,0.5,1); 1: no pruning");
+        var eta = Opt.IntOr("--eta", 3, "the best 1/eta of the trials at a rung go on", 2, 100);
+        var keep = Opt.Flag("--keep-checkpoints", "keep the config's run.keep_checkpoints (default: each trial keeps only its newest checkpoint)");
+        var explode = Opt.Double("--explode-factor", "stop a trial whose loss exceeds F x its initial loss (default 3; 0: never)", 0, helpName: "F");
+        var lossKey = Opt.Text("--loss-key", "KEY", "the loss watched (default: the first of loss/value, loss/q, loss/train, loss, loss/policy)");
+        var sets = Opt.Set("override a key of the base config (as rl train --set)");
+        var device = Opt.Device("torch device: auto (CUDA when available), cpu, cuda (run.device)");
+        var allowEnv = Opt.Many("--allow-env", "MODULE:CLASS", "build the Python environment (module:Class, or a registry module) that the config file names");
+        var command = new Command("sweep", "Search hyperparameters: random trials, the worse stopped early at rungs of the budget (successive halving)")
+        {
+            config, param, trials, seed, outDir, jobs, stages, rungs, eta, keep, explode, lossKey, sets, device, allowEnv, UserEnvironments.CreateOption(),
+        };
+        command.Notes("""
+            Results: DIR/results.csv and results.md (trials ranked best first), DIR/best.toml (rl train DIR/best.toml),
+            DIR/score-vs-<key>.png; every trial is a run directory DIR/trial-000, ... (rl eval DIR/trial-000).
+            Ctrl-C stops after the running trials write a checkpoint; run the same command again to continue.
+            """);
+        return command.Runs(r => Execute(new SweepOptions
+        {
+            Config = r.GetValue(config)!, Params = r.GetValue(param)!, Trials = r.GetValue(trials), Seed = r.GetValue(seed),
+            OutDir = r.GetValue(outDir), Jobs = r.GetValue(jobs), Stages = r.GetValue(stages), Rungs = r.GetValue(rungs), Eta = r.GetValue(eta),
+            KeepCheckpoints = r.GetValue(keep), ExplodeFactor = r.GetValue(explode) ?? 3, LossKey = r.GetValue(lossKey), Overrides = r.GetValue(sets)!,
+            Device = r.GetValue(device), AllowEnv = r.GetValue(allowEnv)!,
+        }, Console.Out));
+    }
 
     /// <summary>What <c>rl sweep</c> was asked to do.</summary>
     public sealed record SweepOptions
@@ -85,33 +98,6 @@ public static class SweepCommand
 
         /// <summary>Python environments a config file may name (<c>--allow-env</c>).</summary>
         public IReadOnlyList<string> AllowEnv { get; init; } = [];
-    }
-
-    /// <summary>Runs the command.</summary>
-    public static int Run(IReadOnlyList<string> args)
-    {
-        var a = new ArgReader(args, "rl sweep");
-        var o = new SweepOptions
-        {
-            Params = a.Multi("--param"),
-            Trials = a.Int("--trials", 1, 100_000) ?? 9,
-            Seed = a.Long("--seed") ?? 0,
-            OutDir = a.Option("--out"),
-            Jobs = a.Int("--jobs", 1, 1024) ?? 1,
-            Stages = a.Int("--stages", 1, 10) ?? 1,
-            Rungs = a.Option("--rungs"),
-            Eta = a.Int("--eta", 2, 100) ?? 3,
-            KeepCheckpoints = a.Flag("--keep-checkpoints"),
-            ExplodeFactor = a.Double("--explode-factor") ?? 3,
-            LossKey = a.Option("--loss-key"),
-            Overrides = a.Multi("--set"),
-            Device = a.Option("--device"),
-            AllowEnv = a.Multi("--allow-env"),
-            Config = "",
-        };
-        o = o with { Config = a.RequirePositional("<config.toml>") };
-        a.EnsureAllConsumed();
-        return Execute(o, Console.Out);
     }
 
     /// <summary>Parses <c>--rungs</c>: a count of rungs (fractions eta^-(n-1) ... 1) or a list of fractions (<c>1/9,1/3,1</c>, <c>0.1,0.5,1</c>).</summary>

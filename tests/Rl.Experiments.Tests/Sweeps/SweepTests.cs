@@ -341,7 +341,7 @@ public class SweepCommandTests : ConsoleTest
         Assert.Equal(int.Parse(winner[10], CultureInfo.InvariantCulture), ((ArsConfig)config.Config).Directions);
         Assert.Equal(6000, config.Run.TotalSteps);
         Assert.Equal(3, config.Run.KeepCheckpoints);
-        string trained = RunCommand(TrainCommand.Run, best, "--out", dir.Sub("best-run"), "--plain", "--set", "run.total_steps=600");
+        string trained = RunCommand(TrainCommand.Create, best, "--out", dir.Sub("best-run"), "--plain", "--set", "run.total_steps=600");
         Assert.Contains("training ars on CartPole-v1", trained);
         Assert.True(File.Exists(dir.Sub("best-run/result.json")));
 
