@@ -353,6 +353,9 @@ public class SweepCommandTests : ConsoleTest
         var settings = new SweepSettings { Space = runner.Space, Trials = 5, Seed = 3, TotalSteps = 6000 };
         var killing = new InterruptingRunner(runner, cancel, atCall: 2);
         Assert.False(new Sweep(settings, killing, dir.Sub("b"), runner.Fingerprint).Run(cancel.Token));
+        // As after a kill before the interrupted trial's checkpoint was written: it has a config and logs but no checkpoint.
+        foreach (var f in CheckpointStore.Files(dir.Sub("b/trial-001/checkpoints"))) File.Delete(f);
+        File.Delete(dir.Sub("b/trial-001/result.json"));
         var resumedOut = new StringWriter();
         Assert.Equal(0, SweepCommand.Execute(Options(dir.Sub("b")), resumedOut));
         Assert.Contains("resuming the sweep in", resumedOut.ToString());
