@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Rl.Agents.ActorCritic;
@@ -32,21 +33,38 @@ public static class PpoBenchmark
 {
     private const string ConfigName = "ppo-Breakout-v0.toml";
 
-    /// <summary>Runs the benchmark.</summary>
-    public static int Run(IReadOnlyList<string> args)
+    /// <summary>The benchmark's command: its options and action.</summary>
+    public static Command Create()
     {
-        if (args.Count > 0 && args[0] == "memory") return Memory(args.Skip(1).ToList());
-        var a = new ArgReader(args, "rl bench ppo");
-        int iterations = a.Int("--iterations", 0, 10_000) ?? 3; // 0: skip the training part
-        int rounds = a.Int("--rounds", 1, 100) ?? 3;
-        a.EnsureAllConsumed();
+        var iterations = Opt.IntOr("--iterations", 3, "training iterations measured per setup (0: skip the training parts)", 0, 10_000);
+        var rounds = Opt.IntOr("--rounds", 3, "rounds of the forward and update comparisons", 1, 100);
+        var command = new Command("ppo", "The shipped ppo-Breakout-v0 and dqn-Breakout-v0 configs: env steps/s with updates, where the time goes, " +
+            "torch_threads 1 against the shipped count, RSS per iteration, and the conv update (PPO minibatch step) against the same network " +
+            "and loss in PyTorch (/usr/bin/python3)") { iterations, rounds, CreateMemory() };
+        return command.Runs(r => Run(r.GetValue(iterations), r.GetValue(rounds)));
+    }
+
+    private static Command CreateMemory()
+    {
+        var algo = Opt.TextOr("--algo", "ppo", "ALGO", "ppo or dqn (the shipped CartPole-v1 config)").Words("ppo", "dqn");
+        algo.AcceptOnlyFromAmong("ppo", "dqn");
+        var steps = Opt.LongOr("--steps", 1_000_000, "environment steps", 1);
+        var reports = Opt.IntOr("--reports", 20, "memory reports", 2, 1000);
+        var command = new Command("memory", "Resident memory over N steps of ppo or dqn on CartPole-v1, and whether it stays within 5% " +
+            "(dqn: once its replay buffer is full)") { algo, steps, reports };
+        return command.Runs(r => Memory(r.GetValue(algo)!, r.GetValue(steps), r.GetValue(reports)));
+    }
+
+    /// <summary>Runs the benchmark and prints the tables.</summary>
+    public static int Run(int iterations, int rounds)
+    {
         var (name, text) = ShippedConfigs.Find(ConfigName) ?? throw new UsageException($"rl bench ppo: the shipped config {ConfigName} is missing");
         var config = ExperimentConfig.Parse(text, name, device: "cpu");
         var ppo = (PpoConfig)config.Config;
         Console.WriteLine($"`rl bench ppo` with {name}: {config.Env} {config.EnvKwargs.GetInt("width", 64)}x{config.EnvKwargs.GetInt("height", 64)} " +
                           $"{(config.EnvKwargs.GetBool("grayscale", false) ? "grayscale" : "RGB")}, frame skip {config.Wrappers.FrameSkip}, " +
-                          $"frame stack {config.Wrappers.FrameStack}, conv {Join(ppo.ConvChannels)} / kernels {Join(ppo.ConvKernels)} / strides {Join(ppo.ConvStrides)}, " +
-                          $"{ppo.ConvFeatures} features ({(ppo.SharedTrunk ? "shared" : "separate")} trunk), {ppo.NumEnvs} envs x {ppo.NumSteps} steps, " +
+                          $"frame stack {config.Wrappers.FrameStack}, conv {Join(ppo.Network.ConvChannels)} / kernels {Join(ppo.Network.ConvKernels)} / strides {Join(ppo.Network.ConvStrides)}, " +
+                          $"{ppo.Network.ConvFeatures} features ({(ppo.SharedTrunk ? "shared" : "separate")} trunk), {ppo.NumEnvs} envs x {ppo.NumSteps} steps, " +
                           $"{ppo.Epochs} epochs of minibatch {ppo.MinibatchSize}, torch threads {ppo.TorchThreads}. Load average before: {PolicyGradientBenchmark.LoadAverage()}");
         Console.WriteLine();
         if (iterations > 0)
@@ -63,15 +81,8 @@ public static class PpoBenchmark
     // rl bench ppo memory [--algo ppo|dqn] [--steps N] [--reports N]: resident memory while the shipped CartPole-v1 config of
     // ppo or dqn trains for N steps (default 1M); flat means within 5% from the first report on (ppo) or from the first
     // report with the replay buffer full (dqn).
-    private static int Memory(IReadOnlyList<string> args)
+    private static int Memory(string algo, long steps, int reports)
     {
-        var a = new ArgReader(args, "rl bench ppo memory");
-        string algo = a.Option("--algo") ?? "ppo";
-        long steps = a.Long("--steps") ?? 1_000_000;
-        int reports = a.Int("--reports", 2, 1000) ?? 20;
-        a.EnsureAllConsumed();
-        if (algo is not ("ppo" or "dqn")) throw new UsageException($"rl bench ppo memory: --algo {algo} must be ppo or dqn");
-        if (steps < 1) throw new UsageException($"rl bench ppo memory: --steps {steps} must be positive");
         string configName = $"{algo}-CartPole-v1.toml";
         var (name, text) = ShippedConfigs.Find(configName) ?? throw new UsageException($"rl bench ppo memory: the shipped config {configName} is missing");
         var config = ExperimentConfig.Parse(text, name, device: "cpu");
@@ -190,7 +201,7 @@ public static class PpoBenchmark
         torch.manual_seed(0);
         var observationSpace = new Box<byte>(0, 255, Stack, Size, Size, 1);
         var rng = new Rng(0);
-        using var network = new ActorCriticNetwork(observationSpace, new Discrete(Actions), ppo.NetworkSpec(), ppo.SharedTrunk, rng, ppo.InitLogStd);
+        using var network = new ActorCriticNetwork(observationSpace, new Discrete(Actions), ppo.Network.ToSpec(), ppo.SharedTrunk, rng, ppo.InitLogStd);
         network.eval();
         using var normalizer = InputNormalizer.ForSpace(observationSpace, running: false, torch.CPU);
         var pixels = new float[batch * Stack * Size * Size];
@@ -242,9 +253,9 @@ public static class PpoBenchmark
         torch.manual_seed(0);
         var observationSpace = new Box<byte>(0, 255, Stack, Size, Size, 1);
         var rng = new Rng(0);
-        using var network = new ActorCriticNetwork(observationSpace, new Discrete(Actions), ppo.NetworkSpec(), ppo.SharedTrunk, rng, ppo.InitLogStd);
+        using var network = new ActorCriticNetwork(observationSpace, new Discrete(Actions), ppo.Network.ToSpec(), ppo.SharedTrunk, rng, ppo.InitLogStd);
         using var normalizer = InputNormalizer.ForSpace(observationSpace, running: false, torch.CPU);
-        using var optimizer = new TrainingOptimizer("ppo", network, ppo.PolicyOptimizer(), new LrSchedule());
+        using var optimizer = new TrainingOptimizer("ppo", network, ppo.Optimizer, new LrSchedule());
         long parameters = network.parameters().Sum(p => p.numel());
         var pixels = new float[Batch * Stack * Size * Size];
         for (int i = 0; i < pixels.Length; i++) pixels[i] = rng.NextInt(256);
@@ -284,7 +295,7 @@ public static class PpoBenchmark
             if (pyTorch is not null && Reference(Iterations, ppo) is { } py) theirs.Add(py);
         }
         Console.WriteLine($"PPO conv update: {Stack}x{Size}x{Size}x1 uint8 input, batch {Batch}, {parameters:N0} parameters, forward + clipped losses + " +
-                          $"backward + clip {ppo.MaxGradNorm} + Adam, {ppo.TorchThreads} thread(s); median of {Iterations} steps per round, {rounds} round(s).");
+                          $"backward + clip {ppo.Optimizer.MaxGradNorm} + Adam, {ppo.TorchThreads} thread(s); median of {Iterations} steps per round, {rounds} round(s).");
         Console.WriteLine();
         Console.WriteLine("| implementation | median wall (ms) | samples/s (wall) | median CPU (ms) | samples per CPU-second |");
         Console.WriteLine("|---|---|---|---|---|");
@@ -315,7 +326,7 @@ public static class PpoBenchmark
             var inv = CultureInfo.InvariantCulture;
             var (code, output, error) = PolicyGradientBenchmark.Python([script, iterations.ToString(inv), ppo.TorchThreads.ToString(inv),
                 ppo.ClipRange.ToString(inv), ppo.ValueClipRange.ToString(inv), ppo.ValueCoef.ToString(inv), ppo.EntropyCoef.ToString(inv),
-                ppo.LearningRate.ToString(inv), ppo.OptimizerEpsilon.ToString(inv), ppo.MaxGradNorm.ToString(inv)]);
+                ppo.Optimizer.LearningRate.ToString(inv), ppo.Optimizer.Epsilon.ToString(inv), ppo.Optimizer.MaxGradNorm.ToString(inv)]);
             if (code != 0)
             {
                 Console.Error.WriteLine($"PyTorch reference failed: {error.Trim()}");
