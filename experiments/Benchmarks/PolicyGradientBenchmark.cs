@@ -260,14 +260,28 @@ public static class PolicyGradientBenchmark
         Console.WriteLine($"Memory over {steps:N0} environment steps of REINFORCE on CartPole-v1 (shipped config, seed {seed}); " +
                           $"load average before: {LoadAverage()}");
         Console.WriteLine();
-        Console.WriteLine("| env steps | iterations | RSS (MiB) | peak RSS (MiB) | managed heap (MiB) | live TorchSharp tensors (after a full GC) |");
-        Console.WriteLine("|---|---|---|---|---|---|");
         var context = new TrainingContext { MakeEnv = () => Envs.Make("CartPole-v1"), Seed = seed, Threads = 1, Device = "cpu" };
         using var agent = info.Create(Activator.CreateInstance(info.ConfigType)!, context);
-        // The first report includes the one-time start-up (JIT, libtorch's allocator pools); the later ones show the trend.
+        var sw = Stopwatch.StartNew();
+        MemoryTrend(agent, steps, reports, flatFrom: 1);
+        Console.WriteLine($"{sw.Elapsed.TotalSeconds:F0} s. Load average after: {LoadAverage()}. {BenchCommand.Machine()}; `{commandLine}`");
+        Console.WriteLine();
+        return 0;
+    }
+
+    /// <summary>
+    /// Trains <paramref name="agent"/> for <paramref name="steps"/> environment steps and prints, about
+    /// <paramref name="reports"/> times, its resident memory, peak, managed heap and live TorchSharp tensors; then the spread
+    /// of the resident memory over the reports from <paramref name="flatFrom"/> environment steps on (the first report
+    /// includes the one-time start-up: JIT, libtorch's allocator pools), as a percentage of its lowest value.
+    /// </summary>
+    /// <returns>The spread in percent (NaN with fewer than two reports in the range).</returns>
+    internal static double MemoryTrend(IAlgorithm agent, long steps, int reports, long flatFrom)
+    {
+        Console.WriteLine("| env steps | iterations | RSS (MiB) | peak RSS (MiB) | managed heap (MiB) | live TorchSharp tensors (after a full GC) |");
+        Console.WriteLine("|---|---|---|---|---|---|");
         var later = new List<(long Rss, long Tensors)>();
         long nextReport = 0;
-        var sw = Stopwatch.StartNew();
         while (agent.EnvSteps < steps)
         {
             agent.RunIteration();
@@ -279,17 +293,18 @@ public static class PolicyGradientBenchmark
             GC.Collect();
             GC.WaitForPendingFinalizers();
             long tensors = torch.Tensor.TotalCount;
-            if (nextReport > 0) later.Add((rss, tensors));
+            if (nextReport > 0 && agent.EnvSteps >= flatFrom) later.Add((rss, tensors));
             Console.WriteLine($"| {agent.EnvSteps:N0} | {agent.Iteration} | {Mib(rss)} | {Mib(peak)} | {Mib(heap)} | {tensors:N0} |");
             nextReport += Math.Max(1, steps / reports);
         }
         Console.WriteLine();
-        if (later.Count > 0)
-            Console.WriteLine($"After the first report: RSS between {Mib(later.Min(r => r.Rss))} and {Mib(later.Max(r => r.Rss))} MiB, " +
-                              $"live TorchSharp tensors between {later.Min(r => r.Tensors)} and {later.Max(r => r.Tensors)}.");
-        Console.WriteLine($"{sw.Elapsed.TotalSeconds:F0} s. Load average after: {LoadAverage()}. {BenchCommand.Machine()}; `{commandLine}`");
-        Console.WriteLine();
-        return 0;
+        if (later.Count < 2) return double.NaN;
+        long low = later.Min(r => r.Rss), high = later.Max(r => r.Rss);
+        double spread = 100.0 * (high - low) / low;
+        Console.WriteLine($"{(flatFrom > 1 ? $"From {flatFrom:N0} env steps on" : "After the first report")}: RSS between {Mib(low)} and {Mib(high)} MiB " +
+                          $"(spread {spread.ToString("F1", CultureInfo.InvariantCulture)}% of the lowest), " +
+                          $"live TorchSharp tensors between {later.Min(r => r.Tensors)} and {later.Max(r => r.Tensors)}.");
+        return spread;
 
         static string Mib(long bytes) => (bytes / 1048576.0).ToString("F1", CultureInfo.InvariantCulture);
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Rl.Agents.ActorCritic;
+using Rl.Agents.ValueBased;
 using Rl.Agents.Networks;
 using Rl.Agents.Optimization;
 using Rl.Agents.Training;
@@ -17,9 +18,16 @@ namespace Rl.Experiments.Benchmarks;
 
 /// <summary>
 /// <c>rl bench ppo [--iterations N] [--rounds N]</c>: the shipped <c>ppo-Breakout-v0.toml</c> as it trains (environment steps
-/// per second including the updates, resident memory per iteration), and its conv update (one PPO minibatch step: forward,
+/// per second including the updates, resident memory per iteration, where the wall time goes by the agent's phase timers),
+/// beside the same config with one torch thread, iterations alternating; the shipped <c>dqn-Breakout-v0.toml</c> the same way;
+/// the rollout forward pass with one and with the configured threads; and the conv update (one PPO minibatch step: forward,
 /// clipped surrogate + clipped value loss + entropy, backward, gradient clipping, Adam) against the same network, loss and
-/// optimizer in Debian's PyTorch (<c>/usr/bin/python3</c>, package python3-torch) in the same run.
+/// optimizer in Debian's PyTorch (<c>/usr/bin/python3</c>, package python3-torch) in the same run. <c>--iterations 0</c> skips
+/// the training parts.
+/// <para>
+/// <c>rl bench ppo memory [--algo ppo|dqn] [--steps N] [--reports N]</c>: resident memory while the shipped CartPole-v1 config
+/// of ppo or dqn trains N steps (default 1M), and whether it stays within 5% (dqn: once its replay buffer is full).
+/// </para>
 /// </summary>
 public static class PpoBenchmark
 {
@@ -28,11 +36,23 @@ public static class PpoBenchmark
     /// <summary>The benchmark's command: its options and action.</summary>
     public static Command Create()
     {
-        var iterations = Opt.IntOr("--iterations", 3, "training iterations measured", 1, 10_000);
-        var rounds = Opt.IntOr("--rounds", 3, "rounds of the update comparison", 1, 100);
-        var command = new Command("ppo", "The shipped ppo-Breakout-v0 config: env steps/s with updates, RSS per iteration, and its conv update " +
-            "(PPO minibatch step) against the same network and loss in PyTorch (/usr/bin/python3)") { iterations, rounds };
+        var iterations = Opt.IntOr("--iterations", 3, "training iterations measured per setup (0: skip the training parts)", 0, 10_000);
+        var rounds = Opt.IntOr("--rounds", 3, "rounds of the forward and update comparisons", 1, 100);
+        var command = new Command("ppo", "The shipped ppo-Breakout-v0 and dqn-Breakout-v0 configs: env steps/s with updates, where the time goes, " +
+            "torch_threads 1 against the shipped count, RSS per iteration, and the conv update (PPO minibatch step) against the same network " +
+            "and loss in PyTorch (/usr/bin/python3)") { iterations, rounds, CreateMemory() };
         return command.Runs(r => Run(r.GetValue(iterations), r.GetValue(rounds)));
+    }
+
+    private static Command CreateMemory()
+    {
+        var algo = Opt.TextOr("--algo", "ppo", "ALGO", "ppo or dqn (the shipped CartPole-v1 config)").Words("ppo", "dqn");
+        algo.AcceptOnlyFromAmong("ppo", "dqn");
+        var steps = Opt.LongOr("--steps", 1_000_000, "environment steps", 1);
+        var reports = Opt.IntOr("--reports", 20, "memory reports", 2, 1000);
+        var command = new Command("memory", "Resident memory over N steps of ppo or dqn on CartPole-v1, and whether it stays within 5% " +
+            "(dqn: once its replay buffer is full)") { algo, steps, reports };
+        return command.Runs(r => Memory(r.GetValue(algo)!, r.GetValue(steps), r.GetValue(reports)));
     }
 
     /// <summary>Runs the benchmark and prints the tables.</summary>
@@ -47,37 +67,181 @@ public static class PpoBenchmark
                           $"{ppo.Network.ConvFeatures} features ({(ppo.SharedTrunk ? "shared" : "separate")} trunk), {ppo.NumEnvs} envs x {ppo.NumSteps} steps, " +
                           $"{ppo.Epochs} epochs of minibatch {ppo.MinibatchSize}, torch threads {ppo.TorchThreads}. Load average before: {PolicyGradientBenchmark.LoadAverage()}");
         Console.WriteLine();
-        Training(config, ppo, iterations);
+        if (iterations > 0)
+        {
+            Training(config, ppo, iterations);
+            DqnTraining(iterations);
+        }
+        RolloutForward(ppo, rounds);
         Update(ppo, rounds);
         Console.WriteLine($"Load average after: {PolicyGradientBenchmark.LoadAverage()}. {BenchCommand.Machine()}");
         return 0;
     }
 
+    // rl bench ppo memory [--algo ppo|dqn] [--steps N] [--reports N]: resident memory while the shipped CartPole-v1 config of
+    // ppo or dqn trains for N steps (default 1M); flat means within 5% from the first report on (ppo) or from the first
+    // report with the replay buffer full (dqn).
+    private static int Memory(string algo, long steps, int reports)
+    {
+        string configName = $"{algo}-CartPole-v1.toml";
+        var (name, text) = ShippedConfigs.Find(configName) ?? throw new UsageException($"rl bench ppo memory: the shipped config {configName} is missing");
+        var config = ExperimentConfig.Parse(text, name, device: "cpu");
+        var context = new TrainingContext { MakeEnv = config.MakeEnv, Seed = config.Seed, Threads = 1, Device = "cpu" };
+        using IAlgorithm agent = algo == "ppo" ? new Ppo((PpoConfig)config.Config, context) : new Dqn((DqnConfig)config.Config, context);
+        long flatFrom = config.Config is DqnConfig dqn ? dqn.BufferSize : 1;
+        Console.WriteLine($"Resident memory over {steps:N0} env steps of {algo} with {name} (seed {config.Seed}), flat from " +
+                          $"{(algo == "dqn" ? $"{flatFrom:N0} steps on (replay buffer full)" : "the second report on")}. Load average before: {PolicyGradientBenchmark.LoadAverage()}");
+        Console.WriteLine();
+        var sw = Stopwatch.StartNew();
+        double spread = PolicyGradientBenchmark.MemoryTrend(agent, steps, reports, flatFrom);
+        Console.WriteLine($"Flat within 5%: {(double.IsNaN(spread) ? "not measured (too few reports in range)" : spread <= 5 ? "yes" : "NO")}. " +
+                          $"{sw.Elapsed.TotalSeconds:F0} s. Load average after: {PolicyGradientBenchmark.LoadAverage()}. {BenchCommand.Machine()}");
+        return 0;
+    }
+
     private static string Join(int[] values) => "[" + string.Join(", ", values) + "]";
 
-    // Env steps per second of whole iterations (collection and update), after one warm-up iteration; RSS after each.
+    // The shipped PPO config as it trains, and the same with torch_threads = 1, iterations alternating.
     private static void Training(ExperimentConfig config, PpoConfig ppo, int iterations)
     {
-        using var agent = new Ppo(ppo, new TrainingContext { MakeEnv = config.MakeEnv, Seed = config.Seed, Threads = Environment.ProcessorCount, Device = "cpu" });
-        agent.RunIteration();
-        Console.WriteLine("| iteration | env steps | wall (s) | env steps/s (wall) | CPU (s) | env steps per CPU-second | RSS (MiB) |");
-        Console.WriteLine("|---|---|---|---|---|---|---|");
-        double totalWall = 0, totalCpu = 0;
-        long steps = 0;
-        for (int i = 0; i < iterations; i++)
+        var context = new TrainingContext { MakeEnv = config.MakeEnv, Seed = config.Seed, Threads = Environment.ProcessorCount, Device = "cpu" };
+        using var shipped = new Ppo(ppo, context);
+        using var single = new Ppo(ppo with { TorchThreads = 1 }, context);
+        Throughput($"PPO on {config.Env}", iterations,
+        [
+            new Contender($"shipped (torch_threads {ppo.TorchThreads})", shipped, shipped.Times, ppo.TorchThreads),
+            new Contender("torch_threads 1", single, single.Times, 1),
+        ]);
+    }
+
+    // The shipped DQN config on the same frames (learning from the first step, 500 steps per iteration so that every
+    // iteration has its gradient steps), and the same with torch_threads = 1, iterations alternating.
+    private static void DqnTraining(int iterations)
+    {
+        const string DqnConfigName = "dqn-Breakout-v0.toml";
+        var (name, text) = ShippedConfigs.Find(DqnConfigName) ?? throw new UsageException($"rl bench ppo: the shipped config {DqnConfigName} is missing");
+        var config = ExperimentConfig.Parse(text, name, device: "cpu");
+        var dqn = (DqnConfig)config.Config with { LearningStarts = 0, StepsPerIteration = 500 };
+        var context = new TrainingContext { MakeEnv = config.MakeEnv, Seed = config.Seed, Threads = Environment.ProcessorCount, Device = "cpu" };
+        using var shipped = new Dqn(dqn, context);
+        using var single = new Dqn(dqn with { TorchThreads = 1 }, context);
+        Throughput($"DQN ({name}: {dqn.NumEnvs} env(s), a gradient step on {dqn.BatchSize} transitions every {dqn.TrainFrequency} steps; " +
+                   "here learning_starts 0 and 500 steps per iteration)", iterations,
+        [
+            new Contender($"shipped (torch_threads {dqn.TorchThreads})", shipped, shipped.Times, dqn.TorchThreads),
+            new Contender("torch_threads 1", single, single.Times, 1),
+        ]);
+    }
+
+    private sealed record Contender(string Label, IAlgorithm Agent, PhaseTimes Times, int Threads);
+
+    // Env steps per second of whole iterations (collection and update) after one warm-up iteration each, the contenders'
+    // iterations alternating (same load); RSS of the process after each; then where each one's wall time went.
+    private static void Throughput(string title, int iterations, IReadOnlyList<Contender> contenders)
+    {
+        foreach (var c in contenders)
         {
-            long before = agent.EnvSteps;
-            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            var sw = Stopwatch.StartNew();
-            agent.RunIteration();
-            double wall = sw.Elapsed.TotalSeconds, used = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
-            long n = agent.EnvSteps - before;
-            (totalWall, totalCpu, steps) = (totalWall + wall, totalCpu + used, steps + n);
-            var (rss, _) = PolicyGradientBenchmark.ReadRss();
-            Console.WriteLine($"| {agent.Iteration} | {n:N0} | {wall:F1} | {n / wall:F0} | {used:F1} | {n / used:F0} | {rss / 1048576.0:F0} |");
+            torch.set_num_threads(c.Threads);
+            c.Agent.RunIteration();
+            c.Times.Clear();
+        }
+        Console.WriteLine($"{title}: {iterations} iteration(s) each after a warm-up one, alternating.");
+        Console.WriteLine();
+        Console.WriteLine("| setup | iteration | env steps | wall (s) | env steps/s (wall) | CPU (s) | env steps per CPU-second | RSS of the process (MiB) |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        var totals = contenders.ToDictionary(c => c, _ => (Wall: 0.0, Cpu: 0.0, Steps: 0L));
+        for (int i = 0; i < iterations; i++)
+            foreach (var c in contenders)
+            {
+                torch.set_num_threads(c.Threads);
+                long before = c.Agent.EnvSteps;
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                var sw = Stopwatch.StartNew();
+                c.Agent.RunIteration();
+                double wall = sw.Elapsed.TotalSeconds, used = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+                long n = c.Agent.EnvSteps - before;
+                var t = totals[c];
+                totals[c] = (t.Wall + wall, t.Cpu + used, t.Steps + n);
+                var (rss, _) = PolicyGradientBenchmark.ReadRss();
+                Console.WriteLine($"| {c.Label} | {c.Agent.Iteration} | {n:N0} | {wall:F1} | {n / wall:F0} | {used:F1} | {n / used:F0} | {rss / 1048576.0:F0} |");
+            }
+        Console.WriteLine();
+        foreach (var c in contenders)
+        {
+            var t = totals[c];
+            Console.WriteLine($"Training throughput, {c.Label}: {t.Steps / t.Wall:F0} env steps/s (wall), {t.Steps / t.Cpu:F0} per CPU-second, updates included.");
         }
         Console.WriteLine();
-        Console.WriteLine($"Training throughput: {steps / totalWall:F0} env steps/s (wall), {steps / totalCpu:F0} per CPU-second, updates included.");
+        Console.WriteLine("Where the wall time went (the agents' own phase timers), ms per env step:");
+        Console.WriteLine();
+        Console.WriteLine("| phase | " + string.Join(" | ", contenders.Select(c => c.Label)) + " |");
+        Console.WriteLine("|---|" + string.Concat(contenders.Select(_ => "---|")));
+        var phases = contenders.SelectMany(c => c.Times.Seconds.Select(p => p.Phase)).Distinct().ToList();
+        foreach (string phase in phases)
+            Console.WriteLine($"| {phase} | " + string.Join(" | ", contenders.Select(c =>
+            {
+                double seconds = c.Times.Seconds.Where(p => p.Phase == phase).Sum(p => p.Seconds);
+                return $"{seconds * 1e3 / totals[c].Steps:F3} ({seconds / totals[c].Wall:P0})";
+            })) + " |");
+        Console.WriteLine("| other (bookkeeping, reports) | " + string.Join(" | ", contenders.Select(c =>
+        {
+            double other = totals[c].Wall - c.Times.Seconds.Sum(p => p.Seconds);
+            return $"{other * 1e3 / totals[c].Steps:F3} ({other / totals[c].Wall:P0})";
+        })) + " |");
+        Console.WriteLine();
+        torch.set_num_threads(contenders[0].Threads);
+    }
+
+    // The forward pass that picks the actions during collection (one batch of NumEnvs observations, no gradient) with one
+    // intra-op thread and with the config's torch_threads, alternating rounds; and whether both give the same bits.
+    private static void RolloutForward(PpoConfig ppo, int rounds)
+    {
+        const int Size = 64, Stack = 4, Actions = 3;
+        int batch = ppo.NumEnvs, threads = ppo.TorchThreads > 0 ? ppo.TorchThreads : Environment.ProcessorCount;
+        torch.manual_seed(0);
+        var observationSpace = new Box<byte>(0, 255, Stack, Size, Size, 1);
+        var rng = new Rng(0);
+        using var network = new ActorCriticNetwork(observationSpace, new Discrete(Actions), ppo.Network.ToSpec(), ppo.SharedTrunk, rng, ppo.InitLogStd);
+        network.eval();
+        using var normalizer = InputNormalizer.ForSpace(observationSpace, running: false, torch.CPU);
+        var pixels = new float[batch * Stack * Size * Size];
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = rng.NextInt(256);
+        var outputs = new Dictionary<int, float[]>();
+
+        // n > 0: n threads throughout; n = 0: the agents' way, one thread switched on around the call from the configured count.
+        (double Wall, double Cpu) Forward(int n)
+        {
+            torch.set_num_threads(n > 0 ? n : threads);
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var sw = Stopwatch.StartNew();
+            using var acting = IntraOpThreads.Use(n > 0 ? n : IntraOpThreads.Acting);
+            using var scope = torch.NewDisposeScope();
+            using var _ = torch.no_grad();
+            var (dist, value) = network.PolicyAndValue(normalizer.Normalize(TensorRows.FromSpan(pixels, [batch, pixels.Length / batch], torch.CPU)));
+            var result = torch.cat([dist.Mode(), value.reshape(batch, 1)], 1);
+            outputs[n] = TensorRows.ToArray(result);
+            acting.Dispose();
+            return (sw.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
+        }
+
+        var measured = new Dictionary<int, List<(double Wall, double Cpu)>> { [threads] = [], [1] = [], [0] = [] };
+        for (int i = 0; i < 3; i++)
+            foreach (int n in measured.Keys) Forward(n);
+        const int Calls = 20;
+        for (int round = 0; round < Math.Max(rounds, 2); round++)
+            foreach (int n in measured.Keys)
+            {
+                var calls = Enumerable.Range(0, Calls).Select(_ => Forward(n)).ToList();
+                measured[n].Add((PolicyGradientBenchmark.Median(calls.Select(t => t.Wall)), PolicyGradientBenchmark.Median(calls.Select(t => t.Cpu))));
+            }
+        torch.set_num_threads(ppo.TorchThreads > 0 ? ppo.TorchThreads : threads);
+        Console.WriteLine($"Rollout forward pass: batch {batch} (one observation per environment), policy and value, no gradient; median of {Calls} calls per round, " +
+                          $"{Math.Max(rounds, 2)} alternating rounds. Same output bits with 1 and {threads} thread(s): {(outputs[1].AsSpan().SequenceEqual(outputs[threads]) ? "yes" : "NO")}.");
+        Console.WriteLine();
+        Console.WriteLine("| intra-op threads | median wall (ms) | median CPU (ms) |");
+        Console.WriteLine("|---|---|---|");
+        foreach (var (n, list) in measured)
+            Console.WriteLine($"| {(n > 0 ? n.ToString(CultureInfo.InvariantCulture) : $"1, switched from {threads} around each call (as the agents act)")} | {PolicyGradientBenchmark.Median(list.Select(t => t.Wall)) * 1e3:F2} | {PolicyGradientBenchmark.Median(list.Select(t => t.Cpu)) * 1e3:F2} |");
         Console.WriteLine();
     }
 

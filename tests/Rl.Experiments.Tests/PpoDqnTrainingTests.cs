@@ -1,3 +1,4 @@
+using Rl.Agents.PolicyGradient;
 using Rl.Agents.Training;
 using Rl.Experiments.Training;
 
@@ -28,6 +29,30 @@ public class PpoDqnTrainingTests : ConsoleTest
         var resumed = Rl("train", "--resume", part, "--set", "run.total_steps=4096");
         Assert.True(resumed.Code == 0, resumed.Err);
         Assert.Equal(File.ReadAllText(Path.Combine(whole, "metrics.csv")), File.ReadAllText(Path.Combine(part, "metrics.csv")));
+    }
+
+    [Fact]
+    public void ShippedBreakoutConvPpoGivesTheSameMetricsWithOneAndTwoThreads()
+    {
+        // The shipped pixel config (64x64 frames, frame skip, stack, Nature conv net), shrunk to small rollouts: acting runs on
+        // one thread and the update on torch_threads, and the thread count must not change a single bit of the results.
+        global::Rl.Agents.BuiltInAlgorithms.EnsureRegistered();
+        var (name, text) = ShippedConfigs.Find("ppo-Breakout-v0.toml")!.Value;
+        var config = ExperimentConfig.Parse(text, name, device: "cpu");
+        var small = (global::Rl.Agents.ActorCritic.PpoConfig)config.Config with { NumEnvs = 2, NumSteps = 32, MinibatchSize = 32, Epochs = 2 };
+        var context = new TrainingContext { MakeEnv = config.MakeEnv, Seed = 3, Threads = 2, Device = "cpu" };
+        using var one = new global::Rl.Agents.ActorCritic.Ppo(small with { TorchThreads = 1 }, context);
+        using var two = new global::Rl.Agents.ActorCritic.Ppo(small with { TorchThreads = 2 }, context);
+        for (int i = 0; i < 2; i++)
+        {
+            TorchSharp.torch.set_num_threads(1);
+            var a = one.RunIteration();
+            TorchSharp.torch.set_num_threads(2);
+            var b = two.RunIteration();
+            Assert.Equal(a.EpisodeReturns, b.EpisodeReturns);
+            Assert.Equal(a.Scalars.OrderBy(p => p.Key), b.Scalars.OrderBy(p => p.Key));
+        }
+        Assert.Equal(ModuleState.Save(one.Network), ModuleState.Save(two.Network));
     }
 
     [Fact]

@@ -144,6 +144,9 @@ public abstract class ActorCriticAgent : IAlgorithm
     /// <summary>The training environments.</summary>
     public EnvStepper Envs { get; }
 
+    /// <summary>Where the iterations' wall time went (environment steps, forward passes, advantages, update), for benchmarks.</summary>
+    public PhaseTimes Times { get; } = new();
+
     /// <summary>Samples actions during rollouts.</summary>
     protected Rng SampleRng { get; }
 
@@ -159,12 +162,15 @@ public abstract class ActorCriticAgent : IAlgorithm
     /// </summary>
     protected Rollout CollectRollout()
     {
+        // One observation per environment is too small a batch to split between threads (see IntraOpThreads).
+        using var threads = IntraOpThreads.Use(IntraOpThreads.Acting);
         var r = _rollout;
         int n = r.NumEnvs, obs = r.ObservationSize, width = r.ActionWidth;
         Envs.Start();
         for (int t = 0; t < r.Steps; t++)
         {
             int row = t * n;
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
             Envs.Observations.CopyTo(r.Observations, row * obs);
             using (var scope = torch.NewDisposeScope())
             using (torch.no_grad())
@@ -175,7 +181,11 @@ public abstract class ActorCriticAgent : IAlgorithm
                 TensorRows.CopyTo(dist.LogProb(action), r.LogProbs.AsSpan(row, n));
                 TensorRows.CopyTo(value, r.Values.AsSpan(row, n));
             }
+            Times.Add("collect: policy forward", start);
+            start = System.Diagnostics.Stopwatch.GetTimestamp();
             Envs.Step(r.Actions.AsSpan(row * width, n * width));
+            Times.Add("collect: env step", start);
+            start = System.Diagnostics.Stopwatch.GetTimestamp();
             for (int e = 0; e < n; e++)
             {
                 r.Rewards[row + e] = ScaleReward(e, Envs.Rewards[e], Envs.Terminated[e] || Envs.Truncated[e]);
@@ -183,7 +193,9 @@ public abstract class ActorCriticAgent : IAlgorithm
                 r.NextValues[row + e] = 0;
             }
             FillTruncationBootstraps(r, row);
+            Times.Add("collect: rewards, bootstraps", start);
         }
+        using var advantages = Times.Measure("advantages (last values, GAE)");
         // v'_t inside an episode is V(s_{t+1}); after the last step it is V of the current observations.
         var last = Values(Envs.Observations, n);
         for (int t = 0; t < r.Steps; t++)
@@ -232,12 +244,7 @@ public abstract class ActorCriticAgent : IAlgorithm
     protected Tensor ToDevice(ReadOnlySpan<float> rows, int count, int size) => TensorRows.FromSpan(rows[..(count * size)], [count, size], Device);
 
     /// <summary>The rollout's rows <paramref name="index"/> of a per-step array of <paramref name="width"/> floats, on the device.</summary>
-    protected Tensor Gather(float[] values, int width, ReadOnlySpan<int> index)
-    {
-        var rows = new float[index.Length * width];
-        for (int k = 0; k < index.Length; k++) values.AsSpan(index[k] * width, width).CopyTo(rows.AsSpan(k * width));
-        return width == 1 ? TensorRows.FromSpan(rows, [index.Length], Device) : TensorRows.FromSpan(rows, [index.Length, width], Device);
-    }
+    protected Tensor Gather(float[] values, int width, ReadOnlySpan<int> index) => TensorRows.Gather(values, width, index, Device);
 
     /// <summary>
     /// Ends an iteration: counts the steps, folds the rollout into the observation statistics (after the update, so the
@@ -344,6 +351,7 @@ public sealed class ActorCriticPolicy : IBatchPolicy
     /// <inheritdoc />
     public void ActBatch(ReadOnlySpan<float> observations, int count, bool deterministic, Rng rng, Span<float> actions)
     {
+        using var threads = IntraOpThreads.Use(IntraOpThreads.Acting);
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         var dist = _network.forward(_normalizer.Normalize(TensorRows.FromSpan(observations, [count, observations.Length / count], _device)));

@@ -71,6 +71,7 @@ public sealed class Ppo : ActorCriticAgent
                 for (int start = 0; start < order.Length; start += _config.MinibatchSize)
                 {
                     using var scope = torch.NewDisposeScope();
+                    long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
                     var index = order.AsSpan(start, Math.Min(_config.MinibatchSize, order.Length - start));
                     var observations = Normalizer.Normalize(Gather(rollout.Observations, rollout.ObservationSize, index));
                     var actions = Gather(rollout.Actions, rollout.ActionWidth, index).reshape(index.Length, rollout.ActionWidth);
@@ -80,6 +81,9 @@ public sealed class Ppo : ActorCriticAgent
                     var advantages = Gather(rollout.Advantages, 1, index);
                     if (_config.NormalizeAdvantages && index.Length > 1) advantages = (advantages - advantages.mean()) / (advantages.std() + 1e-8);
 
+                    Times.Add("update: minibatch gather", t0);
+                    t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+
                     // The loss: −L^CLIP + c_1 L^VF − c_2 H.
                     var (dist, values) = Network.PolicyAndValue(observations);
                     var logProbs = dist.LogProb(actions);
@@ -87,7 +91,11 @@ public sealed class Ppo : ActorCriticAgent
                     var lVf = ValueLoss(values, oldValues, targets, _config.ValueClipRange);
                     var h = dist.Entropy().mean();
                     var loss = lClip + _config.ValueCoef * lVf - _config.EntropyCoef * h;
+                    Times.Add("update: forward + loss", t0);
+                    t0 = System.Diagnostics.Stopwatch.GetTimestamp();
                     var report = Optimizer.Step(loss, diagnose: epoch == _config.Epochs - 1 && start + _config.MinibatchSize >= order.Length);
+                    Times.Add("update: backward + clip + Adam", t0);
+                    t0 = System.Diagnostics.Stopwatch.GetTimestamp();
 
                     // Diagnostics: KL(π_old ‖ π) ≈ E[(r − 1) − log r] (Schulman's low-variance estimator), clip fraction.
                     using (torch.no_grad())
@@ -102,6 +110,7 @@ public sealed class Ppo : ActorCriticAgent
                     valueLoss += lVf.item<float>();
                     entropy += h.item<float>();
                     gradNorm += report.GradNorm;
+                    Times.Add("update: diagnostics", t0);
                     steps++;
                     epochBatches++;
                 }

@@ -39,6 +39,8 @@ public sealed class Dqn : IAlgorithm
     private readonly Rng _replayRng;
     private readonly QNetwork _target;
     private readonly float[] _actions;
+    private readonly float[] _observations;
+    private ReplaySample? _sample;
     private readonly DqnPolicy _policy;
     private long _nextTargetUpdate;
 
@@ -75,6 +77,7 @@ public sealed class Dqn : IAlgorithm
         bool pixels = Envs.ObservationSpace is IBox { DType: DType.UInt8 };
         Buffer = new FrameReplayBuffer(config.BufferSize, config.NumEnvs, Envs.ObservationSize, pixels && shape.Count == 4 ? shape[0] : 1, pixels);
         _actions = new float[config.NumEnvs];
+        _observations = new float[config.NumEnvs * Envs.ObservationSize];
         _nextTargetUpdate = config.TargetUpdateInterval;
         _policy = new DqnPolicy(this);
     }
@@ -106,6 +109,9 @@ public sealed class Dqn : IAlgorithm
     /// <summary>The training environments.</summary>
     public EnvStepper Envs { get; }
 
+    /// <summary>Where the iterations' wall time went (acting, environment steps, buffer, gradient steps), for benchmarks.</summary>
+    public PhaseTimes Times { get; } = new();
+
     /// <summary>The replay buffer D.</summary>
     public FrameReplayBuffer Buffer { get; }
 
@@ -130,7 +136,6 @@ public sealed class Dqn : IAlgorithm
     /// <inheritdoc />
     public IterationResult RunIteration()
     {
-        int n = _config.NumEnvs;
         long end = EnvSteps + _config.StepsPerIteration;
         double loss = 0, q = 0, gradNorm = 0;
         int updates = 0;
@@ -138,30 +143,13 @@ public sealed class Dqn : IAlgorithm
         bool diagnose = Iteration % 10 == 0, diagnosed = false;
         while (EnvSteps < end)
         {
-            for (int k = 0; k < _config.TrainFrequency; k++)
-            {
-                // ε-greedy actions, one environment step each, transitions into D.
-                Envs.Start();
-                ChooseActions(Envs.Observations, _config.Epsilon(EnvSteps), _actions);
-                var observations = (float[])Envs.Observations.Clone();
-                Envs.Step(_actions);
-                for (int e = 0; e < n; e++)
-                {
-                    var row = observations.AsSpan(e * Envs.ObservationSize, Envs.ObservationSize);
-                    var final = Envs.FinalObservations.AsSpan(e * Envs.ObservationSize, Envs.ObservationSize);
-                    Buffer.Add(e, row, (int)_actions[e], Envs.Rewards[e], Envs.Terminated[e], Envs.Truncated[e], final);
-                }
-                _lifecycle.EnvSteps += n;
-                while (EnvSteps >= _nextTargetUpdate)
-                {
-                    UpdateTarget();
-                    _nextTargetUpdate += _config.TargetUpdateInterval;
-                }
-            }
+            CollectSteps();
             if (EnvSteps < _config.LearningStarts || !Buffer.CanSample) continue;
             for (int g = 0; g < _config.GradientSteps; g++)
             {
+                long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
                 var (l, meanQ, norm) = GradientStep(diagnose && !diagnosed);
+                Times.Add("gradient step (sample, forward, backward, Adam)", t0);
                 diagnosed |= diagnose;
                 (loss, q, gradNorm) = (loss + l, q + meanQ, gradNorm + norm);
                 updates++;
@@ -187,11 +175,46 @@ public sealed class Dqn : IAlgorithm
         return new IterationResult { EpisodeReturns = returns, EpisodeLengths = lengths, Scalars = scalars, Histograms = histograms };
     }
 
+    // train_frequency steps of every environment with ε-greedy actions; the transitions go into D. Acting runs on one
+    // intra-op thread (see IntraOpThreads); the gradient steps on torch_threads.
+    private void CollectSteps()
+    {
+        using var threads = IntraOpThreads.Use(IntraOpThreads.Acting);
+        int n = _config.NumEnvs, size = Envs.ObservationSize;
+        for (int k = 0; k < _config.TrainFrequency; k++)
+        {
+            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+            Envs.Start();
+            ChooseActions(Envs.Observations, _config.Epsilon(EnvSteps), _actions);
+            Envs.Observations.CopyTo(_observations, 0);
+            Times.Add("act (forward, ε-greedy)", t0);
+            t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+            Envs.Step(_actions);
+            Times.Add("env step", t0);
+            t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+            for (int e = 0; e < n; e++)
+            {
+                var row = _observations.AsSpan(e * size, size);
+                var final = Envs.FinalObservations.AsSpan(e * size, size);
+                Buffer.Add(e, row, (int)_actions[e], Envs.Rewards[e], Envs.Terminated[e], Envs.Truncated[e], final);
+            }
+            _lifecycle.EnvSteps += n;
+            Times.Add("replay buffer add", t0);
+            t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+            while (EnvSteps >= _nextTargetUpdate)
+            {
+                UpdateTarget();
+                _nextTargetUpdate += _config.TargetUpdateInterval;
+            }
+            Times.Add("target update", t0);
+        }
+    }
+
     // One gradient step on Huber(Q(s, a) − y) over a minibatch from D.
     private (double Loss, double MeanQ, double GradNorm) GradientStep(bool diagnose)
     {
         using var scope = torch.NewDisposeScope();
-        var b = Buffer.Sample(_config.BatchSize, _replayRng);
+        var b = _sample = Buffer.Sample(_config.BatchSize, _replayRng, _sample);
         int batch = _config.BatchSize, size = Buffer.ObservationSize;
         var s = Normalizer.Normalize(TensorRows.FromSpan(b.Observations, [batch, size], Device));
         var next = Normalizer.Normalize(TensorRows.FromSpan(b.NextObservations, [batch, size], Device));
@@ -291,6 +314,7 @@ public sealed class Dqn : IAlgorithm
 
         public void ActBatch(ReadOnlySpan<float> observations, int count, bool deterministic, Rng rng, Span<float> actions)
         {
+            using var threads = IntraOpThreads.Use(IntraOpThreads.Acting);
             dqn.ChooseActions(observations, 0, actions[..count]);
             if (deterministic) return;
             for (int i = 0; i < count; i++)

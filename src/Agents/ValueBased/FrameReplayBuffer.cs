@@ -117,15 +117,32 @@ public sealed class FrameReplayBuffer
     }
 
     /// <summary>Whether some transition can be sampled.</summary>
-    public bool CanSample => Enumerable.Range(0, _numEnvs).Any(e => _count[e] >= FrameStack + 1);
+    public bool CanSample
+    {
+        get
+        {
+            for (int e = 0; e < _numEnvs; e++)
+                if (_count[e] >= FrameStack + 1) return true;
+            return false;
+        }
+    }
 
     /// <summary>Draws <paramref name="batchSize"/> transitions uniformly (with replacement) using <paramref name="rng"/>.</summary>
     /// <exception cref="InvalidOperationException">If no transition can be drawn yet.</exception>
-    public ReplaySample Sample(int batchSize, Rng rng)
+    public ReplaySample Sample(int batchSize, Rng rng) => Sample(batchSize, rng, null);
+
+    /// <summary>
+    /// Draws <paramref name="batchSize"/> transitions like <see cref="Sample(int, Rng)"/>, into <paramref name="into"/>'s
+    /// arrays when they have the batch's sizes (a training loop then allocates nothing per minibatch), else into new ones.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">If no transition can be drawn yet.</exception>
+    public ReplaySample Sample(int batchSize, Rng rng, ReplaySample? into)
     {
         if (!CanSample) throw new InvalidOperationException("the replay buffer holds no complete transition yet");
-        var s = new ReplaySample(new float[batchSize * ObservationSize], new float[batchSize], new float[batchSize],
-            new float[batchSize * ObservationSize], new float[batchSize]);
+        var s = into is { Rewards.Length: var n } && n == batchSize && into.Observations.Length == batchSize * ObservationSize
+            ? into
+            : new ReplaySample(new float[batchSize * ObservationSize], new float[batchSize], new float[batchSize],
+                new float[batchSize * ObservationSize], new float[batchSize]);
         for (int b = 0; b < batchSize; b++)
         {
             int env, age;

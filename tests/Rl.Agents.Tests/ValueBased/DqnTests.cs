@@ -67,6 +67,22 @@ public class FrameReplayBufferTests
             Assert.Equal(last && id % 2 == 0 ? 1f : 0f, sample.Terminated[b]);
         }
         Assert.True(buffer.FrameBytes == buffer.Capacity * FrameSize, "one frame per entry, one byte per value");
+
+        // Sampling into the arrays of an earlier sample draws the same transitions as into new arrays, and reuses them.
+        var fresh = buffer.Sample(500, new Rng(2));
+        var reused = buffer.Sample(500, new Rng(2), sample);
+        Assert.Same(sample, reused);
+        Assert.Equal(fresh, reused, new SampleValues());
+        Assert.NotSame(sample, buffer.Sample(400, new Rng(2), sample));
+    }
+
+    private sealed class SampleValues : IEqualityComparer<ReplaySample>
+    {
+        public bool Equals(ReplaySample? x, ReplaySample? y) => x is not null && y is not null &&
+            x.Observations.SequenceEqual(y.Observations) && x.NextObservations.SequenceEqual(y.NextObservations) &&
+            x.Actions.SequenceEqual(y.Actions) && x.Rewards.SequenceEqual(y.Rewards) && x.Terminated.SequenceEqual(y.Terminated);
+
+        public int GetHashCode(ReplaySample obj) => obj.Rewards.Length;
     }
 
     [Fact]
