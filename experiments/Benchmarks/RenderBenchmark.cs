@@ -21,7 +21,7 @@ public static class RenderBenchmark
     {
         var size = Opt.IntOr("--size", 64, "frame side in pixels", 8, 1024);
         var envs = Opt.IntOr("--envs", 256, "sub-environments of the vector", 1, 65536);
-        var seconds = Opt.Double("--seconds", "seconds per measurement (default 3)", double.Epsilon);
+        var seconds = Opt.Double("--seconds", "seconds per measurement, positive (default 3)", 0);
         var grayscale = Opt.Flag("--grayscale", "grayscale frames");
         var command = new Command("render", "Pixel observations per second at 64x64 (single env, batched atlas for a vector)") { size, envs, seconds, grayscale };
         return command.Runs(r => Run(r.GetValue(size), r.GetValue(envs), r.GetValue(seconds) ?? 3.0, r.GetValue(grayscale)));
