@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Rl.Agents;
@@ -18,19 +19,24 @@ namespace Rl.Experiments.Benchmarks;
 /// </summary>
 public static class DistributedBenchmark
 {
-    /// <summary>Runs the benchmark; options: <c>--workers 1,2,4</c>, <c>--iterations 30</c>, <c>--directions 8</c>, <c>--env CartPole-v1</c>, <c>--threads</c> (local pool: all cores).</summary>
-    public static int Run(IReadOnlyList<string> args)
+    /// <summary>The benchmark's command: its options and action.</summary>
+    public static Command Create()
     {
-        var a = new ArgReader(args, "rl bench distributed");
-        var workerCounts = (a.Option("--workers") ?? "1,2,4").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => int.TryParse(s, CultureInfo.InvariantCulture, out int w) && w > 0 ? w : throw new UsageException($"rl bench distributed: --workers {s} is not a positive number"))
-            .ToList();
-        int iterations = a.Int("--iterations", 2, 100000) ?? 30;
-        int directions = a.Int("--directions", 1, 100000) ?? 8;
-        string env = a.Option("--env") ?? "CartPole-v1";
-        int threads = a.Int("--threads", 1, 1024) ?? Environment.ProcessorCount;
-        int tlsRepeats = a.Int("--tls-repeats", 0, 100) ?? 3;
-        a.EnsureAllConsumed();
+        var workers = Opt.IntList("--workers", "rl worker process counts to measure", () => [1, 2, 4]);
+        var iterations = Opt.IntOr("--iterations", 30, "ARS iterations per measurement", 2, 100000);
+        var directions = Opt.IntOr("--directions", 8, "ARS directions per iteration", 1, 100000);
+        var env = Opt.TextOr("--env", "CartPole-v1", "ID", "the environment").EnvIds();
+        var threads = Opt.Int("--threads", "rollout threads per worker (default: the number of cores)", 1, 1024);
+        var tlsRepeats = Opt.IntOr("--tls-repeats", 3, "repeats of the TLS handshake measurement", 0, 100);
+        var command = new Command("distributed", "ARS rollouts/s on 1, 2, 4 rl worker processes (loopback) against the local pool; coordination " +
+            "overhead per iteration and the projected speed-up on N machines") { workers, iterations, directions, env, threads, tlsRepeats };
+        return command.Runs(r => Run([.. r.GetValue(workers)!], r.GetValue(iterations), r.GetValue(directions), r.GetValue(env)!,
+            r.GetValue(threads) ?? Environment.ProcessorCount, r.GetValue(tlsRepeats)));
+    }
+
+    /// <summary>Runs the benchmark and prints the tables.</summary>
+    public static int Run(List<int> workerCounts, int iterations, int directions, string env, int threads, int tlsRepeats)
+    {
         BuiltInAlgorithms.EnsureRegistered();
         var config = ExperimentConfig.Parse(
             $"algo = \"ars\"\nenv = {TomlText.Value(env)}\nseed = 0\n[run]\nthreads = {threads}\n[config]\ndirections = {directions}\ntop_directions = {directions}\n",

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Rl.Agents.Evaluation;
@@ -22,22 +23,27 @@ namespace Rl.Experiments.Benchmarks;
 /// </summary>
 public static class EngineBenchmark
 {
-    /// <summary>Runs the benchmark with its options; returns the process exit code.</summary>
-    /// <exception cref="UsageException">For a bad option.</exception>
-    public static int Run(IReadOnlyList<string> args)
+    /// <summary>The benchmark's command: its options and action.</summary>
+    public static Command Create()
     {
-        var a = new ArgReader(args, "rl bench pg engine");
-        int steps = a.Int("--steps", 1000, 100_000_000) ?? 200_000;
-        int episodes = a.Int("--episodes", 1, 100_000) ?? 100;
-        int repeats = a.Int("--repeats", 1, 100) ?? 3;
-        int seed = a.Int("--seed") ?? 0;
-        a.EnsureAllConsumed();
+        var steps = Opt.IntOr("--steps", 200_000, "REINFORCE collection steps measured", 1000, 100_000_000);
+        var episodes = Opt.IntOr("--episodes", 100, "evaluation episodes", 1, 100_000);
+        var repeats = Opt.IntOr("--repeats", 3, "repeats (best kept)", 1, 100);
+        var seed = Opt.IntOr("--seed", 0, "seed");
+        var command = new Command("engine", "Bytes allocated per env step while REINFORCE collects, and a 100-episode evaluation of a solved " +
+            "REINFORCE checkpoint: old evaluator against the batched one") { steps, episodes, repeats, seed };
+        return command.Runs(r => Run(r.GetValue(steps), r.GetValue(episodes), r.GetValue(repeats), r.GetValue(seed), CommandTree.Line(r)));
+    }
+
+    /// <summary>Runs the benchmark and prints the tables; <paramref name="commandLine"/> is printed under them.</summary>
+    public static int Run(int steps, int episodes, int repeats, int seed, string commandLine)
+    {
         torch.set_num_threads(1);
         Console.WriteLine($"Rollout engine on CartPole-v1 (REINFORCE, shipped config, seed {seed}, 1 torch thread); load average before: {PolicyGradientBenchmark.LoadAverage()}");
         Console.WriteLine();
         Allocation(steps, seed);
         Evaluation(episodes, repeats, seed);
-        Console.WriteLine($"Load average after: {PolicyGradientBenchmark.LoadAverage()}. {BenchCommand.Machine()}; `rl bench pg engine{(args.Count == 0 ? "" : " " + string.Join(" ", args))}`");
+        Console.WriteLine($"Load average after: {PolicyGradientBenchmark.LoadAverage()}. {BenchCommand.Machine()}; `{commandLine}`");
         Console.WriteLine();
         return 0;
     }

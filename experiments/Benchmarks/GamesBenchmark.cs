@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Rl.Core;
@@ -23,27 +24,26 @@ namespace Rl.Experiments.Benchmarks;
 /// </remarks>
 public static class GamesBenchmark
 {
-    private const string Usage = "rl bench games [--steps N] [--pixel-steps N] [--envs N] [--batch N] [--size N] [--repeats N] [--seed N]";
 
-    /// <summary>Runs the benchmark and prints a Markdown table.</summary>
-    /// <param name="args">Options: <c>--steps</c> state-vector steps per measurement (default 100000), <c>--pixel-steps</c>
-    /// pixel steps per measurement (default 5000, summed over sub-environments for vector rows), <c>--envs</c>
-    /// sub-environments of the vector rows (default 16), <c>--batch</c> frames per batched render (default 4: with llvmpipe,
-    /// larger atlases of the kart's many triangles cost more per frame), <c>--size</c> frame side in pixels (default 64), <c>--repeats</c>
-    /// (default 3, best kept), <c>--seed</c> (default 0).</param>
-    /// <returns>0 on success.</returns>
-    /// <exception cref="UsageException">For unknown arguments or values out of range.</exception>
-    public static int Run(IReadOnlyList<string> args)
+    /// <summary>The benchmark's command: its options and action.</summary>
+    public static Command Create()
     {
-        var reader = new ArgReader(args, "bench games");
-        int steps = reader.Int("--steps", 100, 100_000_000) ?? 100_000;
-        int pixelSteps = reader.Int("--pixel-steps", 100, 100_000_000) ?? 5_000;
-        int numEnvs = reader.Int("--envs", 1, 4096) ?? 16;
-        int batchSize = reader.Int("--batch", 1, 4096) ?? 4;
-        int size = reader.Int("--size", 8, 1024) ?? 64;
-        int repeats = reader.Int("--repeats", 1, 100) ?? 3;
-        int seed = reader.Int("--seed") ?? 0;
-        reader.EnsureAllConsumed();
+        var steps = Opt.IntOr("--steps", 100_000, "state-vector steps per measurement", 100, 100_000_000);
+        var pixelSteps = Opt.IntOr("--pixel-steps", 5_000, "pixel steps per measurement (summed over sub-environments for vector rows)", 100, 100_000_000);
+        var envs = Opt.IntOr("--envs", 16, "sub-environments of the vector rows", 1, 4096);
+        var batch = Opt.IntOr("--batch", 4, "frames per batched render (with llvmpipe, larger atlases of the kart's many triangles cost more per frame)", 1, 4096);
+        var size = Opt.IntOr("--size", 64, "frame side in pixels", 8, 1024);
+        var repeats = Opt.IntOr("--repeats", 3, "repeats (best kept)", 1, 100);
+        var seed = Opt.IntOr("--seed", 0, "seed");
+        var command = new Command("games", "Kart and arcade env steps/s: state vectors, pixels one frame per step, vector envs with batched atlas " +
+            "rendering or a renderer per thread") { steps, pixelSteps, envs, batch, size, repeats, seed };
+        return command.Runs(r => Run(r.GetValue(steps), r.GetValue(pixelSteps), r.GetValue(envs), r.GetValue(batch), r.GetValue(size),
+            r.GetValue(repeats), r.GetValue(seed), CommandTree.Line(r)));
+    }
+
+    /// <summary>Runs the benchmark and prints a Markdown table; <paramref name="commandLine"/> is printed with it.</summary>
+    public static int Run(int steps, int pixelSteps, int numEnvs, int batchSize, int size, int repeats, int seed, string commandLine)
+    {
 
         var registry = new EnvRegistry();
         Envs.RegisterBuiltIns(registry);
@@ -51,7 +51,7 @@ public static class GamesBenchmark
         var pixelKwargs = OptionSet.Of(("width", size), ("height", size));
 
         Console.WriteLine($"Pixel games: env steps per second with random actions, best of {repeats} (seed {seed}); frames {size}x{size} RGB; renderer: {HeadlessRenderer.ForCurrentThread.Description}.");
-        Console.WriteLine($"Machine: {Environment.ProcessorCount} logical cores, .NET {Environment.Version}. Usage: {Usage}");
+        Console.WriteLine($"Machine: {Environment.ProcessorCount} logical cores, .NET {Environment.Version}. Command: `{commandLine}`");
         Console.WriteLine();
         Console.WriteLine("| Env | observation | how | steps/s (wall) | steps per CPU-second | bytes/step |");
         Console.WriteLine("|---|---|---|---:|---:|---:|");

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Rl.Agents;
@@ -20,23 +21,67 @@ public static class GradientFreeSolveBenchmark
 {
     private static readonly string[] DefaultAlgorithms = [Ars.AlgorithmId, Cem.AlgorithmId, EvolutionStrategies.AlgorithmId, IterativeRandomSearch.AlgorithmId, RandomSearch.AlgorithmId];
 
-    /// <summary>
-    /// Runs the benchmark. Options: <c>--env</c> (CartPole-v1), <c>--algos</c> (comma list; all five), <c>--seeds</c> (5),
-    /// <c>--threads</c> (all cores), <c>--eval-every</c> (1 iteration), <c>--eval-episodes</c> (100),
-    /// <c>--max-steps</c> (1,000,000 per run).
-    /// </summary>
-    /// <returns>0 when every run solved the environment, 1 when some did not, 2 on bad arguments.</returns>
-    public static int Run(IReadOnlyList<string> args)
+    /// <summary>The benchmark's command: its options and action.</summary>
+    public static Command Create()
     {
-        var reader = new ArgReader(args, "bench solve");
-        string envId = reader.Option("--env") ?? "CartPole-v1";
-        var algorithms = reader.Option("--algos")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? DefaultAlgorithms;
-        int seeds = reader.Int("--seeds", 1) ?? 5;
-        int threads = reader.Int("--threads", 1) ?? Environment.ProcessorCount;
-        int evalEvery = reader.Int("--eval-every", 1) ?? 1;
-        int evalEpisodes = reader.Int("--eval-episodes", 1) ?? 100;
-        long maxSteps = reader.Long("--max-steps") ?? 1_000_000;
-        reader.EnsureAllConsumed();
+        var options = SolveOptions.Create(string.Join(",", DefaultAlgorithms));
+        var command = new Command("solve", "Wall-clock time and env steps for the gradient-free agents to solve CartPole-v1 (median over seeds)");
+        options.AddTo(command);
+        return command.Runs(r => Run(options.Read(r)));
+    }
+
+    /// <summary>The options of <c>rl bench solve</c> (and of <c>rl bench pg solve</c>, with other default algorithms).</summary>
+    /// <param name="Env"><c>--env ID</c>.</param>
+    /// <param name="Algos"><c>--algos a,b</c>.</param>
+    /// <param name="Seeds"><c>--seeds N</c>.</param>
+    /// <param name="Threads"><c>--threads N</c>.</param>
+    /// <param name="EvalEvery"><c>--eval-every N</c>.</param>
+    /// <param name="EvalEpisodes"><c>--eval-episodes N</c>.</param>
+    /// <param name="MaxSteps"><c>--max-steps N</c>.</param>
+    public sealed record SolveOptions(Option<string> Env, Option<string> Algos, Option<int> Seeds, Option<int?> Threads, Option<int> EvalEvery,
+        Option<int> EvalEpisodes, Option<long> MaxSteps)
+    {
+        /// <summary>Declares the options; <paramref name="algos"/> is the default of <c>--algos</c>.</summary>
+        public static SolveOptions Create(string algos) => new(
+            Opt.TextOr("--env", "CartPole-v1", "ID", "the environment (it needs a reward threshold)").EnvIds(),
+            Opt.TextOr("--algos", algos, "A,B,...", "the algorithms, comma-separated").AlgoIds(),
+            Opt.IntOr("--seeds", 5, "seeds per algorithm", 1),
+            Opt.Int("--threads", "threads (default: the number of cores)", 1),
+            Opt.IntOr("--eval-every", 1, "evaluate every N iterations", 1),
+            Opt.IntOr("--eval-episodes", 100, "deterministic evaluation episodes", 1),
+            Opt.LongOr("--max-steps", 1_000_000, "training steps per run at most", 1));
+
+        /// <summary>Adds the options to <paramref name="command"/>.</summary>
+        public void AddTo(Command command)
+        {
+            ArgumentNullException.ThrowIfNull(command);
+            foreach (Option o in new Option[] { Env, Algos, Seeds, Threads, EvalEvery, EvalEpisodes, MaxSteps }) command.Options.Add(o);
+        }
+
+        /// <summary>The parsed values.</summary>
+        public SolveSettings Read(ParseResult r)
+        {
+            ArgumentNullException.ThrowIfNull(r);
+            return new(r.GetValue(Env)!, r.GetValue(Algos)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                r.GetValue(Seeds), r.GetValue(Threads) ?? Environment.ProcessorCount, r.GetValue(EvalEvery), r.GetValue(EvalEpisodes), r.GetValue(MaxSteps));
+        }
+    }
+
+    /// <summary>The settings of one solve benchmark.</summary>
+    /// <param name="EnvId">The environment.</param>
+    /// <param name="Algorithms">The algorithm ids.</param>
+    /// <param name="Seeds">Seeds per algorithm.</param>
+    /// <param name="Threads">Threads.</param>
+    /// <param name="EvalEvery">Evaluate every N iterations.</param>
+    /// <param name="EvalEpisodes">Evaluation episodes.</param>
+    /// <param name="MaxSteps">Training steps per run at most.</param>
+    public sealed record SolveSettings(string EnvId, string[] Algorithms, int Seeds, int Threads, int EvalEvery, int EvalEpisodes, long MaxSteps);
+
+    /// <summary>Runs the benchmark and prints a Markdown table.</summary>
+    public static int Run(SolveSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var (envId, algorithms, seeds, threads, evalEvery, evalEpisodes, maxSteps) = settings;
 
         BuiltInAlgorithms.EnsureRegistered();
         var spec = Envs.Registry.GetSpec(envId);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Rl.Core;
@@ -23,25 +24,26 @@ namespace Rl.Experiments.Benchmarks;
 /// </remarks>
 public static class MuJoCoBenchmark
 {
-    private const string Usage = "rl bench mujoco [--steps N] [--repeats N] [--env ID]... [--seed N]";
+    /// <summary>The benchmark's command: its options and action.</summary>
+    public static Command Create()
+    {
+        var steps = Opt.IntOr("--steps", 40_000, "environment steps per measurement", 100, 100_000_000);
+        var repeats = Opt.IntOr("--repeats", 3, "repeats (best kept)", 1, 100);
+        var seed = Opt.IntOr("--seed", 0, "seed");
+        var env = Opt.Many("--env", "ID", "only this environment (default: all the locomotion environments)");
+        env.AcceptOnlyFromAmong([.. Environments.Keys]);
+        var command = new Command("mujoco", "Locomotion env steps/s per core against raw mj_step in the same run") { steps, repeats, env, seed };
+        return command.Runs(r => Run(r.GetValue(steps), r.GetValue(repeats), r.GetValue(seed), [.. r.GetValue(env)!]));
+    }
 
     /// <summary>Runs the benchmark and prints a Markdown table.</summary>
-    /// <param name="args">Options: <c>--steps</c> environment steps per measurement (default 40000), <c>--repeats</c> (default 3),
-    /// <c>--env</c> (repeatable; default all ten MuJoCo environments), <c>--seed</c> (default 0).</param>
-    /// <returns>0 on success.</returns>
-    /// <exception cref="UsageException">For unknown arguments or values out of range.</exception>
-    public static int Run(IReadOnlyList<string> args)
+    public static int Run(int steps, int repeats, int seed, List<string> ids)
     {
-        var reader = new ArgReader(args, "bench mujoco");
-        int steps = reader.Int("--steps", 100, 100_000_000) ?? 40_000;
-        int repeats = reader.Int("--repeats", 1, 100) ?? 3;
-        int seed = reader.Int("--seed") ?? 0;
-        var ids = reader.Multi("--env");
-        reader.EnsureAllConsumed();
+        ArgumentNullException.ThrowIfNull(ids);
         string[] known = [.. Environments.Keys];
         if (ids.Count == 0) ids = [.. known];
         foreach (var id in ids)
-            if (!known.Contains(id)) throw new UsageException($"bench mujoco: unknown environment '{id}'; choose from {string.Join(", ", known)}. Usage: {Usage}");
+            if (!known.Contains(id)) throw new UsageException($"bench mujoco: unknown environment '{id}'; choose from {string.Join(", ", known)}");
 
         Console.WriteLine($"MuJoCo {MuJoCoLibrary.Version} environments vs raw mj_step, one thread, {steps} env steps per run, best of {repeats} (seed {seed}); rates per second of thread CPU time.");
         Console.WriteLine($"Machine: {Environment.ProcessorCount} logical cores, .NET {Environment.Version}.");

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Rl.Agents;
@@ -15,7 +16,7 @@ using TorchSharp;
 namespace Rl.Experiments.Benchmarks;
 
 /// <summary>
-/// <c>rl bench pg solve|conv|memory|all</c>: environment steps and wall time for REINFORCE and off-policy PG to solve
+/// <c>rl bench pg solve|conv|memory|engine|all</c>: environment steps and wall time for REINFORCE and off-policy PG to solve
 /// CartPole-v1 (median over seeds); conv-policy training throughput (64×64×3, batch 256, forward + backward + Adam through
 /// the policy-gradient update) against the same network and step in PyTorch; resident memory and live TorchSharp tensors
 /// over a long REINFORCE run. Each part prints a Markdown table with the command and the load average. Not a test.
@@ -24,35 +25,20 @@ public static class PolicyGradientBenchmark
 {
     private const int ConvBatch = 256;
 
-    /// <summary>The parts, for the usage text.</summary>
-    public const string Parts = "solve, conv, memory, engine or all";
-
-    /// <summary>Runs one part (or all, with their defaults); returns the process exit code.</summary>
-    /// <exception cref="UsageException">For a missing or unknown part or a bad option.</exception>
-    public static int Run(IReadOnlyList<string> args)
+    /// <summary>The command <c>rl bench pg</c> with its parts as subcommands.</summary>
+    public static Command Create()
     {
-        if (args.Count == 0 || args[0].StartsWith("--", StringComparison.Ordinal))
-            throw new UsageException($"rl bench pg: name a part first: {Parts}");
-        var rest = args.Skip(1).ToList();
-        switch (args[0])
+        var all = new Command("all", "solve, conv and memory with their defaults").Runs(_ =>
         {
-            case "solve":
-                return Solve(rest);
-            case "conv":
-                return Conv(rest);
-            case "memory":
-                return Memory(rest);
-            case "engine":
-                return EngineBenchmark.Run(rest);
-            case "all":
-                new ArgReader(rest, "rl bench pg all").EnsureAllConsumed();
-                int solved = Solve([]);
-                Conv([]);
-                Memory([]);
-                return solved;
-            default:
-                throw new UsageException($"rl bench pg: unknown part '{args[0]}'; use {Parts}");
-        }
+            int solved = CommandTree.RunDirect(SolveCommand(), []);
+            CommandTree.RunDirect(ConvCommand(), []);
+            CommandTree.RunDirect(MemoryCommand(), []);
+            return solved;
+        });
+        return new Command("pg", "Policy-gradient benchmarks: solve, conv, memory, engine, all")
+        {
+            SolveCommand(), ConvCommand(), MemoryCommand(), EngineBenchmark.Create(), all,
+        };
     }
 
     /// <summary>
@@ -60,35 +46,50 @@ public static class PolicyGradientBenchmark
     /// gradient-free agents' <c>rl bench solve</c>: 100 deterministic episodes after every iteration, training time only.
     /// Options are those of <c>rl bench solve</c>; <c>--algos</c> defaults to both policy-gradient agents.
     /// </summary>
-    private static int Solve(IReadOnlyList<string> args)
+    private static Command SolveCommand()
     {
-        var forwarded = args.Contains("--algos") || args.Any(a => a.StartsWith("--algos=", StringComparison.Ordinal))
-            ? args.ToList()
-            : ["--algos", "reinforce,offpolicy-pg", .. args];
-        Console.WriteLine($"Load average before: {LoadAverage()}");
-        Console.WriteLine();
-        int code = GradientFreeSolveBenchmark.Run(forwarded);
-        Console.WriteLine();
-        Console.WriteLine($"Load average after: {LoadAverage()}. {BenchCommand.Machine()}; `rl bench pg solve{Joined(args)}`");
-        Console.WriteLine();
-        return code;
+        var options = GradientFreeSolveBenchmark.SolveOptions.Create("reinforce,offpolicy-pg");
+        var command = new Command("solve", "Env steps and training time for REINFORCE and off-policy PG to solve CartPole-v1 (median of 5 seeds)");
+        options.AddTo(command);
+        return command.Runs(r =>
+        {
+            Console.WriteLine($"Load average before: {LoadAverage()}");
+            Console.WriteLine();
+            int code = GradientFreeSolveBenchmark.Run(options.Read(r));
+            Console.WriteLine();
+            Console.WriteLine($"Load average after: {LoadAverage()}. {BenchCommand.Machine()}; `{CommandTree.Line(r)}`");
+            Console.WriteLine();
+            return code;
+        });
     }
 
-    private static int Conv(IReadOnlyList<string> args)
+    private static Command ConvCommand()
     {
-        var a = new ArgReader(args, "rl bench pg conv");
-        int iterations = a.Int("--iterations", 1, 100_000) ?? 20;
-        int rounds = a.Int("--rounds", 1, 100) ?? 3;
-        string threadList = a.Option("--threads") ?? (Environment.ProcessorCount > 1 ? $"1,{Environment.ProcessorCount}" : "1");
-        a.EnsureAllConsumed();
-        var threads = threadList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(t => int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= 1
-                ? n
-                : throw new UsageException($"rl bench pg conv: --threads '{threadList}' must be a comma list of positive integers"))
-            .ToArray();
+        var iterations = Opt.IntOr("--iterations", 20, "update steps measured per round", 1, 100_000);
+        var rounds = Opt.IntOr("--rounds", 3, "rounds (median kept)", 1, 100);
+        var threads = Opt.IntList("--threads", "torch thread counts to measure (default: 1 and the number of cores)",
+            () => Environment.ProcessorCount > 1 ? [1, Environment.ProcessorCount] : [1]);
+        var command = new Command("conv", "Conv-policy update (64x64x3, batch 256, forward + backward + Adam) against PyTorch (/usr/bin/python3)")
+        {
+            iterations, rounds, threads,
+        };
+        return command.Runs(r => Conv(r.GetValue(iterations), r.GetValue(rounds), r.GetValue(threads)!, CommandTree.Line(r)));
+    }
+
+    private static Command MemoryCommand()
+    {
+        var steps = Opt.LongOr("--steps", 1_000_000, "REINFORCE environment steps", 1);
+        var reports = Opt.IntOr("--reports", 10, "memory reports", 1, 1000);
+        var seed = Opt.IntOr("--seed", 0, "seed");
+        var command = new Command("memory", "RSS, managed heap and live TorchSharp tensors over N REINFORCE steps") { steps, reports, seed };
+        return command.Runs(r => Memory(r.GetValue(steps), r.GetValue(reports), r.GetValue(seed), CommandTree.Line(r)));
+    }
+
+    private static int Conv(int iterations, int rounds, int[] threads, string commandLine)
+    {
         string? pyTorch = PyTorchVersion();
         foreach (int n in threads) ConvThroughput(iterations, rounds, n, pyTorch);
-        Console.WriteLine($"{BenchCommand.Machine()}; `rl bench pg conv{Joined(args)}`");
+        Console.WriteLine($"{BenchCommand.Machine()}; `{commandLine}`");
         Console.WriteLine();
         return 0;
     }
@@ -252,15 +253,8 @@ public static class PolicyGradientBenchmark
         print(statistics.median([w for w, _ in times]), statistics.median([c for _, c in times]))
         """;
 
-    private static int Memory(IReadOnlyList<string> args)
+    private static int Memory(long steps, int reports, int seed, string commandLine)
     {
-        var a = new ArgReader(args, "rl bench pg memory");
-        long steps = a.Long("--steps") ?? 1_000_000;
-        int reports = a.Int("--reports", 1, 1000) ?? 10;
-        int seed = a.Int("--seed") ?? 0;
-        a.EnsureAllConsumed();
-        if (steps < 1) throw new UsageException($"rl bench pg memory: --steps {steps} must be positive");
-
         BuiltInAlgorithms.EnsureRegistered();
         var info = AlgorithmRegistry.Get("reinforce");
         Console.WriteLine($"Memory over {steps:N0} environment steps of REINFORCE on CartPole-v1 (shipped config, seed {seed}); " +
@@ -293,7 +287,7 @@ public static class PolicyGradientBenchmark
         if (later.Count > 0)
             Console.WriteLine($"After the first report: RSS between {Mib(later.Min(r => r.Rss))} and {Mib(later.Max(r => r.Rss))} MiB, " +
                               $"live TorchSharp tensors between {later.Min(r => r.Tensors)} and {later.Max(r => r.Tensors)}.");
-        Console.WriteLine($"{sw.Elapsed.TotalSeconds:F0} s. Load average after: {LoadAverage()}. {BenchCommand.Machine()}; `rl bench pg memory{Joined(args)}`");
+        Console.WriteLine($"{sw.Elapsed.TotalSeconds:F0} s. Load average after: {LoadAverage()}. {BenchCommand.Machine()}; `{commandLine}`");
         Console.WriteLine();
         return 0;
 
@@ -318,7 +312,6 @@ public static class PolicyGradientBenchmark
     internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
-    private static string Joined(IReadOnlyList<string> args) => args.Count == 0 ? "" : " " + string.Join(" ", args);
 
     internal static double Median(IEnumerable<double> values)
     {

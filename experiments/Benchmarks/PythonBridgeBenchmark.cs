@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Rl.Core;
@@ -17,23 +18,26 @@ namespace Rl.Experiments.Benchmarks;
 /// </remarks>
 public static class PythonBridgeBenchmark
 {
-    private const string Usage =
-        "usage: rl bench python [--steps N] [--rounds N] [--workers 1,2,4] [--python PATH] [--module NAME] [--id ENV-ID]";
+
+    /// <summary>The benchmark's command: its options and action.</summary>
+    public static Command Create()
+    {
+        var steps = Opt.IntOr("--steps", 20_000, "steps per round", 100);
+        var rounds = Opt.IntOr("--rounds", 5, "rounds (best kept)", 1);
+        var workers = Opt.IntList("--workers", "worker process counts", () => [1, 2, 4]);
+        var python = Opt.Text("--python", "PATH", "the Python interpreter (default: python3 on the PATH)");
+        var module = Opt.Text("--module", "NAME", "the Python module of the environment (default: gymnasium, else the test suite's cart-pole)");
+        var id = Opt.TextOr("--id", "CartPole-v1", "ENV-ID", "the Python environment id");
+        var command = new Command("python", "Python bridge steps/s (one worker, several) against the native C# cart-pole")
+        {
+            steps, rounds, workers, python, module, id,
+        };
+        return command.Runs(r => Run(r.GetValue(steps), r.GetValue(rounds), r.GetValue(workers)!, r.GetValue(python), r.GetValue(module), r.GetValue(id)!));
+    }
 
     /// <summary>Runs the benchmark and prints the table; returns the process exit code.</summary>
-    /// <param name="args">The arguments after <c>rl bench python</c>.</param>
-    public static int Run(IReadOnlyList<string> args)
+    public static int Run(int steps, int rounds, int[] workerCounts, string? python, string? module, string id)
     {
-        var reader = new ArgReader(args, "bench python");
-        int steps = reader.Int("--steps", min: 100) ?? 20_000;
-        int rounds = reader.Int("--rounds", min: 1) ?? 5;
-        string workersText = reader.Option("--workers") ?? "1,2,4";
-        string? python = reader.Option("--python");
-        string? module = reader.Option("--module");
-        string id = reader.Option("--id") ?? "CartPole-v1";
-        reader.EnsureAllConsumed();
-        int[] workerCounts = workersText.Split(',').Select(w => int.TryParse(w, out int n) && n > 0
-            ? n : throw new UsageException($"bench python: --workers '{workersText}' must be positive integers separated by commas\n{Usage}")).ToArray();
 
         var bridge = new PythonEnvOptions { Python = python, Module = module };
         string source = ChooseModule(ref bridge);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Rl.Core;
@@ -15,15 +16,20 @@ namespace Rl.Experiments.Benchmarks;
 /// </summary>
 public static class RenderBenchmark
 {
-    /// <summary>Runs the benchmark; returns the process exit code.</summary>
-    public static int Run(IReadOnlyList<string> args)
+    /// <summary>The benchmark's command: its options and action.</summary>
+    public static Command Create()
     {
-        var reader = new ArgReader(args, "bench render");
-        int size = reader.Int("--size", 8, 1024) ?? 64;
-        int envCount = reader.Int("--envs", 1, 65536) ?? 256;
-        double seconds = reader.Double("--seconds") ?? 3.0;
-        bool grayscale = reader.Flag("--grayscale");
-        reader.EnsureAllConsumed();
+        var size = Opt.IntOr("--size", 64, "frame side in pixels", 8, 1024);
+        var envs = Opt.IntOr("--envs", 256, "sub-environments of the vector", 1, 65536);
+        var seconds = Opt.Double("--seconds", "seconds per measurement (default 3)", double.Epsilon);
+        var grayscale = Opt.Flag("--grayscale", "grayscale frames");
+        var command = new Command("render", "Pixel observations per second at 64x64 (single env, batched atlas for a vector)") { size, envs, seconds, grayscale };
+        return command.Runs(r => Run(r.GetValue(size), r.GetValue(envs), r.GetValue(seconds) ?? 3.0, r.GetValue(grayscale)));
+    }
+
+    /// <summary>Runs the benchmark and prints a Markdown table.</summary>
+    public static int Run(int size, int envCount, double seconds, bool grayscale)
+    {
         if (!(seconds > 0)) throw new UsageException($"bench render: --seconds = {seconds} must be positive");
 
         var options = new PixelObservationOptions { Width = size, Height = size, Grayscale = grayscale };

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Rl.Agents;
@@ -19,23 +20,25 @@ namespace Rl.Experiments.Benchmarks;
 /// </summary>
 public static class SoakBenchmark
 {
-    private const string Usage = "rl bench soak [--state-steps N] [--pixel-steps N] [--train-steps N] [--reports N] [--seed N]";
 
-    /// <summary>Runs the soak and prints Markdown tables.</summary>
-    /// <param name="args"><c>--state-steps</c> random steps in total over the state-observation environments (default
-    /// 10,000,000), <c>--pixel-steps</c> per pixel environment (default 1,000,000), <c>--train-steps</c> environment steps of
-    /// training per algorithm (default 1,000,000), <c>--reports</c> memory reports per phase (default 5), <c>--seed</c>.</param>
-    /// <returns>0 when nothing failed, 1 when an exception or a non-finite value was seen.</returns>
-    /// <exception cref="UsageException">For unknown arguments or values out of range.</exception>
-    public static int Run(IReadOnlyList<string> args)
+    /// <summary>The benchmark's command: its options and action.</summary>
+    public static Command Create()
     {
-        var a = new ArgReader(args, "rl bench soak");
-        long stateSteps = a.Long("--state-steps") ?? 10_000_000;
-        long pixelSteps = a.Long("--pixel-steps") ?? 1_000_000;
-        long trainSteps = a.Long("--train-steps") ?? 1_000_000;
-        int reports = a.Int("--reports", 1, 1000) ?? 5;
-        int seed = a.Int("--seed") ?? 0;
-        a.EnsureAllConsumed();
+        var stateSteps = Opt.LongOr("--state-steps", 10_000_000, "random steps in total over the state-observation environments", 0);
+        var pixelSteps = Opt.LongOr("--pixel-steps", 1_000_000, "random steps per pixel environment", 0);
+        var trainSteps = Opt.LongOr("--train-steps", 1_000_000, "environment steps of training per algorithm (REINFORCE, ARS)", 0);
+        var reports = Opt.IntOr("--reports", 5, "memory reports per phase", 1, 1000);
+        var seed = Opt.IntOr("--seed", 0, "seed");
+        var command = new Command("soak", "Endurance: random steps over every state env and each pixel env, then training steps of REINFORCE and " +
+            "ARS; exceptions, NaNs, RSS, heap and live tensors") { stateSteps, pixelSteps, trainSteps, reports, seed };
+        return command.Runs(r => Run(r.GetValue(stateSteps), r.GetValue(pixelSteps), r.GetValue(trainSteps), r.GetValue(reports), r.GetValue(seed),
+            CommandTree.Line(r)));
+    }
+
+    /// <summary>Runs the soak and prints Markdown tables; <paramref name="commandLine"/> is printed under them.</summary>
+    /// <returns>0 when nothing failed, 1 when an exception or a non-finite value was seen.</returns>
+    public static int Run(long stateSteps, long pixelSteps, long trainSteps, int reports, int seed, string commandLine)
+    {
         if (stateSteps < 0 || pixelSteps < 0 || trainSteps < 0) throw new UsageException("rl bench soak: step counts must not be negative");
 
         var registry = PixelEnvironments.EnsureRegistered();
@@ -75,7 +78,7 @@ public static class SoakBenchmark
                 $"phases; the largest spread is {worst.Spread:P1} ({worst.Phase}). {failures} failure(s)."));
         }
         Console.WriteLine($"{sw.Elapsed.TotalSeconds:F0} s. Load average after: {PolicyGradientBenchmark.LoadAverage()}. {BenchCommand.Machine()}; " +
-                          $"`{Usage.Split(' ')[0]} bench soak{(args.Count == 0 ? "" : " " + string.Join(" ", args))}`");
+                          $"`{commandLine}`");
         return failures == 0 ? 0 : 1;
     }
 

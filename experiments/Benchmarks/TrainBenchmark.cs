@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Rl.Agents;
@@ -13,16 +14,22 @@ namespace Rl.Experiments.Benchmarks;
 /// </summary>
 public static class TrainBenchmark
 {
-    /// <summary>Runs the benchmark with the arguments after <c>train</c>.</summary>
-    public static int Run(IReadOnlyList<string> args)
+    /// <summary>The benchmark's command: its options and action.</summary>
+    public static Command Create()
+    {
+        var algo = Opt.Optional("algo", "the algorithm (default ars)").AlgoIds();
+        var env = Opt.Optional("env-id", "the environment (default CartPole-v1)").EnvIds();
+        var sets = Opt.Set("override a config key, as in rl train");
+        var command = new Command("train", "Where one rl train process's wall time goes (runtime start, loading, training, evaluation, checkpoint, " +
+            "logs, plot) and whether TorchSharp and Orleans were loaded") { algo, env, sets };
+        return command.Runs(r => Run(r.GetValue(algo) ?? "ars", r.GetValue(env) ?? "CartPole-v1", r.GetValue(sets)!));
+    }
+
+    /// <summary>Trains once in this process and prints where the wall time went.</summary>
+    public static int Run(string algo, string env, IReadOnlyList<string> overrides)
     {
         // Time from the process's start to here: runtime start-up, assembly loading and command dispatch.
         double startup = (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalSeconds;
-        var a = new ArgReader(args, "rl bench train");
-        var overrides = a.Multi("--set");
-        string algo = a.Positional() ?? "ars";
-        string env = a.Positional() ?? "CartPole-v1";
-        a.EnsureAllConsumed();
         var clock = Stopwatch.StartNew();
         BuiltInAlgorithms.EnsureRegistered();
         var shipped = ShippedConfigs.For(algo, env);

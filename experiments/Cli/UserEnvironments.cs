@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Rl.Core;
 using Rl.Environments;
 
@@ -15,16 +16,14 @@ public static class UserEnvironments
     /// <summary>The option's name.</summary>
     public const string Option = "--env-assembly";
 
-    /// <summary>The commands that take the option (every command that makes environments).</summary>
-    public static readonly IReadOnlySet<string> Commands =
-        new HashSet<string>(StringComparer.Ordinal) { "envs", "eval", "play", "rollout", "train", "watch", "worker" };
-
-    /// <summary>The option's help, appended to the usage of each command in <see cref="Commands"/>.</summary>
-    public const string Usage = """
-          --env-assembly PATH  load your own environments from a .NET assembly (repeatable): its
-                               [assembly: Rl.Core.EnvironmentRegistrar(typeof(T))] class T registers them (README, "Your own
-                               environments"); training configs can name them too: env_assemblies = ["MyEnvs.dll"]
-        """;
+    /// <summary>
+    /// The option, for every command that makes environments (train, eval, rollout, watch, play, worker, envs, demos):
+    /// the command's action loads the assemblies before it runs (<see cref="CommandTree.Runs"/>).
+    /// </summary>
+    public static Option<string[]> CreateOption() =>
+        Opt.Many(Option, "PATH",
+            "load your own environments from a .NET assembly: its [assembly: Rl.Core.EnvironmentRegistrar(typeof(T))] class T " +
+            "registers them (README, \"Your own environments\"); training configs can name them too: env_assemblies = [\"MyEnvs.dll\"]");
 
     /// <summary>
     /// Whether <c>env_assemblies</c> in a config may load code in this process: true for the commands whose configs are the
@@ -50,46 +49,6 @@ public static class UserEnvironments
     {
         ConfigMayLoad = false;
         CommandLinePaths = [];
-    }
-
-    /// <summary>The usage text of a command, with the option's help when the command takes it.</summary>
-    public static string WithUsage(string command, string usage) =>
-        Commands.Contains(command) ? usage.TrimEnd() + "\n" + Usage : usage;
-
-    /// <summary>
-    /// Removes every <c>--env-assembly PATH</c> / <c>--env-assembly=PATH</c> from a command's arguments.
-    /// </summary>
-    /// <returns>The arguments left and the paths, in order.</returns>
-    /// <exception cref="UsageException">If the option has no value, or the command does not take it.</exception>
-    public static (List<string> Remaining, List<string> Paths) Extract(string command, IReadOnlyList<string> args)
-    {
-        var rest = new List<string>(args.Count);
-        var paths = new List<string>();
-        for (int i = 0; i < args.Count; i++)
-        {
-            string a = args[i];
-            string? value = null;
-            if (a == Option)
-            {
-                if (i + 1 >= args.Count || args[i + 1].Length == 0)
-                    throw new UsageException($"rl {command}: option {Option} needs a value (the path of a .dll)");
-                value = args[++i];
-            }
-            else if (a.StartsWith(Option + "=", StringComparison.Ordinal))
-            {
-                value = a[(Option.Length + 1)..];
-                if (value.Length == 0) throw new UsageException($"rl {command}: option {Option} needs a value (the path of a .dll)");
-            }
-            if (value is null)
-            {
-                rest.Add(a);
-                continue;
-            }
-            if (!Commands.Contains(command))
-                throw new UsageException($"rl {command}: option {Option} is not taken by this command (only by {string.Join(", ", Commands.Order())})");
-            paths.Add(value);
-        }
-        return (rest, paths);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Rl.Agents;
 using Rl.Agents.Training;
 using Rl.Experiments.Cli;
@@ -8,19 +9,21 @@ namespace Rl.Experiments.Commands;
 /// <summary><c>rl algos</c>: lists the registered algorithms with their config keys, defaults and descriptions.</summary>
 public static class AlgosCommand
 {
-    /// <summary>Usage text.</summary>
-    public const string Usage = """
-        rl algos [<algo>]
-          List the algorithms (rl train <algo> <env-id>) with their [config] keys: type, default, range, description;
-          then the [run] keys every algorithm shares, and the shipped configs.
-        """;
-
-    /// <summary>Runs the command.</summary>
-    public static int Run(IReadOnlyList<string> args)
+    /// <summary>The command: its argument, help and action.</summary>
+    public static Command Create()
     {
-        var a = new ArgReader(args, "rl algos");
-        string? only = a.Positional();
-        a.EnsureAllConsumed();
+        var algo = Opt.Optional("algo", "only this algorithm").AlgoIds();
+        var command = new Command("algos",
+            "List the algorithms with their [config] keys (type, default, range, description), the shared [run] keys and the shipped configs")
+        {
+            algo,
+        };
+        return command.Runs(r => Run(r.GetValue(algo)));
+    }
+
+    /// <summary>Prints the algorithms (or one), the [run] keys and the shipped configs.</summary>
+    public static int Run(string? only)
+    {
         BuiltInAlgorithms.EnsureRegistered();
 
         var o = Console.Out;

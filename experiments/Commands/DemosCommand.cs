@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Rl.Core.Demonstrations;
 using Rl.Environments;
 using Rl.Experiments.Cli;
@@ -7,25 +8,25 @@ namespace Rl.Experiments.Commands;
 /// <summary><c>rl demos</c>: checks a demonstration directory, or rebuilds its manifest from the episode files that verify.</summary>
 public static class DemosCommand
 {
-    /// <summary>Usage text.</summary>
-    public const string Usage = """
-        rl demos <check|rebuild-manifest> <dir> [--env ID]
-          Check a demonstration directory (episodes, steps, skipped files and why), or write a new manifest.json that lists
-          the episode files passing every check (after the manifest was deleted or damaged; the files are not changed).
-          --env ID   the environment whose spaces the episodes are checked against (default: the id in the manifest;
-                     required when there is none)
-        """;
-
-    /// <summary>Runs the command.</summary>
-    public static int Run(IReadOnlyList<string> args)
+    /// <summary>The command: its arguments, options, help and action.</summary>
+    public static Command Create()
     {
-        var a = new ArgReader(args, "rl demos");
-        string? envId = a.Option("--env");
-        string action = a.RequirePositional("<check|rebuild-manifest>");
-        string dir = a.RequirePositional("<dir>");
-        a.EnsureAllConsumed();
-        if (action is not ("check" or "rebuild-manifest"))
-            throw new UsageException($"rl demos: unknown action '{action}'; use check or rebuild-manifest");
+        var action = Opt.Required("action", "check: report episodes, steps, skipped files and why; rebuild-manifest: write a new manifest.json " +
+            "listing the episode files that pass every check (the files are not changed)");
+        action.AcceptOnlyFromAmong("check", "rebuild-manifest");
+        var dir = Opt.Required("dir", "the demonstration directory (rl play --record DIR)");
+        var env = Opt.Text("--env", "ID", "the environment whose spaces the episodes are checked against (default: the id in the manifest; " +
+            "required when there is none)").EnvIds();
+        var command = new Command("demos", "Check a demonstration directory, or rebuild its manifest from the episode files that verify")
+        {
+            action, dir, env, UserEnvironments.CreateOption(),
+        };
+        return command.Runs(r => Run(r.GetValue(action)!, r.GetValue(dir)!, r.GetValue(env)));
+    }
+
+    /// <summary>Checks <paramref name="dir"/> or rebuilds its manifest; 1 when files were skipped or warnings given.</summary>
+    public static int Run(string action, string dir, string? envId)
+    {
         if (!Directory.Exists(dir)) throw new UsageException($"rl demos: the directory '{dir}' does not exist");
         envId ??= RecordedEnvId(dir)
             ?? throw new UsageException($"rl demos: '{dir}' has no readable {DemonstrationManifest.FileName} naming its environment; give --env ID");

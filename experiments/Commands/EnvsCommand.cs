@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Rl.Core;
@@ -9,23 +10,22 @@ namespace Rl.Experiments.Commands;
 /// <summary><c>rl envs</c>: lists the registered environments with their spaces, reward thresholds and time limits.</summary>
 public static class EnvsCommand
 {
-    /// <summary>Usage text.</summary>
-    public const string Usage = """
-        rl envs [--json] [--kwargs]
-          List the registered environments: id, reward threshold, time limit, observation and action spaces.
-          --json     one JSON object per environment (id, observation_space, action_space, reward_threshold,
-                     max_episode_steps, description, kwargs)
-          --kwargs   also list each environment's keyword options (rl rollout --kwarg key=value, [env_kwargs] in configs)
-        """;
-
-    /// <summary>Runs the command.</summary>
-    public static int Run(IReadOnlyList<string> args)
+    /// <summary>The command: its options, help and action.</summary>
+    public static Command Create()
     {
-        var a = new ArgReader(args, "rl envs");
-        bool json = a.Flag("--json");
-        bool kwargs = a.Flag("--kwargs");
-        a.EnsureAllConsumed();
+        var json = Opt.Flag("--json",
+            "one JSON object per environment (id, observation_space, action_space, reward_threshold, max_episode_steps, description, kwargs)");
+        var kwargs = Opt.Flag("--kwargs", "also list each environment's keyword options (rl rollout --kwarg key=value, [env_kwargs] in configs)");
+        var command = new Command("envs", "List the registered environments: id, reward threshold, time limit, observation and action spaces")
+        {
+            json, kwargs, UserEnvironments.CreateOption(),
+        };
+        return command.Runs(r => Run(r.GetValue(json), r.GetValue(kwargs)));
+    }
 
+    /// <summary>Prints the environments as a table or JSON lines.</summary>
+    public static int Run(bool json, bool kwargs)
+    {
         var rows = Envs.List().Select(Describe).ToList();
         var o = Console.Out;
         if (json)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Rl.Agents.Training;
 using Rl.Core;
+using System.CommandLine;
 using Rl.Experiments.Cli;
 using Rl.Experiments.Training;
 using Rl.Rendering.Video;
@@ -10,31 +11,31 @@ namespace Rl.Experiments.Commands;
 /// <summary><c>rl eval</c>: evaluates a trained policy from a run directory or a checkpoint file.</summary>
 public static class EvalCommand
 {
-    /// <summary>Usage text.</summary>
-    public const string Usage = """
-        rl eval <run-dir | checkpoint> [--episodes N] [--seed N] [--device auto|cpu|cuda] [--json] [--record-video DIR [--video-every N]]
-          Evaluate the deterministic policy: mean ± std return, mean length, and whether the reward threshold is met.
-          <run-dir>      a run directory: its newest usable checkpoint (older ones are tried when it is damaged)
-          <checkpoint>   a checkpoint file (runs/.../checkpoints/step-*.ckpt)
-          --episodes N   episodes (default 100)
-          --seed N       seed of the first reset; later resets continue the stream (default 0)
-          --json         one JSON object: mean_return, std_return, episodes, mean_length, reward_threshold, solved
-          --record-video DIR   write evaluation episodes to DIR as MP4 (GIF without ffmpeg): <env>-eval-episode-<i>
-          --video-every N      record every N-th episode (default: episodes 0, 1, 8, 27, 64, ... as Gymnasium's RecordVideo)
-        """;
-
-    /// <summary>Runs the command.</summary>
-    public static int Run(IReadOnlyList<string> args)
+    /// <summary>The command: its arguments, options, help and action.</summary>
+    public static Command Create()
     {
-        var a = new ArgReader(args, "rl eval");
-        int episodes = a.Int("--episodes", 1, 10_000_000) ?? 100;
-        int seed = a.Int("--seed") ?? 0;
-        string? device = a.Option("--device");
-        bool json = a.Flag("--json");
-        var (videoDir, videoEvery) = VideoRecording.Read(a, "rl eval");
-        string path = a.RequirePositional("<run-dir | checkpoint>");
-        a.EnsureAllConsumed();
+        var path = Opt.Required("run-dir|checkpoint",
+            "a run directory (its newest usable checkpoint; older ones are tried when it is damaged) or a checkpoint file " +
+            "(runs/.../checkpoints/step-*.ckpt)");
+        var episodes = Opt.IntOr("--episodes", 100, "evaluation episodes", 1, 10_000_000);
+        var seed = Opt.IntOr("--seed", 0, "seed of the first reset; later resets continue the stream");
+        var device = Opt.Device("torch device: auto (CUDA when available), cpu, cuda");
+        var json = Opt.Flag("--json", "print one JSON object: mean_return, std_return, episodes, mean_length, reward_threshold, solved");
+        var (videoDir, videoEvery) = VideoRecording.Options(
+            "write evaluation episodes to DIR as MP4 (GIF without ffmpeg): <env>-eval-episode-<i>",
+            "record every N-th episode (default: episodes 0, 1, 8, 27, 64, ... as Gymnasium's RecordVideo)");
+        var command = new Command("eval", "Evaluate a trained policy from a run directory or checkpoint: mean ± std return, mean length, threshold met")
+        {
+            path, episodes, seed, device, json, videoDir, videoEvery, UserEnvironments.CreateOption(),
+        };
+        return command.Runs(r => Run(r.GetValue(path)!, r.GetValue(episodes), r.GetValue(seed), r.GetValue(device), r.GetValue(json),
+            VideoRecording.Read(r, videoDir, videoEvery, "rl eval")));
+    }
 
+    /// <summary>Evaluates the deterministic policy of <paramref name="path"/> and prints the result.</summary>
+    public static int Run(string path, int episodes, int seed, string? device, bool json, (string? Directory, int? Every) recording)
+    {
+        var (videoDir, videoEvery) = recording;
         var (config, algorithm, file) = Load(path, device, line => Console.Error.WriteLine(line));
         using (algorithm)
         {

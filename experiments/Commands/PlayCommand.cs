@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Rl.Core;
 using Rl.Core.Demonstrations;
 using Rl.Environments;
@@ -16,42 +17,41 @@ namespace Rl.Experiments.Commands;
 /// </summary>
 public static class PlayCommand
 {
-    /// <summary>Usage text.</summary>
-    public const string Usage = """
-        rl play <env-id> [--record DIR] [--fps N] [--turn-based] [--episodes N] [--seed N] [--set key=value]... [--input-script FILE] [--no-hud]
-          Play an environment with the keyboard in a window and record demonstrations (needs a display: xvfb-run -a on a machine without one).
-          --record DIR   save every completed episode to DIR (one .npz per episode plus manifest.json; appends to an
-                         existing directory of the same environment). Without it nothing is saved.
-          --fps N        steps per second in real time (default: a pace a person can follow, the environment's render fps
-                         but at most 15; 0: as fast as possible)
-          --turn-based   wait for a key press at every step (held keys combine with it)
-          --episodes N   stop after N completed episodes (default: until ESC or the window is closed)
-          --seed N       seed of the first reset (later episodes continue the environment's random stream)
-          --input-script FILE   read keys from FILE instead of the keyboard, for automation and tests: one line per step
-                         of the script, `KEYS [*N]` presses KEYS (joined by +, e.g. UP+LEFT) and holds them N frames,
-                         `-` holds nothing, # comments; ESC is pressed after the last line
-          keys: the environment's key map (printed at start), P pause, BACKSPACE discard the episode, ESC quit.
-          In real time an episode starts at the first key pressed; environments with a key map: CartPole-v1 (and its
-          pixel variant), the kart racers (KartState-v0, Kart-v0, discrete variants) and Breakout (BreakoutState-v0, Breakout-v0).
-        """;
+    /// <summary>The command: its arguments, options, help and action.</summary>
+    public static Command Create()
+    {
+        var envId = Opt.Required("env-id", "the environment to play (one with a key map, e.g. CartPole-v1)").EnvIds();
+        var record = Opt.Text("--record", "DIR", "save every completed episode to DIR (one .npz per episode plus manifest.json; appends to an " +
+            "existing directory of the same environment). Without it nothing is saved");
+        var fps = Opt.Double("--fps", "steps per second in real time (default: a pace a person can follow, the environment's render fps but " +
+            "at most 15; 0: as fast as possible)", 0);
+        var turnBased = Opt.Flag("--turn-based", "wait for a key press at every step (held keys combine with it)");
+        var episodes = Opt.Int("--episodes", "stop after N completed episodes (default: until ESC or the window is closed)", 1);
+        var seed = Opt.Seed("seed of the first reset (later episodes continue the environment's random stream)");
+        var sets = Opt.Set("an environment option (as [env_kwargs] in configs, rl envs --kwargs)");
+        var inputScript = Opt.Text("--input-script", "FILE", "read keys from FILE instead of the keyboard, for automation and tests: one line " +
+            "per step of the script, `KEYS [*N]` presses KEYS (joined by +, e.g. UP+LEFT) and holds them N frames, `-` holds nothing, " +
+            "# comments; ESC is pressed after the last line");
+        var noHud = Opt.Flag("--no-hud", "no text overlay in the window");
+        var command = new Command("play", "Play an environment with the keyboard in a window and record demonstrations (needs a display)")
+        {
+            envId, record, fps, turnBased, episodes, seed, sets, inputScript, noHud, UserEnvironments.CreateOption(),
+        };
+        command.Notes("""
+            Keys: the environment's key map (printed at start), P pause, BACKSPACE discard the episode, ESC quit.
+            In real time an episode starts at the first key pressed; environments with a key map: CartPole-v1 (and its
+            pixel variant), the kart racers (KartState-v0, Kart-v0, discrete variants) and Breakout (BreakoutState-v0, Breakout-v0).
+            Without a display: xvfb-run -a rl play ...
+            """);
+        return command.Runs(r => Run(r.GetValue(envId)!, r.GetValue(record), r.GetValue(fps), r.GetValue(turnBased), r.GetValue(episodes),
+            r.GetValue(seed), r.GetValue(sets)!, r.GetValue(inputScript), r.GetValue(noHud)));
+    }
 
     /// <summary>Runs the command; returns the exit code (1 when no window can be opened, with what to install or set).</summary>
     /// <exception cref="UsageException">For bad arguments, an unknown environment, or one without a key map.</exception>
-    public static int Run(IReadOnlyList<string> args)
+    public static int Run(string envId, string? recordDir, double? fps, bool turnBased, int? episodes, int? seed, IReadOnlyList<string> sets,
+        string? scriptFile, bool noHud)
     {
-        var reader = new ArgReader(args, "play");
-        string envId = reader.RequirePositional("environment id (e.g. CartPole-v1)");
-        string? recordDir = reader.Option("--record");
-        double? fps = reader.Double("--fps");
-        bool turnBased = reader.Flag("--turn-based");
-        int? episodes = reader.Int("--episodes", 1);
-        int? seed = reader.Int("--seed");
-        var sets = reader.Multi("--set");
-        string? scriptFile = reader.Option("--input-script");
-        bool noHud = reader.Flag("--no-hud");
-        reader.EnsureAllConsumed();
-        if (fps is < 0 || fps is double f && !double.IsFinite(f))
-            throw new UsageException($"play: --fps = {fps} must be 0 (as fast as possible) or positive");
         KeyScript? script;
         try
         {

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Rl.Core;
@@ -12,35 +13,35 @@ namespace Rl.Experiments.Commands;
 /// </summary>
 public static class RolloutCommand
 {
-    /// <summary>Usage text.</summary>
-    public const string Usage = """
-        rl rollout <env-id> [--seed N] [--reset-option key=value]... [--kwarg key=value]... [--actions 1,0,1,...]
-                   [--policy random] [--episodes N] [--max-steps N]
-          Run episodes and print JSON lines: after each reset {"episode":0,"t":0,"obs":[...]}, after each step
-          {"episode":0,"t":1,"action":1,"reward":1.0,"obs":[...],"terminated":false,"truncated":false}.
-          --seed N            seed of the first reset (later resets continue the stream) and of the random policy
-          --reset-option k=v  an option passed to every reset (e.g. low=-0.01 for CartPole-v1); repeatable
-          --kwarg k=v         a keyword option for Make (see rl envs --kwargs); repeatable
-          --actions LIST      actions applied in order: 1,0,1 (discrete) or [0.5,-1],[0,1] (vectors); the rollout stops
-                              when the list runs out, resetting between episodes while actions remain
-          --policy random     sample actions uniformly from the action space (the default without --actions)
-          --episodes N        number of episodes (default 1; with --actions: until the list runs out)
-          --max-steps N       truncate episodes after N steps (replaces the registered time limit)
-        """;
-
-    /// <summary>Runs the command.</summary>
-    public static int Run(IReadOnlyList<string> args)
+    /// <summary>The command: its arguments, options, help and action.</summary>
+    public static Command Create()
     {
-        var a = new ArgReader(args, "rl rollout");
-        int? seed = a.Int("--seed");
-        var resetOptions = ParseOptions(a.Multi("--reset-option"), "--reset-option");
-        var kwargs = ParseOptions(a.Multi("--kwarg"), "--kwarg");
-        string? actionsText = a.Option("--actions");
-        string? policy = a.Option("--policy");
-        int? episodes = a.Int("--episodes", 1);
-        int? maxSteps = a.Int("--max-steps", 1);
-        string id = a.RequirePositional("<env-id>"); // after the options, whose values are not positionals
-        a.EnsureAllConsumed();
+        var id = Opt.Required("env-id", "the environment (rl envs lists them)").EnvIds();
+        var seed = Opt.Seed("seed of the first reset (later resets continue the stream) and of the random policy");
+        var resetOptions = Opt.Many("--reset-option", "KEY=VALUE", "an option passed to every reset (e.g. low=-0.01 for CartPole-v1)");
+        var kwargs = Opt.Many("--kwarg", "KEY=VALUE", "a keyword option for Make (see rl envs --kwargs)");
+        var actions = Opt.Text("--actions", "LIST",
+            "actions applied in order: 1,0,1 (discrete) or [0.5,-1],[0,1] (vectors); the rollout stops when the list runs out, " +
+            "resetting between episodes while actions remain");
+        var policy = Opt.Text("--policy", "random", "sample actions uniformly from the action space (the default without --actions)")
+            .Words("random");
+        var episodes = Opt.Int("--episodes", "number of episodes (default 1; with --actions: until the list runs out)", 1);
+        var maxSteps = Opt.Int("--max-steps", "truncate episodes after N steps (replaces the registered time limit)", 1);
+        var command = new Command("rollout", "Run episodes of an environment and print one JSON line per reset and step (a stable interface for scripts)")
+        {
+            id, seed, resetOptions, kwargs, actions, policy, episodes, maxSteps, UserEnvironments.CreateOption(),
+        };
+        command.Notes("""
+            Output: after each reset {"episode":0,"t":0,"obs":[...]}, after each step
+            {"episode":0,"t":1,"action":1,"reward":1.0,"obs":[...],"terminated":false,"truncated":false}.
+            """);
+        return command.Runs(r => Run(r.GetValue(id)!, r.GetValue(seed), ParseOptions(r.GetValue(resetOptions)!, "--reset-option"),
+            ParseOptions(r.GetValue(kwargs)!, "--kwarg"), r.GetValue(actions), r.GetValue(policy), r.GetValue(episodes), r.GetValue(maxSteps)));
+    }
+
+    /// <summary>Runs the episodes and prints the JSON lines.</summary>
+    public static int Run(string id, int? seed, OptionSet resetOptions, OptionSet kwargs, string? actionsText, string? policy, int? episodes, int? maxSteps)
+    {
         if (policy is not null && policy != "random")
             throw new UsageException($"rl rollout: --policy '{policy}' is not supported (only 'random'; trained policies: rl eval)");
         if (policy is not null && actionsText is not null)
@@ -83,7 +84,7 @@ public static class RolloutCommand
         return 0;
     }
 
-    private static OptionSet ParseOptions(List<string> items, string option)
+    private static OptionSet ParseOptions(IReadOnlyList<string> items, string option)
     {
         try
         {

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Rl.Agents;
@@ -10,61 +11,62 @@ namespace Rl.Experiments.Commands;
 /// <summary><c>rl train</c>: trains an algorithm on an environment from a config, with progress, logs and checkpoints.</summary>
 public static class TrainCommand
 {
-    /// <summary>Usage text.</summary>
-    public const string Usage = """
-        rl train <config.toml> | <algo> <env-id>  [--set key=value]... [--seed N] [--device auto|cpu|cuda]
-                 [--out DIR] [--resume DIR] [--plain] [--record-video DIR [--video-every N]]
-                 [--human [--human-fps N] [--human-turn-based] [--human-script FILE]]
-                 [--cluster M [--workers N] [--advertise IP] [--credential FILE]] [--allow-env MODULE:CLASS]
-          Train an algorithm; logs, checkpoints and plots go to runs/<algo>-<env>-<timestamp>/ (or --out DIR).
-          <config.toml>     a config file, or the name of one shipped in experiments/configs/ (rl algos lists them)
-          <algo> <env-id>   the shipped config for the pair when there is one, else the algorithm's defaults
-          --set key=value   override a key: seed=3, run.total_steps=50000, config.step_size=0.02, env_kwargs.k=v
-          --seed N          the master seed (default: the config's, else a random one, recorded in config.toml)
-          --device D        torch device: auto (CUDA when available), cpu, cuda (run.device)
-          --out DIR         the run directory
-          --resume DIR      continue the run in DIR from its newest usable checkpoint (only --set run.* may change)
-          --plain           plain progress lines even on a terminal (they are the default when output is redirected)
-          --cluster M       run the rollouts of es/ars/cem/... on worker silos (rl worker --cluster M): localhost,
-                            localhost:PORT (this learner is the primary silo) or redis=HOST:PORT; same results as local
-          --workers N       with --cluster: wait for N workers before the first iteration (default 1)
-          --advertise IP    with --cluster redis=...: the address workers reach this learner at (default: the first IPv4 one)
-        """ + "\n" + ClusterArguments.Usage + "\n" + """
-          --allow-env X     build the Python environment X (module:Class, or a registry module) that a config file names:
-                            that runs its code, so a file is not trusted to do it without this option
-          --record-video DIR  after every N-th iteration (--video-every N, default 10) and at the end, play one evaluation
-                            episode of the current policy (deterministic, its own environment and seed; training is
-                            unaffected) and write it to DIR/<env>-iteration-<i>-episode-0.mp4 (GIF without ffmpeg)
-          --human           imitation (dagger, bc): you are the expert. A window shows every state the agent visits and
-                            your keys label it (the environment's key map, as in rl play; P pause, ESC stop). Needs a display.
-          --human-fps N     labels per second (default: the render fps, at most 15; 0: as fast as possible, as rl play
-                            --fps 0); --human-turn-based: wait for a key
-                            at every state; --human-script FILE: keys from a script (rl play --help), for automation
-          Ctrl-C writes a checkpoint and the learning curve, then exits (code 130); Ctrl-C twice aborts at once.
-        """;
-
-    /// <summary>Runs the command.</summary>
-    public static int Run(IReadOnlyList<string> args)
+    /// <summary>The command: its arguments, options, help and action.</summary>
+    public static Command Create()
     {
-        var a = new ArgReader(args, "rl train");
-        // Options first: a positional read before them could take an option's value.
-        var overrides = a.Multi("--set");
-        long? seed = a.Long("--seed");
-        string? device = a.Option("--device");
-        string? outDir = a.Option("--out");
-        string? resume = a.Option("--resume");
-        bool plain = a.Flag("--plain");
-        var clusterArguments = ClusterArguments.Read(a, "rl train");
-        int? minWorkers = a.Int("--workers", 1, 100000);
-        var allowEnv = a.Multi("--allow-env");
-        var (videoDir, videoEvery) = VideoRecording.Read(a, "rl train");
-        bool human = a.Flag("--human");
-        double? humanFps = a.Double("--human-fps");
-        bool humanTurnBased = a.Flag("--human-turn-based");
-        string? humanScript = a.Option("--human-script");
-        string? first = a.Positional();
-        string? second = a.Positional();
-        a.EnsureAllConsumed();
+        var config = Opt.Optional("config|algo", "a config file, the name of a shipped config (rl algos lists them), or an algorithm id " +
+            "followed by <env-id>: the shipped config for the pair when there is one, else the algorithm's defaults");
+        config.AlgoIds().CompletionSources.Add(_ => Completion.ConfigNames());
+        var env = Opt.Optional("env-id", "the environment of the <algo> <env-id> form").EnvIds();
+        var sets = Opt.Set("override a config key: seed=3, run.total_steps=50000, config.step_size=0.02, env_kwargs.k=v");
+        var seed = Opt.Long("--seed", "the master seed (default: the config's, else a random one, recorded in config.toml)");
+        var device = Opt.Device("torch device: auto (CUDA when available), cpu, cuda (run.device)");
+        var outDir = Opt.Text("--out", "DIR", "the run directory (default runs/<algo>-<env>-<timestamp>/)");
+        var resume = Opt.Text("--resume", "DIR", "continue the run in DIR from its newest usable checkpoint (only --set run.* may change)");
+        var plain = Opt.Flag("--plain", "plain progress lines even on a terminal (they are the default when output is redirected)");
+        var cluster = ClusterArguments.CreateOptions("run the rollouts of es/ars/cem/... on worker silos (rl worker --cluster M): localhost, " +
+            "localhost:PORT (this learner is the primary silo) or redis=HOST:PORT; same results as local");
+        var workers = Opt.Int("--workers", "with --cluster: wait for N workers before the first iteration (default 1)", 1, 100000);
+        var allowEnv = Opt.Many("--allow-env", "MODULE:CLASS", "build the Python environment (module:Class, or a registry module) that a " +
+            "config file names: that runs its code, so a file is not trusted to do it without this option");
+        var (videoDir, videoEvery) = VideoRecording.Options(
+            "after every N-th iteration (--video-every) and at the end, play one evaluation episode of the current policy " +
+            "(deterministic, its own environment and seed; training is unaffected) and write it to DIR/<env>-iteration-<i>-episode-0.mp4 (GIF without ffmpeg)",
+            "with --record-video: record after every N-th iteration (default 10)");
+        var human = Opt.Flag("--human", "imitation (dagger, bc): you are the expert. A window shows every state the agent visits and your keys " +
+            "label it (the environment's key map, as in rl play; P pause, ESC stop). Needs a display");
+        var humanFps = Opt.Double("--human-fps", "with --human: labels per second (default: the render fps, at most 15; 0: as fast as possible)", 0);
+        var humanTurnBased = Opt.Flag("--human-turn-based", "with --human: wait for a key at every state");
+        var humanScript = Opt.Text("--human-script", "FILE", "with --human: keys from a script (rl play --help), for automation");
+        var command = new Command("train", "Train an algorithm on an environment from a config, with progress, logs, checkpoints and plots")
+        {
+            config, env, sets, seed, device, outDir, resume, plain, workers, allowEnv, videoDir, videoEvery, human, humanFps, humanTurnBased,
+            humanScript, UserEnvironments.CreateOption(),
+        };
+        cluster.AddTo(command);
+        command.Notes("""
+            Forms: rl train <config.toml> | rl train <algo> <env-id> | rl train --resume DIR.
+            Logs, checkpoints and plots go to runs/<algo>-<env>-<timestamp>/ (or --out DIR).
+            Ctrl-C writes a checkpoint and the learning curve, then exits (code 130); Ctrl-C twice aborts at once.
+            """);
+        return command.Runs(r => Run(new TrainOptions
+        {
+            Config = r.GetValue(config), Env = r.GetValue(env), Overrides = r.GetValue(sets)!, Seed = r.GetValue(seed), Device = r.GetValue(device),
+            OutDir = r.GetValue(outDir), Resume = r.GetValue(resume), Plain = r.GetValue(plain), AllowEnv = r.GetValue(allowEnv)!,
+        }, ClusterArguments.Read(r, cluster, "rl train"), r.GetValue(workers), VideoRecording.Read(r, videoDir, videoEvery, "rl train"),
+            (r.GetValue(human), r.GetValue(humanFps), r.GetValue(humanTurnBased), r.GetValue(humanScript))));
+    }
+
+    /// <summary>
+    /// Runs <c>rl train</c>: checks the options that go together, starts the learner's silo (<paramref name="clusterArguments"/>)
+    /// and the person labelling (<c>--human</c>), then trains (<see cref="Train"/>).
+    /// </summary>
+    public static int Run(TrainOptions options, ClusterArguments? clusterArguments, int? minWorkers, (string? Directory, int? Every) video,
+        (bool On, double? Fps, bool TurnBased, string? Script) humanOptions)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var (human, humanFps, humanTurnBased, humanScript) = humanOptions;
+        string? outDir = options.OutDir, resume = options.Resume;
         if (!human && (humanFps is not null || humanTurnBased || humanScript is not null))
             throw new UsageException("rl train: --human-fps, --human-turn-based and --human-script go with --human");
         if (human && resume is not null) throw new UsageException("rl train: --human starts a new run; it cannot be combined with --resume");
@@ -83,17 +85,13 @@ public static class TrainCommand
         {
             var membership = clusterArguments.Membership;
             credential = clusterArguments.Credential("rl train");
-            var options = new Distributed.DistributedRolloutOptions { MinWorkers = minWorkers ?? 1 };
-            cluster = ClusterRollouts.StartAsync(membership, credential, options, line => Console.Error.WriteLine(line), clusterArguments.Advertise).GetAwaiter().GetResult();
+            var rolloutOptions = new Distributed.DistributedRolloutOptions { MinWorkers = minWorkers ?? 1 };
+            cluster = ClusterRollouts.StartAsync(membership, credential, rolloutOptions, line => Console.Error.WriteLine(line), clusterArguments.Advertise).GetAwaiter().GetResult();
             Console.Out.WriteLine($"learner silo up ({membership}, credential {credential.Fingerprint}); rollouts run on the workers (rl worker --cluster {membership})");
         }
         try
         {
-            return Train(new TrainOptions
-            {
-                Config = first, Env = second, Overrides = overrides, Seed = seed, Device = device, OutDir = outDir, Resume = resume,
-                Plain = plain, Cluster = cluster, Labeller = labeller, VideoDir = videoDir, VideoEvery = videoEvery, AllowEnv = allowEnv,
-            });
+            return Train(options with { Cluster = cluster, Labeller = labeller, VideoDir = video.Directory, VideoEvery = video.Every });
         }
         finally
         {

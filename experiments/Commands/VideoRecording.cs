@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Rl.Agents.Training;
 using Rl.Core;
 using Rl.Experiments.Cli;
@@ -12,15 +13,20 @@ namespace Rl.Experiments.Commands;
 /// </summary>
 public static class VideoRecording
 {
-    /// <summary>Reads <c>--record-video DIR</c> and <c>--video-every N</c> (N at least 1; only valid with a directory).</summary>
+    /// <summary>The <c>--record-video DIR</c> and <c>--video-every N</c> options (N at least 1).</summary>
+    public static (Option<string?> Directory, Option<int?> Every) Options(string directory, string every) =>
+        (Opt.Text("--record-video", "DIR", directory), Opt.Int("--video-every", every, 1));
+
+    /// <summary>Reads <c>--record-video DIR</c> and <c>--video-every N</c> (only valid with a directory).</summary>
     /// <exception cref="UsageException">If <c>--video-every</c> comes without <c>--record-video</c>.</exception>
-    public static (string? Directory, int? Every) Read(ArgReader reader, string command)
+    public static (string? Directory, int? Every) Read(ParseResult result, Option<string?> directory, Option<int?> every, string command)
     {
-        string? dir = reader.Option("--record-video");
-        int? every = reader.Int("--video-every", 1);
-        if (every is not null && dir is null)
-            throw new UsageException($"{command}: --video-every {every} needs --record-video DIR");
-        return (dir, every);
+        ArgumentNullException.ThrowIfNull(result);
+        string? dir = result.GetValue(directory);
+        int? n = result.GetValue(every);
+        if (n is not null && dir is null)
+            throw new UsageException($"{command}: --video-every {n} needs --record-video DIR");
+        return (dir, n);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Rl.Agents.Training;
 using Rl.Core;
 using Rl.Environments;
@@ -18,17 +19,31 @@ namespace Rl.Experiments.Commands;
 /// </summary>
 public static class WatchCommand
 {
-    /// <summary>Usage text.</summary>
-    public const string Usage = """
-        rl watch <env-id> [--policy random|CHECKPOINT|RUN_DIR] [--fps N] [--episodes N] [--seed N] [--record-video DIR] [--set key=value]... [--no-hud] [--device auto|cpu|cuda]
-          Play live rollouts in a window (a display is needed: use xvfb-run -a on a machine without one).
-          --policy       random (default), a checkpoint file, or a run directory: its newest checkpoint, reloaded before
-                         each episode as training writes new ones
-          --fps N        steps per second (default: the environment's render fps; 0: as fast as possible)
-          --episodes N   stop after N episodes (default: until the window is closed or Q)
-          --record-video DIR   also write every episode to DIR as MP4 (GIF without ffmpeg)
-          keys: SPACE pause, N single step, UP/DOWN faster/slower, R restart the episode, Q quit
-        """;
+    /// <summary>The command: its arguments, options, help and action.</summary>
+    public static Command Create()
+    {
+        var envId = Opt.Required("env-id", "the environment to watch").EnvIds();
+        var policy = Opt.TextOr("--policy", "random", "random|CHECKPOINT|RUN_DIR",
+            "random, a checkpoint file, or a run directory: its newest checkpoint, reloaded before each episode as training writes new ones")
+            .Words("random");
+        var fps = Opt.Double("--fps", "steps per second (default: the environment's render fps; 0: as fast as possible)", 0);
+        var episodes = Opt.Int("--episodes", "stop after N episodes (default: until the window is closed or Q)", 1);
+        var seed = Opt.Seed("seed of the first reset and of the random policy (default 0)");
+        var videoDir = Opt.Text("--record-video", "DIR", "also write every episode to DIR as MP4 (GIF without ffmpeg)");
+        var sets = Opt.Set("an environment option (as [env_kwargs] in configs, rl envs --kwargs)");
+        var noHud = Opt.Flag("--no-hud", "no text overlay in the window");
+        var device = Opt.Device("torch device of a trained policy: auto, cpu, cuda");
+        var command = new Command("watch", "Play live rollouts of a random or trained policy in a window, following a training run's new checkpoints")
+        {
+            envId, policy, fps, episodes, seed, videoDir, sets, noHud, device, UserEnvironments.CreateOption(),
+        };
+        command.Notes("""
+            Keys: SPACE pause, N single step, UP/DOWN faster/slower, R restart the episode, Q quit.
+            A display is needed: use xvfb-run -a on a machine without one.
+            """);
+        return command.Runs(r => Run(r.GetValue(envId)!, r.GetValue(policy)!, r.GetValue(fps), r.GetValue(episodes), r.GetValue(seed),
+            r.GetValue(videoDir), r.GetValue(sets)!, r.GetValue(noHud), r.GetValue(device)));
+    }
 
     /// <summary>
     /// Builds a policy from a checkpoint file for an environment. Defaults to the runner's loader (the checkpoint carries
@@ -42,21 +57,9 @@ public static class WatchCommand
 
     /// <summary>Runs the command; returns the exit code (1 when no window can be opened, with what to install or set).</summary>
     /// <exception cref="UsageException">For bad arguments.</exception>
-    public static int Run(IReadOnlyList<string> args)
+    public static int Run(string envId, string policyArg, double? fps, int? episodes, int? seed, string? videoDir, IReadOnlyList<string> sets,
+        bool noHud, string? device)
     {
-        var reader = new ArgReader(args, "watch");
-        string envId = reader.RequirePositional("environment id (e.g. CartPole-v1)");
-        string policyArg = reader.Option("--policy") ?? "random";
-        double? fps = reader.Double("--fps");
-        int? episodes = reader.Int("--episodes", 1);
-        int? seed = reader.Int("--seed");
-        string? videoDir = reader.Option("--record-video");
-        var sets = reader.Multi("--set");
-        bool noHud = reader.Flag("--no-hud");
-        string? device = reader.Option("--device");
-        reader.EnsureAllConsumed();
-        if (fps is < 0) throw new UsageException($"watch: --fps = {fps} must be 0 (as fast as possible) or positive");
-
         IEnv env = PixelEnvironments.MakeForCommand("watch", envId, sets);
         try
         {

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Net;
 using System.Runtime.InteropServices;
 using Rl.Distributed;
@@ -9,39 +10,37 @@ namespace Rl.Experiments.Commands;
 /// <summary><c>rl worker</c>: a silo that runs the rollouts of distributed gradient-free training (<c>rl train ... --cluster</c>).</summary>
 public static class WorkerCommand
 {
-    /// <summary>Usage text.</summary>
-    public const string Usage = """
-        rl worker [--cluster localhost[:PORT] | redis=HOST:PORT] [--credential FILE] [--threads N] [--port P] [--advertise IP]
-                  [--allow-env ID|MODULE|MODULE:CLASS]... [--allow-dir DIR]... [--redis-password-file FILE] [--redis-tls] [--verbose]
-          Run rollouts for distributed es/ars/cem training (rl train ... --cluster) until Ctrl-C.
-          --cluster M     localhost (default; the learner on this machine is the primary silo at 127.0.0.1:11111),
-                          localhost:PORT (another primary port), or redis=HOST:PORT (Redis membership, several machines)
-        """ + "\n" + ClusterArguments.Usage + "\n" + """
-          --threads N     rollout threads (default: the number of cores)
-          --port P        this silo's port (default: a free one)
-          --advertise IP  the address other machines reach this one at, and the only one it listens on (Redis; default:
-                          the first IPv4 address)
-          --allow-env X   also run these Python environments (gym:X): a Gymnasium id, a module (all its classes) or one
-                          module:Class. Without it the worker runs the toolkit's native environments only
-          --allow-dir DIR environment options that are paths (model files, the python interpreter) may point inside DIR
-          --verbose       a line per chunk of rollouts
-          Silos of a cluster authenticate each other with its credential (mutual TLS); a silo without it is refused, and
-          the refusal is logged on both sides. The worker builds each job's environment from the learner's config, refuses
-          environments it was not allowed, and refuses a learner of another rl build. With localhost membership it waits
-          for the learner, and serves the next one when a learner ends.
-        """;
-
-    /// <summary>Runs the command.</summary>
-    public static int Run(IReadOnlyList<string> args)
+    /// <summary>The command: its options, help and action.</summary>
+    public static Command Create()
     {
-        var a = new ArgReader(args, "rl worker");
-        var cluster = ClusterArguments.Read(a, "rl worker", defaultCluster: "localhost")!;
-        int threads = a.Int("--threads", 1, 1024) ?? Environment.ProcessorCount;
-        int port = a.Int("--port", 1, 65535) ?? 0;
-        var allowEnv = a.Multi("--allow-env");
-        var allowDir = a.Multi("--allow-dir");
-        bool verbose = a.Flag("--verbose");
-        a.EnsureAllConsumed();
+        var cluster = ClusterArguments.CreateOptions("localhost (default; the learner on this machine is the primary silo at 127.0.0.1:11111), " +
+            "localhost:PORT (another primary port), or redis=HOST:PORT (Redis membership, several machines)");
+        var threads = Opt.Int("--threads", "rollout threads (default: the number of cores)", 1, 1024);
+        var port = Opt.IntOr("--port", 0, "this silo's port (0: a free one)", 0, 65535, "P");
+        var allowEnv = Opt.Many("--allow-env", "ID|MODULE|MODULE:CLASS", "also run these Python environments (gym:X): a Gymnasium id, a module " +
+            "(all its classes) or one module:Class. Without it the worker runs the toolkit's native environments only");
+        var allowDir = Opt.Many("--allow-dir", "DIR", "environment options that are paths (model files, the python interpreter) may point inside DIR");
+        var verbose = Opt.Flag("--verbose", "a line per chunk of rollouts");
+        var command = new Command("worker", "Run rollouts for distributed es/ars/cem training (rl train ... --cluster) until Ctrl-C")
+        {
+            threads, port, allowEnv, allowDir, verbose, UserEnvironments.CreateOption(),
+        };
+        cluster.AddTo(command);
+        command.Notes("""
+            Silos of a cluster authenticate each other with its credential (mutual TLS); a silo without it is refused, and the
+            refusal is logged on both sides. The worker builds each job's environment from the learner's config, refuses
+            environments it was not allowed, and refuses a learner of another rl build. With localhost membership it waits for
+            the learner, and serves the next one when a learner ends. A worker loads only the assemblies of its own
+            --env-assembly options, never a path a learner sends.
+            """);
+        return command.Runs(r => Run(ClusterArguments.Read(r, cluster, "rl worker", defaultCluster: "localhost")!,
+            r.GetValue(threads) ?? Environment.ProcessorCount, r.GetValue(port), r.GetValue(allowEnv)!, r.GetValue(allowDir)!, r.GetValue(verbose)));
+    }
+
+    /// <summary>Serves rollouts until Ctrl-C or SIGTERM.</summary>
+    public static int Run(ClusterArguments cluster, int threads, int port, IReadOnlyList<string> allowEnv, IReadOnlyList<string> allowDir, bool verbose)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
         foreach (var dir in allowDir)
             if (!Directory.Exists(dir)) throw new UsageException($"rl worker: --allow-dir {dir}: no such directory");
         var membership = cluster.Membership;

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Net;
 using Rl.Agents;
 using Rl.Agents.GradientFree;
@@ -96,23 +97,26 @@ public sealed class ClusterRollouts : IAsyncDisposable
 /// <param name="Advertise">The address to advertise, or null.</param>
 public sealed record ClusterArguments(ClusterMembership Membership, string? CredentialFile, IPAddress? Advertise)
 {
-    /// <summary>Usage lines of the shared options.</summary>
-    public const string Usage = """
-          --credential FILE  the cluster's credential (rl cluster init); default $RL_CLUSTER_CREDENTIAL (its PEM text), else
-                            ~/.config/rl/cluster-credential.pem. Every silo of a cluster needs the same one (mutual TLS)
-          --redis-password-file FILE  the Redis password (default $RL_REDIS_PASSWORD); --redis-tls: TLS to Redis
-        """;
+    /// <summary>The shared options, declared once; <paramref name="cluster"/> describes <c>--cluster</c> for the command.</summary>
+    public static ClusterOptions CreateOptions(string cluster) => new(
+        Opt.Text("--cluster", "M", cluster).Words("localhost"),
+        Opt.Text("--credential", "FILE", "the cluster's credential (rl cluster init); default $RL_CLUSTER_CREDENTIAL (its PEM text), else " +
+            "~/.config/rl/cluster-credential.pem. Every silo of a cluster needs the same one (mutual TLS)"),
+        Opt.Text("--redis-password-file", "FILE", "the Redis password (default $RL_REDIS_PASSWORD)"),
+        Opt.Flag("--redis-tls", "TLS to Redis"),
+        Opt.Text("--advertise", "IP", "the address other machines reach this one at (Redis; default: the first IPv4 address)"));
 
     /// <summary>Reads the options; null when <c>--cluster</c> is absent (then none of the others may be given).</summary>
     /// <exception cref="UsageException">For a malformed value, or an option without <c>--cluster</c>.</exception>
-    public static ClusterArguments? Read(ArgReader a, string command, string defaultCluster = "")
+    public static ClusterArguments? Read(ParseResult r, ClusterOptions o, string command, string defaultCluster = "")
     {
-        ArgumentNullException.ThrowIfNull(a);
-        string? cluster = a.Option("--cluster");
-        string? credential = a.Option("--credential");
-        string? passwordFile = a.Option("--redis-password-file");
-        bool redisTls = a.Flag("--redis-tls");
-        string? advertiseText = a.Option("--advertise");
+        ArgumentNullException.ThrowIfNull(r);
+        ArgumentNullException.ThrowIfNull(o);
+        string? cluster = r.GetValue(o.Cluster);
+        string? credential = r.GetValue(o.Credential);
+        string? passwordFile = r.GetValue(o.RedisPasswordFile);
+        bool redisTls = r.GetValue(o.RedisTls);
+        string? advertiseText = r.GetValue(o.Advertise);
         cluster ??= defaultCluster.Length > 0 ? defaultCluster : null;
         if (cluster is null)
         {
@@ -153,6 +157,27 @@ public sealed record ClusterArguments(ClusterMembership Membership, string? Cred
         {
             throw new UsageException($"{command}: {e.Message}");
         }
+    }
+}
+
+/// <summary>The options of <see cref="ClusterArguments"/>, added to a command as a group.</summary>
+/// <param name="Cluster"><c>--cluster M</c>.</param>
+/// <param name="Credential"><c>--credential FILE</c>.</param>
+/// <param name="RedisPasswordFile"><c>--redis-password-file FILE</c>.</param>
+/// <param name="RedisTls"><c>--redis-tls</c>.</param>
+/// <param name="Advertise"><c>--advertise IP</c>.</param>
+public sealed record ClusterOptions(Option<string?> Cluster, Option<string?> Credential, Option<string?> RedisPasswordFile, Option<bool> RedisTls,
+    Option<string?> Advertise)
+{
+    /// <summary>Adds the options to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Options.Add(Cluster);
+        command.Options.Add(Credential);
+        command.Options.Add(RedisPasswordFile);
+        command.Options.Add(RedisTls);
+        command.Options.Add(Advertise);
     }
 }
 

@@ -224,7 +224,7 @@ public class ConfigTests : ConsoleTest
     [Fact]
     public void AlgosListsKeysTypesDefaultsRangesAndDescriptions()
     {
-        string output = RunCommand(AlgosCommand.Run, HillClimb.Id);
+        string output = RunCommand(AlgosCommand.Create, HillClimb.Id);
         Assert.Contains("test-hillclimb: Hill climbing on a linear policy", output);
         var line = output.Split('\n').Single(l => l.TrimStart().StartsWith("noise_std ", StringComparison.Ordinal));
         Assert.Contains("float", line);
@@ -233,7 +233,7 @@ public class ConfigTests : ConsoleTest
         Assert.Contains("in [1E-06, 100]", line);
         Assert.Contains("init.scale", output);
         Assert.Contains("one of: scalar, histogram", output);
-        string all = RunCommand(AlgosCommand.Run);
+        string all = RunCommand(AlgosCommand.Create);
         Assert.Contains("total_steps", all);
         Assert.Contains("checkpoint_interval", all);
     }

@@ -32,7 +32,7 @@ public abstract class ConsoleTest
     }
 
     /// <summary>Runs a command's Run directly (exceptions propagate) and returns its stdout.</summary>
-    protected static string RunCommand(Func<IReadOnlyList<string>, int> run, params string[] args)
+    protected static string RunCommand(Func<System.CommandLine.Command> create, params string[] args)
     {
         lock (Gate)
         {
@@ -41,7 +41,7 @@ public abstract class ConsoleTest
             Console.SetOut(o);
             try
             {
-                Assert.Equal(0, run(args));
+                Assert.Equal(0, global::Rl.Experiments.Cli.CommandTree.RunDirect(create(), args));
                 return o.ToString();
             }
             finally

@@ -147,7 +147,7 @@ public class EnvAssemblyTests : ConsoleTest
 
         (code, _, err) = Rl("algos", "--env-assembly", FixturePath());
         Assert.Equal(2, code);
-        Assert.Contains("rl algos: option --env-assembly is not taken by this command", err);
+        Assert.Contains("rl algos: unknown option '--env-assembly'", err);
     }
 
     [Theory]
@@ -161,7 +161,7 @@ public class EnvAssemblyTests : ConsoleTest
     {
         var (code, output, _) = Rl(command, "--help");
         Assert.Equal(0, code);
-        Assert.Contains("--env-assembly PATH", output);
+        Assert.Contains("--env-assembly <PATH>", output);
     }
 }
 

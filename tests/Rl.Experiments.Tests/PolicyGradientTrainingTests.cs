@@ -88,7 +88,7 @@ public class PolicyGradientTrainingTests : ConsoleTest
         // Tensors that earlier tests dropped without disposing are finalized now, not while the count is read.
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        string output = RunCommand(BenchCommand.Run, "pg", "memory", "--steps", "12000", "--reports", "4");
+        string output = RunCommand(BenchCommand.Create, "pg", "memory", "--steps", "12000", "--reports", "4");
         var rows = output.Split('\n').Where(l => l.Length > 2 && l.StartsWith("| ", StringComparison.Ordinal) && char.IsDigit(l[2]))
             .Select(l => l.Split('|', StringSplitOptions.TrimEntries)).ToList();
         Assert.True(rows.Count >= 4, output);

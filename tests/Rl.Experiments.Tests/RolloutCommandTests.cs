@@ -16,7 +16,7 @@ public class RolloutCommandTests : ConsoleTest
     [Fact]
     public void ActionsAreAppliedInOrderAndMatchTheEnvironmentStepForStep()
     {
-        var lines = Lines(RunCommand(RolloutCommand.Run, "CartPole-v1", "--seed", "0", "--actions", "1,0,1"));
+        var lines = Lines(RunCommand(RolloutCommand.Create, "CartPole-v1", "--seed", "0", "--actions", "1,0,1"));
         Assert.Equal(4, lines.Count);
         Assert.Equal(["episode", "t", "obs"], lines[0].EnumerateObject().Select(p => p.Name));
         Assert.Equal(["episode", "t", "action", "reward", "obs", "terminated", "truncated"], lines[1].EnumerateObject().Select(p => p.Name));
@@ -41,7 +41,7 @@ public class RolloutCommandTests : ConsoleTest
     [Fact]
     public void RewardIsWrittenAsAFloatLiteral()
     {
-        string output = RunCommand(RolloutCommand.Run, "CartPole-v1", "--seed", "1", "--actions", "0");
+        string output = RunCommand(RolloutCommand.Create, "CartPole-v1", "--seed", "1", "--actions", "0");
         Assert.Contains("\"reward\":1.0,", output);
     }
 
@@ -50,7 +50,7 @@ public class RolloutCommandTests : ConsoleTest
     {
         // Always pushing left ends a CartPole episode in well under 40 steps.
         string actions = string.Join(",", Enumerable.Repeat("0", 40));
-        var lines = Lines(RunCommand(RolloutCommand.Run, "CartPole-v1", "--seed", "3", "--actions", actions));
+        var lines = Lines(RunCommand(RolloutCommand.Create, "CartPole-v1", "--seed", "3", "--actions", actions));
         var resets = lines.Where(l => !l.TryGetProperty("action", out _)).ToList();
         Assert.True(resets.Count >= 2);
         Assert.Equal(40, lines.Count(l => l.TryGetProperty("action", out _)));
@@ -63,20 +63,20 @@ public class RolloutCommandTests : ConsoleTest
     [Fact]
     public void RandomPolicyIsSeededAndEpisodesEnd()
     {
-        string a = RunCommand(RolloutCommand.Run, "CartPole-v1", "--seed", "7", "--policy", "random", "--episodes", "3");
-        string b = RunCommand(RolloutCommand.Run, "CartPole-v1", "--seed", "7", "--episodes", "3");
+        string a = RunCommand(RolloutCommand.Create, "CartPole-v1", "--seed", "7", "--policy", "random", "--episodes", "3");
+        string b = RunCommand(RolloutCommand.Create, "CartPole-v1", "--seed", "7", "--episodes", "3");
         Assert.Equal(a, b);
         var lines = Lines(a);
         Assert.Equal(3, lines.Count(l => l.GetProperty("t").GetInt32() == 0));
         var ends = lines.Where(l => l.TryGetProperty("terminated", out var t) && (t.GetBoolean() || l.GetProperty("truncated").GetBoolean()));
         Assert.Equal(3, ends.Count());
-        Assert.NotEqual(a, RunCommand(RolloutCommand.Run, "CartPole-v1", "--seed", "8", "--episodes", "3"));
+        Assert.NotEqual(a, RunCommand(RolloutCommand.Create, "CartPole-v1", "--seed", "8", "--episodes", "3"));
     }
 
     [Fact]
     public void MaxStepsTruncates()
     {
-        var lines = Lines(RunCommand(RolloutCommand.Run, "CartPole-v1", "--seed", "0", "--actions", "1,0,1,0,1,0", "--max-steps", "4"));
+        var lines = Lines(RunCommand(RolloutCommand.Create, "CartPole-v1", "--seed", "0", "--actions", "1,0,1,0,1,0", "--max-steps", "4"));
         var step4 = lines.Single(l => l.GetProperty("episode").GetInt32() == 0 && l.GetProperty("t").GetInt32() == 4);
         Assert.True(step4.GetProperty("truncated").GetBoolean());
         Assert.False(step4.GetProperty("terminated").GetBoolean());
@@ -86,7 +86,7 @@ public class RolloutCommandTests : ConsoleTest
     [Fact]
     public void ResetOptionsAndKwargsReachTheEnvironment()
     {
-        var lines = Lines(RunCommand(RolloutCommand.Run, "CartPole-v1", "--seed", "0", "--reset-option", "low=0", "--reset-option", "high=0",
+        var lines = Lines(RunCommand(RolloutCommand.Create, "CartPole-v1", "--seed", "0", "--reset-option", "low=0", "--reset-option", "high=0",
             "--kwarg", "sutton_barto_reward=true", "--actions", "1"));
         Assert.All(Obs(lines[0]), x => Assert.Equal(0f, x));
         Assert.Equal(0.0, lines[1].GetProperty("reward").GetDouble()); // Sutton-Barto: 0 per step until failure
@@ -95,15 +95,15 @@ public class RolloutCommandTests : ConsoleTest
     [Fact]
     public void BadInputIsRejectedWithAClearMessage()
     {
-        var e = Assert.Throws<ArgumentException>(() => RunCommand(RolloutCommand.Run, "CartPole-v1", "--reset-option", "lo=1", "--actions", "1"));
+        var e = Assert.Throws<ArgumentException>(() => RunCommand(RolloutCommand.Create, "CartPole-v1", "--reset-option", "lo=1", "--actions", "1"));
         Assert.Contains("lo", e.Message);
-        var a = Assert.Throws<InvalidActionException>(() => RunCommand(RolloutCommand.Run, "CartPole-v1", "--actions", "1,2"));
+        var a = Assert.Throws<InvalidActionException>(() => RunCommand(RolloutCommand.Create, "CartPole-v1", "--actions", "1,2"));
         Assert.Contains("Discrete(2)", a.Message);
-        Assert.Throws<UsageException>(() => RunCommand(RolloutCommand.Run, "CartPole-v1", "--actions", "1", "--policy", "random"));
-        Assert.Throws<UsageException>(() => RunCommand(RolloutCommand.Run, "CartPole-v1", "--actions", "1,,x"));
-        Assert.Throws<UsageException>(() => RunCommand(RolloutCommand.Run, "CartPole-v1", "--policy", "greedy"));
-        Assert.Throws<UsageException>(() => RunCommand(RolloutCommand.Run, "CartPole-v1", "--bogus"));
-        Assert.Throws<KeyNotFoundException>(() => RunCommand(RolloutCommand.Run, "CartPole-v9"));
+        Assert.Throws<UsageException>(() => RunCommand(RolloutCommand.Create, "CartPole-v1", "--actions", "1", "--policy", "random"));
+        Assert.Throws<UsageException>(() => RunCommand(RolloutCommand.Create, "CartPole-v1", "--actions", "1,,x"));
+        Assert.Throws<UsageException>(() => RunCommand(RolloutCommand.Create, "CartPole-v1", "--policy", "greedy"));
+        Assert.Throws<UsageException>(() => RunCommand(RolloutCommand.Create, "CartPole-v1", "--bogus"));
+        Assert.Throws<KeyNotFoundException>(() => RunCommand(RolloutCommand.Create, "CartPole-v9"));
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public class RolloutCommandTests : ConsoleTest
         var usage = Rl("rollout");
         Assert.Equal(2, usage.Code);
         Assert.Contains("missing <env-id>", usage.Err);
-        Assert.Contains("rl rollout <env-id>", usage.Err);
+        Assert.Contains("rl rollout --help", usage.Err);
 
         var error = Rl("rollout", "Nope-v0");
         Assert.Equal(1, error.Code);
@@ -136,7 +136,7 @@ public class EnvsCommandTests : ConsoleTest
     [Fact]
     public void ListsIdsSpacesThresholdsAndTimeLimits()
     {
-        string output = RunCommand(EnvsCommand.Run);
+        string output = RunCommand(EnvsCommand.Create);
         var row = output.Split('\n').Single(l => l.StartsWith("CartPole-v1 ", StringComparison.Ordinal));
         Assert.Contains("475", row);
         Assert.Contains("500", row);
@@ -147,7 +147,7 @@ public class EnvsCommandTests : ConsoleTest
     [Fact]
     public void JsonListsEveryRegisteredEnvironment()
     {
-        var objects = RunCommand(EnvsCommand.Run, "--json").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        var objects = RunCommand(EnvsCommand.Create, "--json").Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(Envs.List().Select(s => s.Id), objects.Select(o => o.GetProperty("id").GetString()));
         var cp = objects.Single(o => o.GetProperty("id").GetString() == "CartPole-v1");
@@ -216,8 +216,8 @@ public class ArgumentOrderTests : ConsoleTest
     [Fact]
     public void OptionsMayComeBeforeThePositional()
     {
-        string a = RunCommand(RolloutCommand.Run, "--seed", "4", "--actions", "1,1", "CartPole-v1");
-        string b = RunCommand(RolloutCommand.Run, "CartPole-v1", "--seed", "4", "--actions", "1,1");
+        string a = RunCommand(RolloutCommand.Create, "--seed", "4", "--actions", "1,1", "CartPole-v1");
+        string b = RunCommand(RolloutCommand.Create, "CartPole-v1", "--seed", "4", "--actions", "1,1");
         Assert.Equal(b, a);
     }
 }
