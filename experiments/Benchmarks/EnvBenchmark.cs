@@ -98,7 +98,9 @@ public static class EnvBenchmark
         ("MountainCar-v0, 1 env, Step(action, into)", n => SingleEnv("MountainCar-v0", n, reuseBuffer: true, Discrete(3))),
         ("MountainCarContinuous-v0, 1 env, Step(action, into)", n => SingleEnv("MountainCarContinuous-v0", n, reuseBuffer: true, Box(1f))),
         ("Acrobot-v1, 1 env, Step(action, into)", n => SingleEnv("Acrobot-v1", n, reuseBuffer: true, Discrete(3))),
+        ("CartPole-v1, 8 envs stepped one after another (what a vector of 8 wraps)", n => ByHand(n, 8)),
         ("CartPole-v1, SyncVectorEnv of 8 (next-step autoreset)", n => Vector(n, 8)),
+        ("CartPole-v1, 64 envs stepped one after another (what a vector of 64 wraps)", n => ByHand(n, 64)),
         ("CartPole-v1, SyncVectorEnv of 64 (next-step autoreset)", n => Vector(n, 64)),
     ];
 
@@ -159,19 +161,23 @@ public static class EnvBenchmark
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.AppendLine("| Case | steps/s | bytes allocated / step | vs 1 env | vs Python |");
-        sb.AppendLine("|---|---:|---:|---:|---:|");
+        sb.AppendLine("| Case | steps/s | bytes allocated / step | vs 1 env | vs the envs it wraps | vs Python |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|");
         double single = results.Count > 0 ? results[0].StepsPerSecond : double.NaN;
         foreach (var r in results)
         {
             // The Python reference steps CartPole: only CartPole rows are compared with it.
             string vsPython = python is null || !r.Case.Contains("CartPole", StringComparison.Ordinal)
                 ? "-" : string.Create(inv, $"{r.StepsPerSecond / python.StepsPerSecond:0}x");
-            sb.AppendLine(string.Create(inv, $"| {r.Case} | {r.StepsPerSecond:0.00e0} | {r.BytesPerStep:0.#} | {r.StepsPerSecond / single:0.00} | {vsPython} |"));
+            // A vector row against the row just above it: the same number of environments stepped one after another by hand.
+            int index = results.ToList().IndexOf(r);
+            string vsWrapped = r.Case.Contains("VectorEnv of", StringComparison.Ordinal) && index > 0 && results[index - 1].Case.Contains("stepped one after another", StringComparison.Ordinal)
+                ? string.Create(inv, $"{r.StepsPerSecond / results[index - 1].StepsPerSecond:0.00}") : "-";
+            sb.AppendLine(string.Create(inv, $"| {r.Case} | {r.StepsPerSecond:0.00e0} | {r.BytesPerStep:0.#} | {r.StepsPerSecond / single:0.00} | {vsWrapped} | {vsPython} |"));
         }
         sb.AppendLine(python is null
-            ? $"| Python reference: not measured ({whyNoPython ?? "not run"}) | - | - | - | - |"
-            : string.Create(inv, $"| Python reference, same run: {python.What} | {python.StepsPerSecond:0.00e0} | - | - | 1x |"));
+            ? $"| Python reference: not measured ({whyNoPython ?? "not run"}) | - | - | - | - | - |"
+            : string.Create(inv, $"| Python reference, same run: {python.What} | {python.StepsPerSecond:0.00e0} | - | - | - | 1x |"));
         return sb.ToString();
     }
 
@@ -190,6 +196,44 @@ public static class EnvBenchmark
         sw.Stop();
         long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
         return (calls * numEnvs, sw.Elapsed.TotalSeconds, bytes);
+    }
+
+    // The environments a vector of numEnvs wraps, stepped one after another with the same actions, each reset when its
+    // episode ends: the baseline a vector step is measured against.
+    private static (long, double, long) ByHand(long steps, int numEnvs)
+    {
+        var envs = new IEnv<float[], int>[numEnvs];
+        try
+        {
+            var obs = new float[numEnvs][];
+            for (int i = 0; i < numEnvs; i++)
+            {
+                envs[i] = Envs.Make<float[], int>("CartPole-v1");
+                obs[i] = envs[i].Reset(seed: i).Observation;
+            }
+            var rng = new Rng(0);
+            var actions = new int[4096 + numEnvs];
+            for (int i = 0; i < actions.Length; i++) actions[i] = rng.NextInt(2);
+            long calls = Math.Max(1, steps / numEnvs);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            var sw = Stopwatch.StartNew();
+            for (long c = 0; c < calls; c++)
+            {
+                int offset = (int)(c & 4095);
+                for (int i = 0; i < numEnvs; i++)
+                {
+                    var r = envs[i].Step(actions[offset + i], obs[i]);
+                    if (r.Terminated || r.Truncated) envs[i].Reset(into: obs[i]);
+                }
+            }
+            sw.Stop();
+            long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+            return (calls * numEnvs, sw.Elapsed.TotalSeconds, bytes);
+        }
+        finally
+        {
+            foreach (var e in envs) e?.Dispose();
+        }
     }
 
     private static Func<Rng, int> Discrete(int n) => rng => rng.NextInt(n);

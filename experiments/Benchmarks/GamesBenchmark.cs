@@ -57,9 +57,9 @@ public static class GamesBenchmark
         Console.WriteLine("|---|---|---|---:|---:|---:|");
         var rows = new List<(string Env, string Obs, string How, Func<Measurement> Run)>
         {
-            (KartDiscreteEnv.Id, "16 floats", "one env", () => Single<float[], int>(registry, KartDiscreteEnv.Id, OptionSet.Empty, steps, seed)),
-            (BreakoutEnv.Id, "54 floats", "one env", () => Single<float[], int>(registry, BreakoutEnv.Id, OptionSet.Empty, steps, seed)),
-            (KartDiscreteEnv.Id, "16 floats", "one env, step_info=false", () => Single<float[], int>(registry, KartDiscreteEnv.Id, NoInfo, steps, seed)),
+            (KartDiscreteEnv.Id, "16 floats", "one env (defaults: no step info)", () => Single<float[], int>(registry, KartDiscreteEnv.Id, OptionSet.Empty, steps, seed)),
+            (BreakoutEnv.Id, "54 floats", "one env (defaults: info shared while unchanged)", () => Single<float[], int>(registry, BreakoutEnv.Id, OptionSet.Empty, steps, seed)),
+            (KartDiscreteEnv.Id, "16 floats", "one env, step_info=true", () => Single<float[], int>(registry, KartDiscreteEnv.Id, OptionSet.Of(("step_info", true)), steps, seed)),
             (BreakoutEnv.Id, "54 floats", "one env, step_info=false", () => Single<float[], int>(registry, BreakoutEnv.Id, NoInfo, steps, seed)),
             (KartDiscreteEnv.Id, "16 floats", $"sync vector of {numEnvs}, step_info=false", () => StateVector(registry, KartDiscreteEnv.Id, VectorizationMode.Sync, numEnvs, steps, seed)),
             (KartDiscreteEnv.Id, "16 floats", $"threaded vector of {numEnvs}, step_info=false", () => StateVector(registry, KartDiscreteEnv.Id, VectorizationMode.Threaded, numEnvs, steps, seed)),
@@ -69,8 +69,10 @@ public static class GamesBenchmark
             (ArcadeEnvs.BreakoutPixelsId, $"{size}x{size}x3 bytes", "one env, a frame per step", () => Single<byte[], int>(registry, ArcadeEnvs.BreakoutPixelsId, pixelKwargs, pixelSteps, seed)),
             (KartEnvs.DiscretePixelsId, $"{size}x{size}x3 bytes", $"sync vector of {numEnvs}, atlases of {batchSize}", () => Batched(registry, KartDiscreteEnv.Id, numEnvs, batchSize, size, pixelSteps, seed)),
             (ArcadeEnvs.BreakoutPixelsId, $"{size}x{size}x3 bytes", $"sync vector of {numEnvs}, atlases of {batchSize}", () => Batched(registry, BreakoutEnv.Id, numEnvs, batchSize, size, pixelSteps, seed)),
-            (KartEnvs.DiscretePixelsId, $"{size}x{size}x3 bytes", $"threaded vector of {numEnvs}, a renderer per thread", () => Threaded(registry, KartEnvs.DiscretePixelsId, pixelKwargs, numEnvs, pixelSteps, seed)),
-            (ArcadeEnvs.BreakoutPixelsId, $"{size}x{size}x3 bytes", $"threaded vector of {numEnvs}, a renderer per thread", () => Threaded(registry, ArcadeEnvs.BreakoutPixelsId, pixelKwargs, numEnvs, pixelSteps, seed)),
+            (KartEnvs.DiscretePixelsId, $"{size}x{size}x3 bytes", $"sync vector of {numEnvs}, a frame per step", () => PixelVector(registry, KartEnvs.DiscretePixelsId, pixelKwargs, VectorizationMode.Sync, numEnvs, pixelSteps, seed)),
+            (KartEnvs.DiscretePixelsId, $"{size}x{size}x3 bytes", $"threaded vector of {numEnvs}, a renderer per thread", () => PixelVector(registry, KartEnvs.DiscretePixelsId, pixelKwargs, VectorizationMode.Threaded, numEnvs, pixelSteps, seed)),
+            (ArcadeEnvs.BreakoutPixelsId, $"{size}x{size}x3 bytes", $"sync vector of {numEnvs}, a frame per step", () => PixelVector(registry, ArcadeEnvs.BreakoutPixelsId, pixelKwargs, VectorizationMode.Sync, numEnvs, pixelSteps, seed)),
+            (ArcadeEnvs.BreakoutPixelsId, $"{size}x{size}x3 bytes", $"threaded vector of {numEnvs}, a renderer per thread", () => PixelVector(registry, ArcadeEnvs.BreakoutPixelsId, pixelKwargs, VectorizationMode.Threaded, numEnvs, pixelSteps, seed)),
         };
         foreach (var (env, obs, how, run) in rows)
         {
@@ -171,12 +173,13 @@ public static class GamesBenchmark
         return clock.Stop((long)iterations * numEnvs);
     }
 
-    // A threaded vector environment of the pixel ids: each worker thread renders its sub-environments' frames itself.
-    private static Measurement Threaded(EnvRegistry registry, string pixelId, OptionSet kwargs, int numEnvs, int steps, int seed)
+    // A vector environment of the pixel ids: threaded, each worker thread renders its sub-environments' frames itself;
+    // sync, the calling thread renders every frame, one per sub-environment step.
+    private static Measurement PixelVector(EnvRegistry registry, string pixelId, OptionSet kwargs, VectorizationMode mode, int numEnvs, int steps, int seed)
     {
         using var vec = registry.MakeVector<byte[], int>(pixelId, numEnvs, new VectorEnvOptions
         {
-            Mode = VectorizationMode.Threaded,
+            Mode = mode,
             Make = new MakeOptions { Kwargs = kwargs },
         });
         var rng = new Rng(seed);
@@ -184,7 +187,7 @@ public static class GamesBenchmark
         var actions = new int[numEnvs];
         vec.Reset(seed);
         int iterations = Math.Max(1, steps / numEnvs);
-        var clock = new Clock(allThreads: true);
+        var clock = new Clock(allThreads: mode == VectorizationMode.Threaded);
         for (int t = 0; t < iterations; t++)
         {
             for (int i = 0; i < numEnvs; i++) actions[i] = rng.NextInt(actionCount);

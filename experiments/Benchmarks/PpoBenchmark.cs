@@ -43,8 +43,8 @@ public static class PpoBenchmark
         var ppo = (PpoConfig)config.Config;
         Console.WriteLine($"`rl bench ppo` with {name}: {config.Env} {config.EnvKwargs.GetInt("width", 64)}x{config.EnvKwargs.GetInt("height", 64)} " +
                           $"{(config.EnvKwargs.GetBool("grayscale", false) ? "grayscale" : "RGB")}, frame skip {config.Wrappers.FrameSkip}, " +
-                          $"frame stack {config.Wrappers.FrameStack}, conv {Join(ppo.ConvChannels)} / kernels {Join(ppo.ConvKernels)} / strides {Join(ppo.ConvStrides)}, " +
-                          $"{ppo.ConvFeatures} features ({(ppo.SharedTrunk ? "shared" : "separate")} trunk), {ppo.NumEnvs} envs x {ppo.NumSteps} steps, " +
+                          $"frame stack {config.Wrappers.FrameStack}, conv {Join(ppo.Network.ConvChannels)} / kernels {Join(ppo.Network.ConvKernels)} / strides {Join(ppo.Network.ConvStrides)}, " +
+                          $"{ppo.Network.ConvFeatures} features ({(ppo.SharedTrunk ? "shared" : "separate")} trunk), {ppo.NumEnvs} envs x {ppo.NumSteps} steps, " +
                           $"{ppo.Epochs} epochs of minibatch {ppo.MinibatchSize}, torch threads {ppo.TorchThreads}. Load average before: {PolicyGradientBenchmark.LoadAverage()}");
         Console.WriteLine();
         Training(config, ppo, iterations);
@@ -89,9 +89,9 @@ public static class PpoBenchmark
         torch.manual_seed(0);
         var observationSpace = new Box<byte>(0, 255, Stack, Size, Size, 1);
         var rng = new Rng(0);
-        using var network = new ActorCriticNetwork(observationSpace, new Discrete(Actions), ppo.NetworkSpec(), ppo.SharedTrunk, rng, ppo.InitLogStd);
+        using var network = new ActorCriticNetwork(observationSpace, new Discrete(Actions), ppo.Network.ToSpec(), ppo.SharedTrunk, rng, ppo.InitLogStd);
         using var normalizer = InputNormalizer.ForSpace(observationSpace, running: false, torch.CPU);
-        using var optimizer = new TrainingOptimizer("ppo", network, ppo.PolicyOptimizer(), new LrSchedule());
+        using var optimizer = new TrainingOptimizer("ppo", network, ppo.Optimizer, new LrSchedule());
         long parameters = network.parameters().Sum(p => p.numel());
         var pixels = new float[Batch * Stack * Size * Size];
         for (int i = 0; i < pixels.Length; i++) pixels[i] = rng.NextInt(256);
@@ -131,7 +131,7 @@ public static class PpoBenchmark
             if (pyTorch is not null && Reference(Iterations, ppo) is { } py) theirs.Add(py);
         }
         Console.WriteLine($"PPO conv update: {Stack}x{Size}x{Size}x1 uint8 input, batch {Batch}, {parameters:N0} parameters, forward + clipped losses + " +
-                          $"backward + clip {ppo.MaxGradNorm} + Adam, {ppo.TorchThreads} thread(s); median of {Iterations} steps per round, {rounds} round(s).");
+                          $"backward + clip {ppo.Optimizer.MaxGradNorm} + Adam, {ppo.TorchThreads} thread(s); median of {Iterations} steps per round, {rounds} round(s).");
         Console.WriteLine();
         Console.WriteLine("| implementation | median wall (ms) | samples/s (wall) | median CPU (ms) | samples per CPU-second |");
         Console.WriteLine("|---|---|---|---|---|");
@@ -162,7 +162,7 @@ public static class PpoBenchmark
             var inv = CultureInfo.InvariantCulture;
             var (code, output, error) = PolicyGradientBenchmark.Python([script, iterations.ToString(inv), ppo.TorchThreads.ToString(inv),
                 ppo.ClipRange.ToString(inv), ppo.ValueClipRange.ToString(inv), ppo.ValueCoef.ToString(inv), ppo.EntropyCoef.ToString(inv),
-                ppo.LearningRate.ToString(inv), ppo.OptimizerEpsilon.ToString(inv), ppo.MaxGradNorm.ToString(inv)]);
+                ppo.Optimizer.LearningRate.ToString(inv), ppo.Optimizer.Epsilon.ToString(inv), ppo.Optimizer.MaxGradNorm.ToString(inv)]);
             if (code != 0)
             {
                 Console.Error.WriteLine($"PyTorch reference failed: {error.Trim()}");

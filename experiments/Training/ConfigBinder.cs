@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Reflection;
+using System.Runtime.Serialization;
 using System.Text;
 using Tomlyn.Model;
 
@@ -30,8 +31,11 @@ public sealed record ConfigKey(string Key, string Type, string Default, string R
 /// <item>Keys are the snake_case form of the property names (<c>StepSize</c> → <c>step_size</c>); absent keys keep the
 /// record's default; unknown keys are errors that list the valid keys.</item>
 /// <item>Types: <c>bool</c>, <c>int</c>, <c>long</c>, <c>float</c>, <c>double</c> (integers accepted), <c>string</c>, enums
-/// (by name, case and underscores ignored: <c>running_mean</c> → <c>RunningMean</c>), nullable forms of these, arrays and
-/// lists of them (TOML arrays), and nested config records (TOML sub-tables, e.g. <c>[config.optimizer]</c>).</item>
+/// (by name, case and underscores ignored: <c>running_mean</c> → <c>RunningMean</c>, or by the name an
+/// <see cref="EnumMemberAttribute"/> gives: <c>mean</c>), nullable forms of these, arrays and lists of them (TOML arrays),
+/// and nested config records (TOML sub-tables, e.g. <c>[config.optimizer]</c>).</item>
+/// <item>Old key names: a config implementing <see cref="Rl.Agents.Training.IConfigAliases"/> reads each old key as its new
+/// (dotted) key, with a one-line notice naming the new key; giving both is an error (<see cref="NormalizeAliases"/>).</item>
 /// <item>Ranges and other checks: <see cref="System.ComponentModel.DataAnnotations"/> attributes on the properties
 /// (<c>[Range(1e-9, 10)]</c>, ...); checks across properties: implement <see cref="IValidatableObject"/>.</item>
 /// <item>Descriptions for <c>rl algos</c>: <see cref="DescriptionAttribute"/> on each property (XML docs are not available
@@ -46,9 +50,12 @@ public static class ConfigBinder
     /// <param name="table">The TOML table; null keeps every default.</param>
     /// <param name="path">The table's name in messages, e.g. <c>config</c> or <c>run</c>.</param>
     /// <param name="errors">Receives one line per problem.</param>
-    public static object Bind(Type type, TomlTable? table, string path, List<string> errors)
+    /// <param name="notices">Receives one line per old key name read as its new one (null: dropped).</param>
+    public static object Bind(Type type, TomlTable? table, string path, List<string> errors, List<string>? notices = null)
     {
         var instance = CreateDefault(type);
+        if (table is not null && instance is Rl.Agents.Training.IConfigAliases aliased)
+            table = NormalizeAliases(table, aliased.Aliases, path, errors, notices);
         if (table is not null) Populate(instance, table, path, errors);
         Validate(instance, path, errors);
         return instance;
@@ -94,13 +101,21 @@ public static class ConfigBinder
     public static IReadOnlyList<ConfigKey> Describe(Type type)
     {
         var defaults = CreateDefault(type);
+        var keys = DescribeKeys(type, defaults);
+        if (defaults is not Rl.Agents.Training.IConfigAliases aliased) return keys;
+        var old = aliased.Aliases.ToDictionary(a => a.NewKey, a => a.OldKey, StringComparer.Ordinal);
+        return keys.Select(k => old.TryGetValue(k.Key, out var o) ? k with { Description = $"{k.Description} (old key: {o})".TrimStart() } : k).ToList();
+    }
+
+    private static List<ConfigKey> DescribeKeys(Type type, object defaults)
+    {
         var keys = new List<ConfigKey>();
         foreach (var (key, p) in Properties(type))
         {
             object? value = p.GetValue(defaults);
             if (IsNestedConfig(p.PropertyType))
             {
-                keys.AddRange(Describe(p.PropertyType).Select(k => k with { Key = key + "." + k.Key }));
+                keys.AddRange(DescribeKeys(p.PropertyType, value ?? CreateDefault(p.PropertyType)).Select(k => k with { Key = key + "." + k.Key }));
                 continue;
             }
             keys.Add(new ConfigKey(key, TypeName(p.PropertyType), value is null ? "" : TomlText.Value(value),
@@ -142,6 +157,73 @@ public static class ConfigBinder
                 errors.Add((members.Count > 0 ? $"'{string.Join("', '", members)}': " : $"{path}: ") + result.ErrorMessage);
             }
         }
+    }
+
+    /// <summary>The new dotted key of an old one (<c>learning_rate</c> → <c>optimizer.learning_rate</c>), or null when <paramref name="key"/> is not an old key.</summary>
+    /// <param name="aliases">The config's old keys.</param>
+    /// <param name="key">A key relative to the config table.</param>
+    /// <param name="value">The value given; a table under an old key that is also a new table's name is the new form, not an alias.</param>
+    public static string? AliasTarget(IReadOnlyList<Rl.Agents.Training.ConfigAlias> aliases, string key, object? value = null)
+    {
+        if (value is TomlTable) return null;
+        foreach (var a in aliases)
+            if (a.OldKey == key) return a.NewKey;
+        return null;
+    }
+
+    /// <summary>The notice printed when an old key is read as its new one.</summary>
+    public static string AliasNotice(string path, string oldKey, string newKey) =>
+        $"'{path}.{oldKey}' is deprecated; use '{path}.{newKey}' (read as that key)";
+
+    /// <summary>
+    /// A copy of <paramref name="table"/> with each old key moved to its new dotted key (sub-tables created as needed), a
+    /// notice per moved key; an old key given together with its new key is an error (the old one is dropped).
+    /// </summary>
+    /// <param name="table">The config table as written (not changed).</param>
+    /// <param name="aliases">The config's old keys.</param>
+    /// <param name="path">The table's name in messages, e.g. <c>config</c>.</param>
+    /// <param name="errors">Receives one line per conflict.</param>
+    /// <param name="notices">Receives one line per moved key (null: dropped).</param>
+    public static TomlTable NormalizeAliases(TomlTable table, IReadOnlyList<Rl.Agents.Training.ConfigAlias> aliases, string path, List<string> errors,
+        List<string>? notices)
+    {
+        if (!table.Any(kv => AliasTarget(aliases, kv.Key, kv.Value) is not null)) return table;
+        var copy = CopyTable(table);
+        var moves = new List<(string Key, object? Raw, string Target)>();
+        foreach (var (key, raw) in table)
+        {
+            if (AliasTarget(aliases, key, raw) is not { } target) continue;
+            copy.Remove(key); // first all of them: an old key may hold the name of a new table (optimizer = "sgd")
+            moves.Add((key, raw, target));
+        }
+        foreach (var (key, raw, target) in moves)
+        {
+            var parts = target.Split('.');
+            var parent = copy;
+            bool blocked = false;
+            for (int i = 0; i < parts.Length - 1 && !blocked; i++)
+            {
+                if (!parent.TryGetValue(parts[i], out var sub)) parent[parts[i]] = sub = new TomlTable();
+                if (sub is TomlTable t) parent = t;
+                else blocked = true; // a value where the new table goes: reported by the binder ("must be a table")
+            }
+            if (blocked) continue;
+            if (parent.ContainsKey(parts[^1]))
+            {
+                errors.Add($"'{path}.{key}' and '{path}.{target}' are the same setting ('{key}' is its old name): give only '{path}.{target}'");
+                continue;
+            }
+            parent[parts[^1]] = raw!;
+            notices?.Add(AliasNotice(path, key, target));
+        }
+        return copy;
+    }
+
+    private static TomlTable CopyTable(TomlTable table)
+    {
+        var copy = new TomlTable();
+        foreach (var (k, v) in table) copy[k] = v is TomlTable t ? CopyTable(t) : v!;
+        return copy;
     }
 
     /// <summary>Sets the values of <paramref name="table"/> on <paramref name="instance"/> (a fresh instance this code owns).</summary>
@@ -204,10 +286,16 @@ public static class ConfigBinder
             case string s when target.IsEnum:
             {
                 string norm = s.Replace("_", "").Replace("-", "");
-                var name = Enum.GetNames(target).FirstOrDefault(n => string.Equals(n, norm, StringComparison.OrdinalIgnoreCase));
-                if (name is null) return false;
-                value = Enum.Parse(target, name);
-                return true;
+                foreach (var member in Enum.GetValues(target))
+                {
+                    if (string.Equals(EnumName((Enum)member), s, StringComparison.OrdinalIgnoreCase) ||
+                        string.Equals(member.ToString(), norm, StringComparison.OrdinalIgnoreCase))
+                    {
+                        value = member;
+                        return true;
+                    }
+                }
+                return false;
             }
             case TomlArray array when ElementType(target) is { } element:
             {
@@ -237,6 +325,14 @@ public static class ConfigBinder
         return null;
     }
 
+    /// <summary>The config name of an enum value: its <see cref="EnumMemberAttribute"/> value, else the snake_case member name.</summary>
+    public static string EnumName(Enum value)
+    {
+        string name = value.ToString();
+        var field = value.GetType().GetField(name);
+        return field?.GetCustomAttribute<EnumMemberAttribute>()?.Value ?? Snake(name);
+    }
+
     /// <summary>A readable name of a config value type.</summary>
     public static string TypeName(Type t)
     {
@@ -247,7 +343,7 @@ public static class ConfigBinder
         if (t == typeof(long)) return "int (64-bit)";
         if (t == typeof(float) || t == typeof(double)) return "float";
         if (t == typeof(string)) return "string";
-        if (t.IsEnum) return "one of: " + string.Join(", ", Enum.GetNames(t).Select(Snake));
+        if (t.IsEnum) return "one of: " + string.Join(", ", Enum.GetValues(t).Cast<Enum>().Select(EnumName));
         if (ElementType(t) is { } e) return $"[{TypeName(e)}]";
         if (IsNestedConfig(t)) return "table";
         return t.Name;

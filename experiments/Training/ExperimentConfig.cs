@@ -72,16 +72,24 @@ public sealed record ExperimentConfig
     /// <param name="seed">Replaces the document's seed (<c>--seed</c>).</param>
     /// <param name="device">Replaces <c>run.device</c> (<c>--device</c>).</param>
     /// <exception cref="ConfigException">Listing every problem, with the valid keys for unknown ones.</exception>
-    public static ExperimentConfig Parse(string text, string source, IReadOnlyList<string>? overrides = null, long? seed = null, string? device = null)
+    /// <param name="oldKeys">
+    /// How old (deprecated) config key names are announced: <see cref="OldKeyNotices.EachKey"/> prints one line per key naming
+    /// its new key (a resolved config.toml of an earlier version, read without overrides, gets the summary instead);
+    /// <see cref="OldKeyNotices.Summary"/> one line for all (a config stored by an older version).
+    /// </param>
+    /// <param name="noticeTo">Where the notices go; null: standard error.</param>
+    public static ExperimentConfig Parse(string text, string source, IReadOnlyList<string>? overrides = null, long? seed = null, string? device = null,
+        OldKeyNotices oldKeys = OldKeyNotices.EachKey, TextWriter? noticeTo = null)
     {
         BuiltInAlgorithms.EnsureRegistered();
         PixelEnvironments.EnsureRegistered();
         var doc = TomlText.Parse(text, source);
-        foreach (var item in overrides ?? []) ApplyOverride(doc, item);
+        var errors = new List<string>();
+        var notices = new List<string>();
+        ApplyOverrides(doc, overrides ?? [], errors, notices);
         if (seed is long s) doc["seed"] = s;
         if (device is not null) SubTable(doc, "run", "--device")["device"] = device;
 
-        var errors = new List<string>();
         foreach (var key in doc.Keys.Where(k => !TopLevelKeys.Contains(k)))
             errors.Add($"unknown top-level key '{key}'; valid keys: {string.Join(", ", TopLevelKeys)}");
 
@@ -129,12 +137,64 @@ public sealed record ExperimentConfig
 
         if (errors.Count > 0)
             throw new ConfigException($"{source}: invalid configuration:\n  - {string.Join("\n  - ", errors)}");
+        // A resolved config written by an earlier version lists every key: one line says so instead of one per old key.
+        if (oldKeys == OldKeyNotices.EachKey && text.StartsWith(ResolvedHeader, StringComparison.Ordinal) && (overrides ?? []).Count == 0)
+            oldKeys = OldKeyNotices.Summary;
+        if (notices.Count > 0 && oldKeys == OldKeyNotices.EachKey)
+            foreach (var n in notices) (noticeTo ?? Console.Error).WriteLine($"note: {source}: {n}");
+        else if (notices.Count > 0 && oldKeys == OldKeyNotices.Summary)
+            (noticeTo ?? Console.Error).WriteLine($"note: {source} uses {notices.Count} old config key name(s) of an earlier version " +
+                                    "(read as the [config.network], [config.optimizer] and [config.schedule] keys)");
         return new ExperimentConfig
         {
             Algo = algo!, Env = env!, Seed = seedValue, Run = run, Config = config!, EnvKwargs = new OptionSet(kwargs), Wrappers = wrappers,
-            EnvAssemblies = assemblies,
+            EnvAssemblies = assemblies, OldKeys = notices,
         };
     }
+
+    /// <summary>
+    /// Applies the <c>--set</c> items to the document. The algorithm's old config key names are first moved to their new keys
+    /// in the document (conflicts and notices reported), then each <c>--set config.OLD=v</c> is read as <c>config.NEW=v</c>,
+    /// so it overrides the document's new key; an old and a new name of one key both given by <c>--set</c> is an error.
+    /// </summary>
+    private static void ApplyOverrides(TomlTable doc, IReadOnlyList<string> overrides, List<string> errors, List<string> notices)
+    {
+        string? algo = doc.TryGetValue("algo", out var a) ? a as string : null;
+        foreach (var item in overrides)
+        {
+            int eq = item.IndexOf('=');
+            if (eq > 0 && item[..eq].Trim() == "algo" && TomlText.ParseValue(item[(eq + 1)..].Trim()) is string named) algo = named;
+        }
+        var info = algo is null ? null : AlgorithmRegistry.All.FirstOrDefault(x => x.Id == algo);
+        var aliases = info is not null && ConfigBinder.CreateDefault(info.ConfigType) is IConfigAliases c ? c.Aliases : null;
+        if (aliases is not null && doc.TryGetValue("config", out var raw) && raw is TomlTable table)
+            doc["config"] = ConfigBinder.NormalizeAliases(table, aliases, "config", errors, notices);
+        var given = new Dictionary<string, string>(StringComparer.Ordinal); // new key -> key as given
+        foreach (var item in overrides)
+        {
+            int eq = item.IndexOf('=');
+            string applied = item;
+            if (eq > 0 && aliases is not null)
+            {
+                string key = item[..eq].Trim();
+                const string Config = "config.";
+                string? target = key.StartsWith(Config, StringComparison.Ordinal) ? ConfigBinder.AliasTarget(aliases, key[Config.Length..]) : null;
+                string resolved = target is null ? key : Config + target;
+                if (target is not null)
+                {
+                    notices.Add("--set " + ConfigBinder.AliasNotice("config", key[Config.Length..], target));
+                    applied = resolved + item[eq..];
+                }
+                if (given.TryGetValue(resolved, out var earlier) && earlier != key)
+                    errors.Add($"--set {earlier} and --set {key} are the same setting: give only --set {resolved}");
+                given[resolved] = key;
+            }
+            ApplyOverride(doc, applied);
+        }
+    }
+
+    /// <summary>The old (deprecated) config key names this config was read with, one notice each (empty: none).</summary>
+    public IReadOnlyList<string> OldKeys { get; init; } = [];
 
     /// <summary>Applies one <c>key=value</c> override to a parsed document (sub-tables are created as needed).</summary>
     /// <exception cref="ConfigException">If the item is malformed or its key runs through a non-table value.</exception>
@@ -227,11 +287,14 @@ public sealed record ExperimentConfig
         }
     }
 
+    // The first words of a resolved config (config.toml of a run, the config stored in a checkpoint).
+    private const string ResolvedHeader = "# Resolved configuration of a run";
+
     /// <summary>The resolved document: every key with its value (defaults included), the seed, and the versions that ran it.</summary>
     public string ToToml(bool withVersions = true)
     {
         var sb = new StringBuilder();
-        sb.Append("# Resolved configuration of a run (all keys, defaults included). Rerun it with: rl train <this file>\n");
+        sb.Append(ResolvedHeader).Append(" (all keys, defaults included). Rerun it with: rl train <this file>\n");
         sb.Append("algo = ").Append(TomlText.Value(Algo)).Append('\n');
         sb.Append("env = ").Append(TomlText.Value(Env)).Append('\n');
         sb.Append("seed = ").Append(TomlText.Value(Seed)).Append('\n');
@@ -329,4 +392,17 @@ public static class ShippedConfigs
                 System.Text.RegularExpressions.RegexOptions.Multiline));
         return null;
     }
+}
+
+/// <summary>How <see cref="ExperimentConfig.Parse"/> announces old (deprecated) config key names on standard error.</summary>
+public enum OldKeyNotices
+{
+    /// <summary>One line per old key, naming its new key.</summary>
+    EachKey,
+
+    /// <summary>One line for all of them (a config stored by an earlier version, e.g. in a checkpoint).</summary>
+    Summary,
+
+    /// <summary>Nothing printed (they are still in <see cref="ExperimentConfig.OldKeys"/>).</summary>
+    Silent,
 }

@@ -90,6 +90,10 @@ public sealed record RunConfig : IValidatableObject
     [Range(0.0, 86_400.0)]
     public double ProgressSeconds { get; init; } = 10;
 
+    /// <summary>The training-health checks' thresholds: the <c>[run.health]</c> table (docs/training-health.md).</summary>
+    [Description("Training-health checks: update/weight ratio, norms, dead units, entropy collapse, value loss, evaluation gap.")]
+    public Rl.Training.Health.HealthOptions Health { get; init; } = new();
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -60,7 +60,7 @@ public static class TomlText
 
     /// <summary>
     /// Parses the value part of a <c>--set key=value</c> override as a TOML value (<c>0.02</c>, <c>true</c>, <c>[64, 64]</c>,
-    /// <c>"text"</c>); anything that is not a TOML value is taken as a bare string (<c>--set config.optimizer=adam</c>).
+    /// <c>"text"</c>); anything that is not a TOML value is taken as a bare string (<c>--set config.optimizer.kind=adam</c>).
     /// </summary>
     public static object ParseValue(string text)
     {
@@ -83,7 +83,7 @@ public static class TomlText
         bool b => b ? "true" : "false",
         double d => Float(d),
         float f => Float(f, f.ToString("R", CultureInfo.InvariantCulture)),
-        Enum e => Quote(ConfigBinder.Snake(e.ToString())),
+        Enum e => Quote(ConfigBinder.EnumName(e)),
         IFormattable n when value is int or long or short or byte or uint or ulong or ushort or sbyte => n.ToString(null, CultureInfo.InvariantCulture),
         TomlTable t => "{ " + string.Join(", ", t.Select(p => $"{Key(p.Key)} = {Value(p.Value)}")) + " }",
         IEnumerable items => "[" + string.Join(", ", items.Cast<object>().Select(Value)) + "]",

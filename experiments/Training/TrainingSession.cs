@@ -89,6 +89,7 @@ public sealed class TrainingSession : IDisposable
             KeepCheckpoints = run.KeepCheckpoints,
             RecentEpisodes = run.RecentEpisodes,
             HistogramInterval = run.HistogramInterval,
+            Health = run.Health,
         };
     }
 
@@ -160,7 +161,8 @@ public sealed class TrainingSession : IDisposable
             TrainingSession session;
             if (!dir.HasCheckpoints && File.Exists(Path.Combine(dir.Path, ConfigFile)))
             {
-                var config = ExperimentConfig.Parse(File.ReadAllText(Path.Combine(dir.Path, ConfigFile)), Path.Combine(runDirectory, ConfigFile), overrides, device: device);
+                var config = ExperimentConfig.Parse(File.ReadAllText(Path.Combine(dir.Path, ConfigFile)), Path.Combine(runDirectory, ConfigFile), overrides, device: device,
+                    oldKeys: OldKeyNotices.Summary);
                 config.CheckEnvironment();
                 session = new TrainingSession(config, dir, Build(config, rollouts: rollouts)) { Restarted = true };
                 warn($"'{runDirectory}' has no checkpoint yet (stopped before the first one): starting it again from the beginning");
@@ -206,7 +208,7 @@ public sealed class TrainingSession : IDisposable
     {
         Trainer.CheckFormat(cp, file);
         string text = Encoding.UTF8.GetString(cp.GetBytes(RunnerPrefix + "config.toml"));
-        var config = ExperimentConfig.Parse(text, $"{file} (stored config)", overrides, device: device);
+        var config = ExperimentConfig.Parse(text, $"{file} (stored config)", overrides, device: device, oldKeys: OldKeyNotices.Summary);
         var algorithm = Build(config, rollouts: rollouts);
         try
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Rl.Agents.Training;
 using Rl.Core;
+using Rl.Training.Health;
 
 namespace Rl.Training;
 
@@ -63,7 +64,23 @@ public sealed class Trainer
         StopConditions.Add(StopWhen.StepBudget(options.TotalSteps));
         if (options.MaxIterations > 0) StopConditions.Add(StopWhen.IterationLimit(options.MaxIterations));
         if (options.MaxWallSeconds > 0) StopConditions.Add(StopWhen.WallTime(options.MaxWallSeconds));
+        Health = new HealthMonitor(options.Health, options.TotalSteps, options.RewardThreshold, runDirectory?.Path, runDirectory?.FileSystem)
+        {
+            Live = line => Progress.Message(line),
+            ActionSpace = () =>
+            {
+                using var env = _makeEnv();
+                return env.ActionSpace;
+            },
+        };
+        Sinks.Add(Health);
     }
+
+    /// <summary>
+    /// The training-health checks (one of <see cref="Sinks"/>, added by the constructor): warnings printed through
+    /// <see cref="Progress"/> when first seen, a summary at the end, and <c>health.json</c>/<c>health.md</c> in the run directory.
+    /// </summary>
+    public HealthMonitor Health { get; }
 
     /// <summary>The algorithm being trained.</summary>
     public IAlgorithm Algorithm { get; }
@@ -77,7 +94,7 @@ public sealed class Trainer
     /// <summary>The run directory, if any.</summary>
     public RunDirectory? Directory { get; }
 
-    /// <summary>The outputs; <see cref="AddRunDirectorySinks"/> adds CSV, TensorBoard and learning curve.</summary>
+    /// <summary>The outputs: <see cref="Health"/> from the start; <see cref="AddRunDirectorySinks"/> adds CSV, TensorBoard and learning curve.</summary>
     public List<ITrainingSink> Sinks { get; } = [];
 
     /// <summary>Stop rules asked before each iteration, in order (the options' rules are added by the constructor).</summary>
@@ -138,6 +155,7 @@ public sealed class Trainer
         var dir = Directory ?? throw new InvalidOperationException("the trainer has no run directory");
         Csv = new CsvMetricsSink(dir.Path, _resumed ? _state.Iteration : null, _resumed && _finalEvalAfterCheckpoint, dir.FileSystem);
         Sinks.Add(Csv);
+        if (_resumed) Health.Replay(Csv.Metrics.Rows); // the checks see the whole run, not only this session
         if (tensorBoard) Sinks.Add(new TensorBoardSink(Path.Combine(dir.Path, RunFiles.TensorBoard)));
         if (plot)
             Sinks.Add(new LearningCurveSink(Path.Combine(dir.Path, RunFiles.Plot), Csv.Metrics, plotTitle, Options.RewardThreshold, Options.RecentEpisodes));
@@ -150,6 +168,30 @@ public sealed class Trainer
     /// </summary>
     public TrainingOutcome Train(CancellationToken cancel = default)
     {
+        try
+        {
+            return TrainLoop(cancel);
+        }
+        catch (Exception e) when (!_closed)
+        {
+            // An exception out of an iteration (e.g. a NaN loss the optimizer refuses): the health report still records it.
+            try
+            {
+                Health.Fail(e);
+            }
+            catch (Exception ignored) when (ignored is IOException or UnauthorizedAccessException)
+            {
+                // the original exception matters more than a report that could not be written
+            }
+            throw;
+        }
+    }
+
+    private bool _closed;
+
+    private TrainingOutcome TrainLoop(CancellationToken cancel)
+    {
+        _closed = false;
         var clock = Stopwatch.StartNew();
         long startSteps = Algorithm.EnvSteps;
         double lastIterationEnd = 0;
@@ -240,6 +282,7 @@ public sealed class Trainer
         }
         var outcome = new TrainingOutcome(status, Algorithm.Iteration, Algorithm.EnvSteps, _state.Episodes, _state.WallSeconds + trained.TotalSeconds,
             final, checkpoint, problem);
+        _closed = true;
         Timed("close", () =>
         {
             foreach (var sink in Sinks) sink.Close(outcome);

@@ -45,6 +45,9 @@ public sealed record TrainerOptions
     /// <summary>Log the algorithm's histograms (weights) every this many iterations (0: never).</summary>
     public int HistogramInterval { get; init; } = 10;
 
+    /// <summary>The training-health checks' thresholds (<see cref="Health.HealthMonitor"/>, which the trainer always runs).</summary>
+    public Health.HealthOptions Health { get; init; } = new();
+
     /// <summary>Checks every setting.</summary>
     /// <exception cref="ArgumentException">Naming each setting that is out of range.</exception>
     public void Validate()
@@ -65,6 +68,18 @@ public sealed record TrainerOptions
         Check(KeepCheckpoints >= 1, nameof(KeepCheckpoints), KeepCheckpoints, "must be at least 1");
         Check(RecentEpisodes >= 1, nameof(RecentEpisodes), RecentEpisodes, "must be at least 1");
         Check(HistogramInterval >= 0, nameof(HistogramInterval), HistogramInterval, "must be >= 0");
+        if (Health is null) problems.Add("Health = null: must be set (new HealthOptions() for the defaults)");
+        else
+        {
+            try
+            {
+                Health.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                problems.Add(e.Message);
+            }
+        }
         if (problems.Count > 0) throw new ArgumentException("trainer options rejected: " + string.Join("; ", problems));
     }
 }

@@ -1,46 +1,101 @@
 using Rl.Core;
+using Rl.Core.Vector;
 
 namespace Rl.Environments.Tests;
 
 /// <summary>
-/// The state-vector games step without allocating once the info is switched off (<c>step_info=false</c>), as CartPole
-/// does: stepping into a caller's buffer is the zero-allocation path training takes.
+/// The state-vector games step without allocating, with their default options as with the info switched off
+/// (<c>step_info=false</c>), as CartPole does: stepping into a caller's buffer is the zero-allocation path training takes.
+/// Breakout's info (on by default) is shared while its counters stay the same, so only the steps that change them allocate.
+/// Bytes are counted on the stepping thread (<c>GC.GetAllocatedBytesForCurrentThread</c>), which other tests running in
+/// parallel cannot disturb; the process-wide <c>GC.GetTotalAllocatedBytes(precise: true)</c> can, so it is only printed.
 /// </summary>
-public class AllocationFreeStepTests
+public class AllocationFreeStepTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Theory]
-    [InlineData("KartStateDiscrete-v0")]
-    [InlineData("KartState-v0")]
-    [InlineData("BreakoutState-v0")]
-    [InlineData("CartPole-v1")]
-    public void AStepAllocatesNothing(string id)
+    [InlineData("KartStateDiscrete-v0", true)] // default options: no step info
+    [InlineData("KartState-v0", true)]
+    [InlineData("KartStateDiscrete-v0", false)]
+    [InlineData("KartState-v0", false)]
+    [InlineData("BreakoutState-v0", false)]
+    [InlineData("CartPole-v1", true)]
+    public void AStepAllocatesNothing(string id, bool defaults)
     {
         if (!Envs.Registry.Contains(id)) Assert.Fail($"{id} is not registered (ids: {string.Join(", ", Envs.List().Select(s => s.Id))})");
-        var kwargs = id == "CartPole-v1" ? OptionSet.Empty : OptionSet.Of(("step_info", false));
+        var kwargs = defaults ? OptionSet.Empty : OptionSet.Of(("step_info", false));
         using var env = Envs.Registry.Make(id, new MakeOptions { Kwargs = kwargs });
         Steps(env, 1000); // warm-up: JIT tiering
         const int steps = 5000;
-        long bytes = Steps(env, steps);
+        long process = GC.GetTotalAllocatedBytes(precise: true);
+        var (bytes, _, _) = Steps(env, steps);
+        output.WriteLine($"{id}: this thread {bytes} B, process-wide {GC.GetTotalAllocatedBytes(precise: true) - process} B in {steps} steps");
         Assert.True(bytes == 0, $"{id}: {bytes} bytes in {steps} steps ({bytes / (double)steps:0.#} per step)");
     }
 
-    // The bytes allocated by the steps alone (resets may allocate: a kart reset builds a new track).
-    private static long Steps(IEnv env, int n) => (long)typeof(AllocationFreeStepTests).GetMethod(nameof(TypedSteps), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-        .MakeGenericMethod(EnvRegistry.TypeArguments(env).Observation, EnvRegistry.TypeArguments(env).Action).Invoke(null, [env, n])!;
+    [Fact]
+    public void BreakoutsDefaultInfoAllocatesOnlyWhenItsCountersChange()
+    {
+        using var env = Envs.Registry.Make("BreakoutState-v0");
+        Steps(env, 1000);
+        const int steps = 5000;
+        var (bytes, changed, unchangedBytes) = Steps(env, steps);
+        output.WriteLine($"BreakoutState-v0 with its info: {bytes} B in {steps} steps, {changed} of them with a new info");
+        Assert.Equal(0, unchangedBytes);
+        Assert.InRange(changed, 1, steps / 10); // paddle hits, bricks and lost balls: a few per hundred random steps
+    }
 
-    private static long TypedSteps<TObs, TAct>(IEnv<TObs, TAct> env, int n)
+    [Theory]
+    [InlineData("KartStateDiscrete-v0")]
+    [InlineData("BreakoutState-v0")]
+    [InlineData("CartPole-v1")]
+    public void ASyncVectorStepOfTheGamesAllocatesNothing(string id)
+    {
+        using var vec = Envs.MakeVector<float[], int>(id, 4, new VectorEnvOptions { Make = new MakeOptions { Kwargs = id == "BreakoutState-v0" ? OptionSet.Of(("step_info", false)) : OptionSet.Empty } });
+        var actions = new int[4];
+        vec.Reset(seed: 3);
+        // 400 vector steps: no episode ends (a kart race lasts 1,000 steps; Breakout and CartPole resets allocate nothing).
+        for (int t = 0; t < 100; t++) Step(vec, actions, t);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int t = 0; t < 400; t++) Step(vec, actions, t);
+        long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(bytes == 0, $"{id}: {bytes} bytes in 400 vector steps of 4");
+    }
+
+    private static void Step(IVectorEnv<float[], int> vec, int[] actions, int t)
+    {
+        for (int i = 0; i < actions.Length; i++) actions[i] = (t + i) % ((Rl.Core.Spaces.Discrete)vec.SingleActionSpace).N;
+        vec.Step(actions);
+    }
+
+    // The bytes allocated by the steps alone (resets may allocate: a kart reset builds a new track), the steps whose info was
+    // a new object, and the bytes of the steps that returned the previous step's info.
+    private static (long Bytes, int Changed, long UnchangedBytes) Steps(IEnv env, int n) =>
+        ((long, int, long))typeof(AllocationFreeStepTests).GetMethod(nameof(TypedSteps), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(EnvRegistry.TypeArguments(env).Observation, EnvRegistry.TypeArguments(env).Action).Invoke(null, [env, n])!;
+
+    private static (long, int, long) TypedSteps<TObs, TAct>(IEnv<TObs, TAct> env, int n)
     {
         env.ActionSpace.Seed(1);
         var actions = Enumerable.Range(0, 256).Select(_ => env.ActionSpace.Sample()).ToArray();
         var obs = env.Reset(seed: 1).Observation;
-        long bytes = 0;
+        long bytes = 0, unchangedBytes = 0;
+        int changed = 0;
+        Info? previous = null;
         for (int t = 0; t < n; t++)
         {
             long before = GC.GetAllocatedBytesForCurrentThread();
-            bool done = env.Step(actions[t & 255], obs).Done;
-            bytes += GC.GetAllocatedBytesForCurrentThread() - before;
-            if (done) env.Reset(into: obs);
+            var r = env.Step(actions[t & 255], obs);
+            long b = GC.GetAllocatedBytesForCurrentThread() - before;
+            bytes += b;
+            if (ReferenceEquals(r.Info, previous)) unchangedBytes += b;
+            else changed++;
+            previous = r.Info;
+            if (r.Done)
+            {
+                env.Reset(into: obs);
+                previous = null;
+            }
         }
-        return bytes;
+        return (bytes, changed, unchangedBytes);
     }
 }

@@ -104,6 +104,20 @@ public class VectorCartPoleTests
     }
 
     [Fact]
+    public void AutoPicksTheThreadedVectorForRenderedFramesAndTheSyncOneForStates()
+    {
+        using var states = Envs.Registry.MakeVector<float[], int>("CartPole-v1", 4);
+        Assert.IsType<SyncVectorEnv<float[], int>>(states);
+        var frames = new Rl.Core.Spaces.Box<byte>(0, 255, [64, 64, 3]);
+        var expected = Environment.ProcessorCount > 1 ? VectorizationMode.Threaded : VectorizationMode.Sync;
+        Assert.Equal(expected, VectorEnv.Choose(VectorizationMode.Auto, frames, 4));
+        Assert.Equal(VectorizationMode.Sync, VectorEnv.Choose(VectorizationMode.Auto, frames, 1));
+        Assert.Equal(VectorizationMode.Sync, VectorEnv.Choose(VectorizationMode.Sync, frames, 4));
+        Assert.Equal(VectorizationMode.Sync, VectorEnv.Choose(VectorizationMode.Auto, new Rl.Core.Spaces.Box<float>(-1, 1, 4), 4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => VectorEnv.Choose((VectorizationMode)9, frames, 4));
+    }
+
+    [Fact]
     public void MakeVectorRejectsBadArguments()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Envs.Registry.MakeVector<float[], int>("CartPole-v1", 0));

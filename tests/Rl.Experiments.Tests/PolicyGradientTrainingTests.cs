@@ -14,7 +14,7 @@ public class PolicyGradientTrainingTests : ConsoleTest
     [
         "--set", "run.stop_when_solved=false", "--set", "run.checkpoint_interval=1000", "--set", "run.eval_episodes=2",
         "--set", "run.device=cpu", "--set", "run.progress_seconds=0",
-        "--set", "config.steps_per_iteration=500", "--set", "config.lr_schedule=linear", "--set", "config.lr_horizon=100",
+        "--set", "config.steps_per_iteration=500", "--set", "config.schedule.kind=linear", "--set", "config.schedule.horizon=100",
     ];
 
     private static (int Code, string Out, string Err) Train(string algo, string env, string runDir, long steps) =>
@@ -29,10 +29,12 @@ public class PolicyGradientTrainingTests : ConsoleTest
 
     private static Checkpoint Newest(string runDir) => Checkpoint.Read(CheckpointStore.Files(Path.Combine(runDir, "checkpoints"))[0]);
 
+    // reinforce: the half-budget run's checkpoint and config.toml are rewritten with the flat keys of the versions before the
+    // [config.network]/[config.optimizer]/[config.schedule] tables, as a run written by them; it resumes all the same.
     [Theory]
-    [InlineData("reinforce", 1)]
-    [InlineData("offpolicy-pg", 16)] // minibatches per iteration in the shipped config
-    public void ShippedConfigTrainsCheckpointsOptimizerAndScheduleAndResumesExactly(string algo, int updatesPerIteration)
+    [InlineData("reinforce", 1, true)]
+    [InlineData("offpolicy-pg", 16, false)] // minibatches per iteration in the shipped config
+    public void ShippedConfigTrainsCheckpointsOptimizerAndScheduleAndResumesExactly(string algo, int updatesPerIteration, bool storedBeforeTables)
     {
         using var dir = new TempDir();
         string whole = dir.Sub("whole"), part = dir.Sub("part");
@@ -56,11 +58,68 @@ public class PolicyGradientTrainingTests : ConsoleTest
         // Half the budget, then resumed to the full budget: the same metrics and parameters as the uninterrupted run.
         Assert.Equal(0, Train(algo, "CartPole-v1", part, 1500).Code);
         Assert.True(Metrics(part).Count < rows.Count);
+        if (storedBeforeTables) StoreAsBeforeTheTables(part);
         var resumed = Rl("train", "--resume", part, "--set", "run.total_steps=3000");
         Assert.True(resumed.Code == 0, resumed.Err);
+        if (storedBeforeTables)
+        {
+            Assert.Contains("old config key name(s) of an earlier version", resumed.Err);
+            Assert.Contains("[config.optimizer]", File.ReadAllText(Path.Combine(part, "config.toml")));
+        }
         Assert.Equal(File.ReadAllText(Path.Combine(whole, "metrics.csv")), File.ReadAllText(Path.Combine(part, "metrics.csv")));
         Assert.Equal(checkpoint.GetBytes("policy/parameters"), Newest(part).GetBytes("policy/parameters"));
         Assert.Equal(checkpoint.GetBytes("policy/optimizer"), Newest(part).GetBytes("policy/optimizer"));
+    }
+
+    // The flat keys of the configs written before the tables (old name per new key), as their resolved config.toml had them.
+    private static readonly Dictionary<string, string> FlatKeys = new()
+    {
+        ["network.kind"] = "network", ["network.hidden_sizes"] = "hidden_sizes", ["network.activation"] = "activation", ["network.init"] = "init",
+        ["network.layer_norm"] = "layer_norm", ["network.conv_channels"] = "conv_channels", ["network.conv_kernels"] = "conv_kernels",
+        ["network.conv_strides"] = "conv_strides", ["network.conv_norm"] = "conv_norm", ["network.conv_groups"] = "conv_groups",
+        ["network.conv_residual_blocks"] = "conv_residual_blocks", ["network.conv_pooling"] = "conv_pooling", ["network.conv_features"] = "conv_features",
+        ["optimizer.kind"] = "optimizer", ["optimizer.learning_rate"] = "learning_rate", ["optimizer.momentum"] = "momentum",
+        ["optimizer.nesterov"] = "nesterov", ["optimizer.beta1"] = "beta1", ["optimizer.beta2"] = "beta2", ["optimizer.alpha"] = "rmsprop_alpha",
+        ["optimizer.epsilon"] = "optimizer_epsilon", ["optimizer.weight_decay"] = "weight_decay", ["optimizer.max_grad_norm"] = "max_grad_norm",
+        ["schedule.kind"] = "lr_schedule", ["schedule.step_size"] = "lr_step_size", ["schedule.gamma"] = "lr_gamma", ["schedule.horizon"] = "lr_horizon",
+        ["schedule.final_fraction"] = "lr_final_fraction", ["schedule.cycle_length"] = "lr_cycle_length", ["schedule.min_fraction"] = "lr_min_fraction",
+    };
+
+    /// <summary>A resolved config.toml with its [config.network|optimizer|schedule] tables turned back into the old flat [config] keys.</summary>
+    internal static string BeforeTheTables(string toml)
+    {
+        var head = new List<string>();
+        var flat = new List<string>();
+        string? table = null;
+        int configEnd = -1;
+        foreach (var line in toml.Split('\n'))
+        {
+            if (line.StartsWith('[')) table = line.Trim('[', ']');
+            if (table is "config.network" or "config.optimizer" or "config.schedule")
+            {
+                int eq = line.IndexOf(" = ", StringComparison.Ordinal);
+                if (eq > 0) flat.Add(FlatKeys[$"{table["config.".Length..]}.{line[..eq]}"] + line[eq..]);
+                continue;
+            }
+            if (table == "config" && line.Length == 0 && configEnd < 0) configEnd = head.Count;
+            head.Add(line);
+        }
+        Assert.Equal(FlatKeys.Count, flat.Count);
+        head.InsertRange(configEnd, flat);
+        return string.Join('\n', head);
+    }
+
+    private static void StoreAsBeforeTheTables(string runDir)
+    {
+        string config = Path.Combine(runDir, "config.toml");
+        File.WriteAllText(config, BeforeTheTables(File.ReadAllText(config)));
+        foreach (var file in CheckpointStore.Files(Path.Combine(runDir, "checkpoints")))
+        {
+            var cp = Checkpoint.Read(file);
+            string key = TrainingSession.RunnerPrefix + "config.toml";
+            cp.PutBytes(key, System.Text.Encoding.UTF8.GetBytes(BeforeTheTables(System.Text.Encoding.UTF8.GetString(cp.GetBytes(key)))));
+            cp.WriteAtomic(file);
+        }
     }
 
     [Fact]

@@ -104,12 +104,12 @@ public abstract class ActorCriticAgent : IAlgorithm
 
         using (var probe = context.MakeEnv())
         {
-            Network = new ActorCriticNetwork(probe.ObservationSpace, probe.ActionSpace, config.NetworkSpec(), config.SharedTrunk, initRng, config.InitLogStd);
+            Network = new ActorCriticNetwork(probe.ObservationSpace, probe.ActionSpace, config.Network.ToSpec(), config.SharedTrunk, initRng, config.InitLogStd);
             Normalizer = InputNormalizer.ForSpace(probe.ObservationSpace, config.NormalizeObservations, Device);
         }
         Network.to(Device);
         Network.eval();
-        Optimizer = new TrainingOptimizer("actor_critic", Network, config.PolicyOptimizer(), config.Schedule());
+        Optimizer = new TrainingOptimizer("actor_critic", Network, config.Optimizer, config.Schedule);
         Envs = new EnvStepper(config.EpisodicLife ? () => GameWrappers.WithEpisodicLife(context.MakeEnv()) : context.MakeEnv, config.NumEnvs, episodeRng);
         _rollout = new Rollout(config.NumSteps, config.NumEnvs, Envs.ObservationSize, Network.Head.ActionWidth);
         if (config.NormalizeRewards) _returnStats = new RunningMeanStd(1);

@@ -50,7 +50,7 @@ public abstract record ActorCriticConfig : PolicyGradientConfig
         Check(ValueCoef > 0 && double.IsFinite(ValueCoef), "value_coef", ValueCoef, "must be > 0");
         Check(RewardClip > 0, "reward_clip", RewardClip, "must be > 0");
         var d = new PpoConfig();
-        Check(Baseline == d.Baseline, "baseline", Baseline, "must be \"value\": actor-critic methods learn V(s) with the policy");
+        Check(Baseline == d.Baseline, "baseline", Baseline, "must be value: actor-critic methods learn V(s) with the policy");
         Check(BaselineDecay == d.BaselineDecay, "baseline_decay", BaselineDecay, "does not apply to actor-critic methods (leave it out)");
         Check(ValueLearningRate == d.ValueLearningRate, "value_learning_rate", ValueLearningRate, "does not apply: one optimizer trains both heads (use value_coef)");
         Check(ValueUpdates == d.ValueUpdates, "value_updates", ValueUpdates, "does not apply to actor-critic methods (leave it out)");
@@ -64,8 +64,7 @@ public sealed record PpoConfig : ActorCriticConfig
     /// <summary>Sets PPO's defaults for the shared keys: learning rate 3e-4, gradient norm clipped at 0.5.</summary>
     public PpoConfig()
     {
-        LearningRate = 3e-4;
-        MaxGradNorm = 0.5;
+        Optimizer = Optimizer with { LearningRate = 3e-4, MaxGradNorm = 0.5 };
     }
 
     /// <summary>ε of the clipped surrogate: the ratio π/π_old is kept in [1 − ε, 1 + ε]. Default 0.2.</summary>
@@ -108,10 +107,7 @@ public sealed record A2cConfig : ActorCriticConfig
     {
         NumSteps = 5;
         GaeLambda = 1.0;
-        LearningRate = 7e-4;
-        Optimizer = "rmsprop";
-        OptimizerEpsilon = 1e-5;
-        MaxGradNorm = 0.5;
+        Optimizer = Optimizer with { Kind = Rl.Agents.Optimization.OptimizerKind.RmsProp, LearningRate = 7e-4, Epsilon = 1e-5, MaxGradNorm = 0.5 };
         NormalizeAdvantages = false;
     }
 }

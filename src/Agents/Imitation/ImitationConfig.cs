@@ -7,10 +7,14 @@ namespace Rl.Agents.Imitation;
 /// <summary>
 /// The hyperparameters behaviour cloning and DAgger share: the supervised fit of π(a|o) (network, optimizer, minibatches,
 /// validation split, early stopping), the loss for continuous actions, pixel augmentation and the evaluation episodes run
-/// each iteration. TOML keys are the snake_case property names.
+/// each iteration. TOML keys are the snake_case property names; the network, the optimizer and the schedule are the
+/// <c>[config.network]</c>, <c>[config.optimizer]</c> and <c>[config.schedule]</c> tables every TorchSharp algorithm shares.
 /// </summary>
-public abstract record ImitationConfig : Training.IValidatableConfig
+public abstract record ImitationConfig : Training.IValidatableConfig, Training.IConfigAliases
 {
+    /// <inheritdoc />
+    public IReadOnlyList<Training.ConfigAlias> Aliases => Training.TorchConfigAliases.Flat;
+
     /// <summary>Fraction of the labelled states held out for validation (early stopping). Default 0.1.</summary>
     [Description("Fraction of labelled states held out for the validation loss, in [0, 0.5].")]
     public double ValidationFraction { get; init; } = 0.1;
@@ -25,7 +29,7 @@ public abstract record ImitationConfig : Training.IValidatableConfig
 
     /// <summary>Loss for Box actions: mse (of the Gaussian's mean) or nll (Gaussian negative log-likelihood, learns σ too). Default mse.</summary>
     [Description("Loss for continuous (Box) actions: mse (mean squared error of the mean) | nll (Gaussian negative log-likelihood). Discrete actions use cross-entropy.")]
-    public string ContinuousLoss { get; init; } = "mse";
+    public ContinuousLoss ContinuousLoss { get; init; } = ContinuousLoss.Mse;
 
     /// <summary>Deterministic episodes run in the environment after each iteration, reported as the iteration's episodes. Default 5.</summary>
     [Description("Deterministic evaluation episodes in the environment after each iteration (reported as its episodes); 0 = none.")]
@@ -55,45 +59,17 @@ public abstract record ImitationConfig : Training.IValidatableConfig
     [Description("Augmentation: probability of a left-right flip with the mirrored action label (only where the env declares how actions mirror).")]
     public double AugmentMirror { get; init; } = 0.5;
 
-    /// <summary>Network body: auto (conv for H×W×C images, MLP otherwise), mlp or conv. Default auto.</summary>
-    [Description("Network body: auto (conv net for HxWxC images, MLP otherwise) | mlp | conv.")]
-    public string Network { get; init; } = "auto";
+    /// <summary>The policy network: <c>[config.network]</c>. Default an MLP [64, 64] (tanh), or a conv net [16, 32, 32] for images.</summary>
+    [Description("The network: body kind, MLP sizes, activation, init, conv net.")]
+    public NetworkSettings Network { get; init; } = new() { ConvChannels = [16, 32, 32], ConvKernels = [5, 3, 3], ConvStrides = [2, 2, 2], ConvFeatures = 128 };
 
-    /// <summary>MLP hidden layer widths. Default [64, 64].</summary>
-    [Description("MLP hidden layer widths.")]
-    public int[] HiddenSizes { get; init; } = [64, 64];
+    /// <summary>The optimizer of the supervised fit: <c>[config.optimizer]</c>. Default Adam, learning rate 0.001.</summary>
+    [Description("The optimizer of the supervised fit.")]
+    public OptimizerSettings Optimizer { get; init; } = new() { LearningRate = 1e-3 };
 
-    /// <summary>MLP activation: tanh or relu. Default tanh.</summary>
-    [Description("MLP activation: tanh | relu.")]
-    public string Activation { get; init; } = "tanh";
-
-    /// <summary>Conv net: channels of each strided stage. Default [16, 32, 32].</summary>
-    [Description("Conv net: output channels of each strided stage.")]
-    public int[] ConvChannels { get; init; } = [16, 32, 32];
-
-    /// <summary>Conv net: kernel size of each stage. Default [5, 3, 3].</summary>
-    [Description("Conv net: kernel size of each stage.")]
-    public int[] ConvKernels { get; init; } = [5, 3, 3];
-
-    /// <summary>Conv net: stride of each stage. Default [2, 2, 2].</summary>
-    [Description("Conv net: stride of each stage.")]
-    public int[] ConvStrides { get; init; } = [2, 2, 2];
-
-    /// <summary>Conv net: width of the linear layer after pooling. Default 128.</summary>
-    [Description("Conv net: width of the linear layer after global average pooling.")]
-    public int ConvFeatures { get; init; } = 128;
-
-    /// <summary>Adam learning rate. Default 0.001.</summary>
-    [Description("Adam learning rate.")]
-    public double LearningRate { get; init; } = 1e-3;
-
-    /// <summary>Decoupled weight decay of Adam. Default 0.</summary>
-    [Description("Decoupled weight decay of Adam; >= 0.")]
-    public double WeightDecay { get; init; }
-
-    /// <summary>Clip the global gradient norm to this; 0 = off. Default 0.</summary>
-    [Description("Clip the global gradient norm to this before each step; 0 turns clipping off.")]
-    public double MaxGradNorm { get; init; }
+    /// <summary>The learning-rate schedule over the fit's gradient steps: <c>[config.schedule]</c>. Default constant.</summary>
+    [Description("The learning-rate schedule over the fit's gradient steps (counted across iterations).")]
+    public LrSchedule Schedule { get; init; } = new();
 
     /// <summary>Torch intra-op threads (0: 1, so results never depend on the machine's core count). Default 1.</summary>
     [Description("Torch intra-op threads; 0 = 1 (results never depend on the machine's core count).")]
@@ -106,40 +82,30 @@ public abstract record ImitationConfig : Training.IValidatableConfig
         Check(ValidationFraction is >= 0 and <= 0.5, "validation_fraction", ValidationFraction, "must be in [0, 0.5]");
         Check(Patience >= 0, "patience", Patience, "must be >= 0");
         Check(MinibatchSize >= 1, "minibatch_size", MinibatchSize, "must be >= 1");
-        Check(ContinuousLoss is "mse" or "nll", "continuous_loss", ContinuousLoss, "must be mse or nll");
+        Check(Enum.IsDefined(ContinuousLoss), "continuous_loss", ContinuousLoss, "must be mse or nll");
         Check(EvalEpisodes >= 0, "eval_episodes", EvalEpisodes, "must be >= 0");
         Check(AugmentShift is >= 0 and <= 16, "augment_shift", AugmentShift, "must be in [0, 16]");
         Check(AugmentBrightness is >= 0 and <= 1, "augment_brightness", AugmentBrightness, "must be in [0, 1]");
         Check(AugmentColor is >= 0 and <= 1, "augment_color", AugmentColor, "must be in [0, 1]");
         Check(AugmentMirror is >= 0 and <= 1, "augment_mirror", AugmentMirror, "must be in [0, 1]");
         Check(TorchThreads >= 0, "torch_threads", TorchThreads, "must be >= 0");
-        Training.ConfigErrors.Check(() => NetworkSpec());
-        Training.ConfigErrors.Check(() => Optimizer().Validate());
+        Training.ConfigErrors.Check(() => Network.ToSpec());
+        Optimizer.Validate();
+        Schedule.Validate();
     }
-
-    /// <summary>The network architecture these keys describe.</summary>
-    /// <exception cref="ArgumentException">Naming an invalid key.</exception>
-    public NetworkSpec NetworkSpec()
-    {
-        var body = NetworkNames.ParseBody(Network, "network");
-        NetworkNames.CheckHiddenSizes(HiddenSizes, "hidden_sizes");
-        var conv = new ConvNetSpec { Channels = ConvChannels, Kernels = ConvKernels, Strides = ConvStrides, Features = ConvFeatures };
-        conv.Validate();
-        return new NetworkSpec
-        {
-            Body = body,
-            HiddenSizes = HiddenSizes,
-            Activation = NetworkNames.ParseActivation(Activation, "activation"),
-            Conv = conv,
-        };
-    }
-
-    /// <summary>The optimizer these keys describe (Adam).</summary>
-    public OptimizerSettings Optimizer() =>
-        new() { Kind = OptimizerKind.Adam, LearningRate = LearningRate, WeightDecay = WeightDecay, MaxGradNorm = MaxGradNorm };
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming <paramref name="key"/> and <paramref name="value"/> unless <paramref name="ok"/>.</summary>
     protected static void Check(bool ok, string key, object value, string rule) => OptimizerSettings.Check(ok, key, value, rule);
+}
+
+/// <summary>The loss of behaviour cloning and DAgger for continuous (Box) actions.</summary>
+public enum ContinuousLoss
+{
+    /// <summary>Mean squared error of the Gaussian's mean.</summary>
+    Mse,
+
+    /// <summary>Gaussian negative log-likelihood (learns σ too).</summary>
+    Nll,
 }
 
 /// <summary>Behaviour cloning's hyperparameters (plus the shared ones of <see cref="ImitationConfig"/>).</summary>

@@ -59,12 +59,12 @@ public sealed class ImitationLearner : IDisposable
         _splitRng = rng.Spawn();
         _batchRng = rng.Spawn();
         _augmentRng = rng.Spawn();
-        Network = new PolicyNetwork(observationSpace, actionSpace, config.NetworkSpec(), initRng);
+        Network = new PolicyNetwork(observationSpace, actionSpace, config.Network.ToSpec(), initRng);
         Network.to(device);
         Network.eval();
         Normalizer = InputNormalizer.ForSpace(observationSpace, config.NormalizeObservations, device);
-        Optimizer = new TrainingOptimizer("policy", Network, config.Optimizer(), new LrSchedule());
-        _mse = actionSpace is IBox && config.ContinuousLoss == "mse";
+        Optimizer = new TrainingOptimizer("policy", Network, config.Optimizer, config.Schedule);
+        _mse = actionSpace is IBox && config.ContinuousLoss == ContinuousLoss.Mse;
         bool image = observationSpace is Box<byte> && observationSpace.Shape.Count == 3;
         Train = new LabelledData(observationSpace.FlatDim, Network.Head.ActionWidth, image);
         Validation = new LabelledData(observationSpace.FlatDim, Network.Head.ActionWidth, image);

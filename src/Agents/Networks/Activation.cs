@@ -1,3 +1,4 @@
+using System.Runtime.Serialization;
 using static TorchSharp.torch;
 
 namespace Rl.Agents.Networks;
@@ -9,6 +10,7 @@ public enum Activation
     Tanh,
 
     /// <summary>Rectified linear unit (the usual choice for conv nets).</summary>
+    [EnumMember(Value = "relu")]
     ReLU,
 }
 
@@ -41,61 +43,9 @@ public enum NormKind
     Layer,
 }
 
-/// <summary>Parses the names used in config files into the network enums, with messages that name the key and value.</summary>
+/// <summary>Helpers for the network enums: hidden-size checks, activation modules and gains.</summary>
 public static class NetworkNames
 {
-    /// <summary>The accepted activation names.</summary>
-    public static readonly string[] Activations = ["tanh", "relu"];
-
-    /// <summary>The accepted weight-init names.</summary>
-    public static readonly string[] Inits = ["he", "xavier", "orthogonal"];
-
-    /// <summary>The accepted normalization names.</summary>
-    public static readonly string[] Norms = ["none", "batch", "group", "layer"];
-
-    /// <summary>Parses <c>tanh</c> or <c>relu</c>.</summary>
-    /// <exception cref="ArgumentException">Naming <paramref name="key"/> and the value.</exception>
-    public static Activation ParseActivation(string value, string key) => value switch
-    {
-        "tanh" => Activation.Tanh,
-        "relu" => Activation.ReLU,
-        _ => throw Invalid(key, value, Activations),
-    };
-
-    /// <summary>Parses <c>he</c>, <c>xavier</c> or <c>orthogonal</c>.</summary>
-    /// <exception cref="ArgumentException">Naming <paramref name="key"/> and the value.</exception>
-    public static InitScheme ParseInit(string value, string key) => value switch
-    {
-        "he" => InitScheme.He,
-        "xavier" => InitScheme.Xavier,
-        "orthogonal" => InitScheme.Orthogonal,
-        _ => throw Invalid(key, value, Inits),
-    };
-
-    /// <summary>Parses <c>none</c>, <c>batch</c>, <c>group</c> or <c>layer</c>.</summary>
-    /// <exception cref="ArgumentException">Naming <paramref name="key"/> and the value.</exception>
-    public static NormKind ParseNorm(string value, string key) => value switch
-    {
-        "none" => NormKind.None,
-        "batch" => NormKind.Batch,
-        "group" => NormKind.Group,
-        "layer" => NormKind.Layer,
-        _ => throw Invalid(key, value, Norms),
-    };
-
-    /// <summary>The accepted network body names.</summary>
-    public static readonly string[] Bodies = ["auto", "mlp", "conv"];
-
-    /// <summary>Parses <c>auto</c>, <c>mlp</c> or <c>conv</c>.</summary>
-    /// <exception cref="ArgumentException">Naming <paramref name="key"/> and the value.</exception>
-    public static BodyKind ParseBody(string value, string key) => value switch
-    {
-        "auto" => BodyKind.Auto,
-        "mlp" => BodyKind.Mlp,
-        "conv" => BodyKind.Conv,
-        _ => throw Invalid(key, value, Bodies),
-    };
-
     /// <summary>Checks that <paramref name="widths"/> is a non-empty list of positive layer widths.</summary>
     /// <returns><paramref name="widths"/>.</returns>
     /// <exception cref="ArgumentException">Naming <paramref name="key"/> and the list.</exception>
@@ -106,13 +56,10 @@ public static class NetworkNames
         return widths;
     }
 
-    internal static ArgumentException Invalid(string key, string value, string[] valid) =>
-        new($"{key} = \"{value}\" is not valid; use one of: {string.Join(", ", valid)}");
-
     internal static nn.Module<Tensor, Tensor> Module(Activation activation) => activation switch
     {
         Activation.Tanh => nn.Tanh(),
-        _ => nn.ReLU(),
+        _ => new ActivityReLU(), // a ReLU that records dead units for the training-health diagnostics
     };
 
     /// <summary>The gain that keeps activations' scale through a layer followed by <paramref name="activation"/>.</summary>

@@ -38,20 +38,21 @@ public sealed record ConvNetSpec
     public InitScheme Init { get; init; } = InitScheme.He;
 
     /// <summary>Checks the spec, naming the offending field and value.</summary>
+    /// <param name="prefix">Put before the key names in messages, e.g. <c>network.</c>.</param>
     /// <exception cref="ArgumentException">If the lists differ in length or hold non-positive values, or groups do not divide the channels.</exception>
-    public void Validate()
+    public void Validate(string prefix = "")
     {
-        if (Channels.Length == 0) throw new ArgumentException("conv_channels must list at least one stage");
+        if (Channels.Length == 0) throw new ArgumentException($"{prefix}conv_channels must list at least one stage");
         if (Kernels.Length != Channels.Length || Strides.Length != Channels.Length)
-            throw new ArgumentException($"conv_channels, conv_kernels and conv_strides must have the same length, got {Channels.Length}, {Kernels.Length} and {Strides.Length}");
-        Positive(Channels, "conv_channels");
-        Positive(Kernels, "conv_kernels");
-        Positive(Strides, "conv_strides");
-        if (ResidualBlocks < 0) throw new ArgumentException($"conv_residual_blocks = {ResidualBlocks} must be >= 0");
-        if (!Enum.IsDefined(Pooling)) throw new ArgumentException($"conv_pooling = {Pooling} is not valid; use average or none");
-        if (Features <= 0) throw new ArgumentException($"conv_features = {Features} must be positive");
+            throw new ArgumentException($"{prefix}conv_channels, {prefix}conv_kernels and {prefix}conv_strides must have the same length, got {Channels.Length}, {Kernels.Length} and {Strides.Length}");
+        Positive(Channels, prefix + "conv_channels");
+        Positive(Kernels, prefix + "conv_kernels");
+        Positive(Strides, prefix + "conv_strides");
+        if (ResidualBlocks < 0) throw new ArgumentException($"{prefix}conv_residual_blocks = {ResidualBlocks} must be >= 0");
+        if (!Enum.IsDefined(Pooling)) throw new ArgumentException($"{prefix}conv_pooling = {Pooling} is not valid; use average or none");
+        if (Features <= 0) throw new ArgumentException($"{prefix}conv_features = {Features} must be positive");
         if (Norm == NormKind.Group && (Groups <= 0 || Channels.Any(c => c % Groups != 0)))
-            throw new ArgumentException($"conv_groups = {Groups} must divide every channel count [{string.Join(", ", Channels)}]");
+            throw new ArgumentException($"{prefix}conv_groups = {Groups} must divide every channel count [{string.Join(", ", Channels)}]");
     }
 
     private static void Positive(int[] values, string key)

@@ -45,7 +45,7 @@ public sealed record NetworkSpec
         // H×W×C images, or k stacked frames k×H×W×C (FrameStack), whose frames become channels.
         bool image = observationSpace is IBox && observationSpace.Shape.Count is 3 or 4;
         if (Body == BodyKind.Conv && !image)
-            throw new ArgumentException($"network = \"conv\" needs an H×W×C (or stacked k×H×W×C) Box observation space, not {observationSpace}");
+            throw new ArgumentException($"network.kind = \"conv\" needs an H×W×C (or stacked k×H×W×C) Box observation space, not {observationSpace}");
         if (Body == BodyKind.Conv || (Body == BodyKind.Auto && image))
         {
             var s = observationSpace.Shape;

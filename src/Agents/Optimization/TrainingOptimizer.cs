@@ -15,12 +15,14 @@ public readonly record struct StepReport(double Loss, double GradNorm, double Le
 /// Gradient steps for one network: torch optimizer (SGD+momentum, RMSProp or Adam) plus weight decay, gradient
 /// clipping and a learning-rate schedule indexed by the update count. It refuses a NaN or infinite loss (naming the
 /// network and the update) and, when asked, records per-layer diagnostics from the course's "babysitting" advice:
-/// weight norm, gradient norm and update/weight ratio (about 1e-3 is healthy).
+/// weight norm, gradient norm and update/weight ratio (about 1e-3 is healthy), and the dead fraction of each
+/// <see cref="Networks.ActivityReLU"/> layer.
 /// </summary>
 public sealed class TrainingOptimizer : IDisposable
 {
     private readonly string _name;
     private readonly (string Name, Parameter Param)[] _parameters;
+    private readonly (string Name, Networks.ActivityReLU Module)[] _relus;
     private readonly OptimizerHelper _optimizer;
     private readonly OptimizerSettings _settings;
     private readonly LrSchedule _schedule;
@@ -40,6 +42,7 @@ public sealed class TrainingOptimizer : IDisposable
         _schedule = schedule;
         _parameters = module.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter)).ToArray();
         if (_parameters.Length == 0) throw new ArgumentException($"network '{name}' has no trainable parameters", nameof(module));
+        _relus = module.named_modules().Where(m => m.module is Networks.ActivityReLU).Select(m => (m.name, (Networks.ActivityReLU)m.module)).ToArray();
         var ps = _parameters.Select(p => p.Param);
         double lr = schedule.LearningRate(settings.LearningRate, 0);
         _optimizer = settings.Kind switch
@@ -81,6 +84,9 @@ public sealed class TrainingOptimizer : IDisposable
                 before[i] = p.detach().clone();
                 _diagnostics[$"{n}/grad_norm"] = p.grad is null ? 0.0 : p.grad.norm().item<float>();
             }
+            // Units of the ReLU layers that no sample of the updates since the last diagnosed step activated.
+            foreach (var (n, relu) in _relus)
+                if (relu.TakeDeadFraction() is double dead) _diagnostics[$"{n}/dead_fraction"] = dead;
         }
         double gradNorm = nn.utils.clip_grad_norm_(_parameters.Select(p => p.Param), _settings.MaxGradNorm > 0 ? _settings.MaxGradNorm : double.PositiveInfinity);
         _optimizer.step();
@@ -91,10 +97,11 @@ public sealed class TrainingOptimizer : IDisposable
             for (int i = 0; i < _parameters.Length; i++)
             {
                 var (n, p) = _parameters[i];
-                double w = p.norm().item<float>();
+                double w = p.norm().item<float>(), w0 = before[i].norm().item<float>();
                 using var delta = p - before[i];
                 _diagnostics[$"{n}/weight_norm"] = w;
-                _diagnostics[$"{n}/update_ratio"] = delta.norm().item<float>() / Math.Max(w, 1e-12);
+                // ‖Δw‖ / ‖w‖ before the step (the course's update scale over parameter scale; unbounded, unlike ‖Δw‖ / ‖w + Δw‖).
+                _diagnostics[$"{n}/update_ratio"] = delta.norm().item<float>() / Math.Max(w0, 1e-12);
                 before[i].Dispose();
             }
         }
@@ -103,6 +110,7 @@ public sealed class TrainingOptimizer : IDisposable
 
     /// <summary>
     /// Adds the diagnostics of the last diagnosed step as <c>diag/&lt;name&gt;/&lt;parameter&gt;/{weight_norm,grad_norm,update_ratio}</c>
+    /// and <c>diag/&lt;name&gt;/&lt;relu module&gt;/dead_fraction</c>
     /// scalars and each parameter's values as a <c>weights/&lt;name&gt;/&lt;parameter&gt;</c> histogram.
     /// </summary>
     public void ReportDiagnostics(IDictionary<string, double> scalars, IDictionary<string, float[]> histograms)

@@ -13,7 +13,8 @@ public enum BaselineKind
     /// <summary>b = 0: the plain REINFORCE estimator.</summary>
     None,
 
-    /// <summary>b = a running mean of the returns (one number for all states).</summary>
+    /// <summary>b = a running mean of the returns (one number for all states); config name <c>mean</c>.</summary>
+    [System.Runtime.Serialization.EnumMember(Value = "mean")]
     RunningMean,
 
     /// <summary>b(s) = V_φ(s), a state-value network fitted to the returns.</summary>

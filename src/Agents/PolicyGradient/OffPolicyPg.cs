@@ -13,7 +13,7 @@ namespace Rl.Agents.PolicyGradient;
 public sealed record OffPolicyPgConfig : PolicyGradientConfig
 {
     /// <summary>Creates the defaults; the learning rate is lower than REINFORCE's because each iteration takes many steps.</summary>
-    public OffPolicyPgConfig() => LearningRate = 0.001;
+    public OffPolicyPgConfig() => Optimizer = Optimizer with { LearningRate = 0.001 };
 
     /// <summary>Environment steps collected per iteration, in complete episodes. Default 2000.</summary>
     [Description("Environment steps collected per iteration (complete episodes).")]

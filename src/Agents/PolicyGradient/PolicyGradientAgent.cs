@@ -34,12 +34,12 @@ public abstract class PolicyGradientAgent : IAlgorithm
         MinibatchRng = _lifecycle.Generator("minibatch", root.Spawn());
         torch.manual_seed(context.Seed);
 
-        var spec = config.NetworkSpec();
+        var spec = config.Network.ToSpec();
         var observationSpace = Collector.ObservationSpace;
         Normalizer = InputNormalizer.ForSpace(observationSpace, config.NormalizeObservations, Device);
         var network = new PolicyNetwork(observationSpace, Collector.ActionSpace, spec, initRng, config.InitLogStd);
-        Learner = new PolicyLearner(network, Normalizer, config.PolicyOptimizer(), config.Schedule(), Device);
-        Baseline = PolicyGradientConfig.ParseBaseline(config.Baseline) switch
+        Learner = new PolicyLearner(network, Normalizer, config.Optimizer, config.Schedule, Device);
+        Baseline = config.Baseline switch
         {
             BaselineKind.None => new NoBaseline(),
             BaselineKind.RunningMean => new RunningMeanBaseline(config.BaselineDecay),

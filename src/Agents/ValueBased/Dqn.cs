@@ -61,7 +61,7 @@ public sealed class Dqn : IAlgorithm
         torch.manual_seed(context.Seed);
 
         Envs = new EnvStepper(config.EpisodicLife ? () => GameWrappers.WithEpisodicLife(context.MakeEnv()) : context.MakeEnv, config.NumEnvs, episodeRng);
-        var spec = config.NetworkSpec();
+        var spec = config.Network.ToSpec();
         Network = new QNetwork(Envs.ObservationSpace, Envs.ActionSpace, spec, config.Dueling, initRng);
         _target = new QNetwork(Envs.ObservationSpace, Envs.ActionSpace, spec, config.Dueling, initRng);
         Network.to(Device);
@@ -70,7 +70,7 @@ public sealed class Dqn : IAlgorithm
         Network.eval();
         _target.eval();
         Normalizer = InputNormalizer.ForSpace(Envs.ObservationSpace, config.NormalizeObservations, Device);
-        Optimizer = new TrainingOptimizer("q", Network, config.PolicyOptimizer(), config.Schedule());
+        Optimizer = new TrainingOptimizer("q", Network, config.Optimizer, config.Schedule);
         var shape = Envs.ObservationSpace.Shape;
         bool pixels = Envs.ObservationSpace is IBox { DType: DType.UInt8 };
         Buffer = new FrameReplayBuffer(config.BufferSize, config.NumEnvs, Envs.ObservationSize, pixels && shape.Count == 4 ? shape[0] : 1, pixels);

@@ -15,9 +15,8 @@ public sealed record DqnConfig : PolicyGradientConfig
     public DqnConfig()
     {
         NumEnvs = 1;
-        LearningRate = 1e-4;
-        MaxGradNorm = 10;
-        Activation = "relu";
+        Optimizer = Optimizer with { LearningRate = 1e-4, MaxGradNorm = 10 };
+        Network = Network with { Activation = Networks.Activation.ReLU };
         NormalizeObservations = false;
     }
 

@@ -35,4 +35,10 @@ public enum VectorizationMode
 
     /// <summary>Partitioned over persistent worker threads (<see cref="ThreadedVectorEnv{TObs, TAct}"/>).</summary>
     Threaded,
+
+    /// <summary>
+    /// The one measured faster for the kind of environment (<see cref="VectorEnv.Choose"/>): threaded for rendered image
+    /// observations (H×W×C bytes) when there is more than one core and sub-environment, synchronous otherwise.
+    /// </summary>
+    Auto,
 }

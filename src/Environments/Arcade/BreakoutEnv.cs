@@ -48,7 +48,7 @@ public sealed partial class BreakoutEnv : Env<float[], int>
         ["trail"] = "bool, default true: draw where the ball was one step earlier",
         ["hit_reward"] = "number in [0, 10], default 0: reward per return of the ball off the paddle (added to +1 per brick)",
         ["track_reward"] = "number in [0, 10], default 0: per-step reward track_reward * (1 - |ball x - paddle x| / 64)",
-        ["step_info"] = "bool, default true: return the info (lives, score, bricks left, paddle hits) from reset and step; false: empty, and a step allocates nothing",
+        ["step_info"] = "bool, default true: return the info (lives, score, bricks left, paddle hits) from reset and step; a step allocates only when one of them changes (the info is shared while they stay the same); false: empty",
     };
 
     private static readonly Discrete Actions = new(3);
@@ -118,7 +118,19 @@ public sealed partial class BreakoutEnv : Env<float[], int>
         return new StepResult<float[]>(WriteObservation(into), reward, Game.Over, false, MakeInfo());
     }
 
-    private Info MakeInfo() => !Game.Options.StepInfo ? Info.Empty : Info.Of(("lives", Game.Lives), ("score", Game.Score), ("bricks_left", Game.BricksLeft), ("paddle_hits", Game.PaddleHits));
+    // The info of the last step, kept while its four counters stay the same: they change only when the ball hits the paddle or
+    // a brick or is lost, so most steps return the same (immutable) info and allocate nothing.
+    private Info? _info;
+    private (int Lives, int Score, int BricksLeft, int PaddleHits) _infoValues;
+
+    private Info MakeInfo()
+    {
+        if (!Game.Options.StepInfo) return Info.Empty;
+        var values = (Game.Lives, Game.Score, Game.BricksLeft, Game.PaddleHits);
+        if (_info is not null && values == _infoValues) return _info;
+        _infoValues = values;
+        return _info = Info.Of(("lives", values.Lives), ("score", values.Score), ("bricks_left", values.BricksLeft), ("paddle_hits", values.PaddleHits));
+    }
 
     private float[] WriteObservation(float[]? into)
     {

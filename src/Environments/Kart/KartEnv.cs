@@ -30,7 +30,7 @@ public abstract partial class KartEnvBase<TAct> : Env<float[], TAct>, IKartEnv
         ["max_speed"] = "number > 0, default 20: top speed on the road, m/s",
         ["time_step"] = "number in (0, 1], default 0.1: seconds per step",
         ["view"] = "'ego' (default) or 'track': what the picture shows (egocentric camera, or the whole track for people)",
-        ["step_info"] = "bool, default true: return the info (progress, speed, aim points) from reset and step; false: empty, and a step allocates nothing",
+        ["step_info"] = "bool, default false: also return the info (progress, speed, aim points) from every step, about 1 KB per step; false: steps return an empty info and allocate nothing (a reset always returns it)",
     };
 
     private readonly Box<float> _observationSpace;
@@ -103,7 +103,7 @@ public abstract partial class KartEnvBase<TAct> : Env<float[], TAct>, IKartEnv
     protected override ResetResult<float[]> ResetCore(OptionSet options, float[]? into)
     {
         Race.Reset(Random);
-        return new ResetResult<float[]>(WriteObservation(into), Race.Options.StepInfo ? Race.MakeInfo() : Info.Empty);
+        return new ResetResult<float[]>(WriteObservation(into), Race.MakeInfo()); // once per race: the track was just rebuilt
     }
 
     /// <inheritdoc />
@@ -150,7 +150,8 @@ public abstract partial class KartEnvBase<TAct> : Env<float[], TAct>, IKartEnv
 /// With <c>normalize_reward</c>, both are in hundredths of the race (a clean race sums to 100).</description></item>
 /// <item><term>Termination</term><description>The laps (option <c>laps</c>, default 1) are done.</description></item>
 /// <item><term>Truncation</term><description>1,000 steps (100 s; a TimeLimit added by the registry).</description></item>
-/// <item><term>Info</term><description><c>progress</c> (fraction of the race), <c>distance</c>, <c>lap</c>, <c>laps</c>,
+/// <item><term>Info</term><description>From every reset, and from every step with <c>step_info=true</c> (off by default so
+/// a step allocates nothing): <c>progress</c> (fraction of the race), <c>distance</c>, <c>lap</c>, <c>laps</c>,
 /// <c>track_length</c>, <c>speed</c>, <c>off_track</c>, <c>aim_point</c> (the centreline point 12 m ahead, kart frame),
 /// <c>aim_point_world</c>, <c>aim_point_image</c> (its place in the egocentric frame, [-1, 1]).</description></item>
 /// </list>

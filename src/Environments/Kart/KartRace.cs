@@ -10,10 +10,11 @@ public sealed record KartOptions
     public int Laps { get; init; } = 1;
 
     /// <summary>
-    /// Whether each reset and step returns the info (progress, speed, aim points...; kwarg <c>step_info</c>). Default true, as
-    /// in Gymnasium; false returns <see cref="Rl.Core.Info.Empty"/> and a step allocates nothing.
+    /// Whether each step returns the info (progress, speed, aim points...; kwarg <c>step_info</c>). Default false: a step
+    /// returns <see cref="Rl.Core.Info.Empty"/> and allocates nothing (the info changes every step, so it cannot be shared);
+    /// a reset always returns it. True gives every step its info, as Gymnasium's environments do, at about 1 KB per step.
     /// </summary>
-    public bool StepInfo { get; init; } = true;
+    public bool StepInfo { get; init; }
 
     /// <summary>Seconds per step. Default 0.1 (10 decisions per second).</summary>
     public double TimeStep { get; init; } = 0.1;

@@ -1,3 +1,4 @@
+using Rl.Agents.Optimization;
 using Rl.Agents.ActorCritic;
 using Rl.Agents.Evaluation;
 using Rl.Agents.PolicyGradient;
@@ -89,7 +90,7 @@ public class ActorCriticAgentTests
 {
     public ActorCriticAgentTests() => torch.set_num_threads(1);
 
-    private static readonly PpoConfig SmallPpo = new() { NumSteps = 32, MinibatchSize = 64, Epochs = 2, LrSchedule = "linear", LrHorizon = 50, NormalizeRewards = true };
+    private static readonly PpoConfig SmallPpo = new() { NumSteps = 32, MinibatchSize = 64, Epochs = 2, Schedule = new() { Kind = LrScheduleKind.Linear, Horizon = 50 }, NormalizeRewards = true };
     private static readonly A2cConfig SmallA2c = new() { NumSteps = 8, NormalizeRewards = true };
 
     private static ActorCriticAgent Create(string algo, long seed, int threads = 1)
@@ -157,7 +158,7 @@ public class ActorCriticAgentTests
         Assert.Contains("clip_range", e.Message);
         e = Assert.Throws<ArgumentException>(() => new PpoConfig { NumEnvs = 2, NumSteps = 8, MinibatchSize = 64 }.Validate());
         Assert.Contains("minibatch_size", e.Message);
-        e = Assert.Throws<ArgumentException>(() => new A2cConfig { Baseline = "mean" }.Validate());
+        e = Assert.Throws<ArgumentException>(() => new A2cConfig { Baseline = BaselineKind.RunningMean }.Validate());
         Assert.Contains("baseline", e.Message);
         e = Assert.Throws<ArgumentException>(() => new A2cConfig { GaeLambda = 1.1 }.Validate());
         Assert.Contains("gae_lambda", e.Message);
@@ -170,7 +171,7 @@ public class ActorCriticAgentTests
         var config = new PpoConfig
         {
             NumSteps = 32, MinibatchSize = 256, Epochs = 20, Gamma = 0.98, GaeLambda = 0.8, NormalizeObservations = false,
-            LearningRate = 1e-3, LrSchedule = "linear", LrHorizon = 3900,
+            Optimizer = new PpoConfig().Optimizer with { LearningRate = 1e-3 }, Schedule = new() { Kind = LrScheduleKind.Linear, Horizon = 3900 },
         };
         using var agent = new Ppo(config, Contexts.For(() => Envs.Make("CartPole-v1"), 0));
         double mean = 0;

@@ -53,7 +53,7 @@ public sealed class ImitationLearningTests(ITestOutputHelper output)
     public void DaggerCompletesMoreOfTheTrackThanBehaviorCloningWithTheSameLabels()
     {
         torch.set_num_threads(1);
-        static IEnv Make() => Envs.Make("KartState-v0", new MakeOptions { MaxEpisodeSteps = 300 });
+        static IEnv Make() => Envs.Make("KartState-v0", new MakeOptions { MaxEpisodeSteps = 300, Kwargs = OptionSet.Of(("step_info", true)) });
         const int labels = 600;
         using var bc = new BehaviorCloning(new BcConfig { ExpertEpisodes = 100, ExpertSteps = labels, EvalEpisodes = 0, Patience = 10 }, Contexts.For(Make, 1));
         for (int i = 0; i < 40 && !bc.Learner.Stopped; i++) bc.RunIteration();

@@ -213,7 +213,7 @@ public sealed class ImitationUnitTests
     {
         var e = Assert.Throws<ArgumentException>(() => new DaggerConfig { BetaDecay = 2 }.Validate());
         Assert.Contains("beta_decay", e.Message, StringComparison.Ordinal);
-        e = Assert.Throws<ArgumentException>(() => new BcConfig { ContinuousLoss = "l1" }.Validate());
+        e = Assert.Throws<ArgumentException>(() => new BcConfig { ContinuousLoss = (ContinuousLoss)5 }.Validate());
         Assert.Contains("continuous_loss", e.Message, StringComparison.Ordinal);
         Assert.Equal(0.25, new DaggerConfig { Beta0 = 1, BetaDecay = 0.5 }.Beta(2));
     }
@@ -223,7 +223,7 @@ public sealed class ImitationUnitTests
     {
         torch.set_num_threads(1);
         static IEnv Make() => Envs.Make("KartState-v0", new MakeOptions { MaxEpisodeSteps = 100 });
-        using var bc = new BehaviorCloning(new BcConfig { ContinuousLoss = "nll", ExpertEpisodes = 2, EvalEpisodes = 0 }, Contexts.For(Make, 3));
+        using var bc = new BehaviorCloning(new BcConfig { ContinuousLoss = ContinuousLoss.Nll, ExpertEpisodes = 2, EvalEpisodes = 0 }, Contexts.For(Make, 3));
         double first = bc.RunIteration().Scalars["loss/train"];
         for (int i = 0; i < 5; i++) bc.RunIteration();
         Assert.True(bc.Learner.Evaluate(bc.Learner.Train) < first, "Gaussian NLL did not decrease");

@@ -170,10 +170,11 @@ public class OptimizationTests
     [Fact]
     public void BadSettingsNameTheKeyAndValue()
     {
-        Assert.Contains("learning_rate = -1", Assert.Throws<ArgumentException>(() => new OptimizerSettings { LearningRate = -1 }.Validate()).Message);
-        Assert.Contains("value_learning_rate = 0", Assert.Throws<ArgumentException>(() => new OptimizerSettings { LearningRate = 0 }.Validate("value_")).Message);
-        Assert.Contains("momentum = 1", Assert.Throws<ArgumentException>(() => new OptimizerSettings { Momentum = 1 }.Validate()).Message);
-        Assert.Contains("lr_gamma = 1.5", Assert.Throws<ArgumentException>(() => new LrSchedule { Gamma = 1.5 }.Validate()).Message);
-        Assert.Contains("\"adamw\"", Assert.Throws<ArgumentException>(() => OptimizerSettings.ParseKind("adamw", "optimizer")).Message);
+        Assert.Contains("optimizer.learning_rate = -1", Assert.Throws<ArgumentException>(() => new OptimizerSettings { LearningRate = -1 }.Validate()).Message);
+        Assert.Contains("value_optimizer.learning_rate = 0", Assert.Throws<ArgumentException>(() => new OptimizerSettings { LearningRate = 0 }.Validate("value_optimizer")).Message);
+        Assert.Contains("value_learning_rate = 0", Assert.Throws<ArgumentException>(() => new global::Rl.Agents.PolicyGradient.ReinforceConfig { ValueLearningRate = 0 }.Validate()).Message);
+        Assert.Contains("optimizer.momentum = 1", Assert.Throws<ArgumentException>(() => new OptimizerSettings { Momentum = 1 }.Validate()).Message);
+        Assert.Contains("schedule.gamma = 1.5", Assert.Throws<ArgumentException>(() => new LrSchedule { Gamma = 1.5 }.Validate()).Message);
+        Assert.Contains("optimizer.kind = 9", Assert.Throws<ArgumentException>(() => new OptimizerSettings { Kind = (OptimizerKind)9 }.Validate()).Message);
     }
 }

@@ -1,3 +1,4 @@
+using Rl.Agents.Optimization;
 using Rl.Agents.PolicyGradient;
 using Rl.Agents.Training;
 using Rl.Environments;
@@ -12,8 +13,8 @@ public class CheckpointTests
     public static TheoryData<string> Algorithms => ["reinforce", "offpolicy-pg"];
 
     private static PolicyGradientAgent Create(string algo, long seed) => algo == "reinforce"
-        ? new Reinforce(new ReinforceConfig { StepsPerIteration = 500, LrSchedule = "step", LrStepSize = 2 }, Contexts.For(() => Envs.Make("CartPole-v1"), seed))
-        : new OffPolicyPg(new OffPolicyPgConfig { LrSchedule = "cosine", LrHorizon = 20 }, Contexts.For(() => Envs.Make("CartPole-v1"), seed));
+        ? new Reinforce(new ReinforceConfig { StepsPerIteration = 500, Schedule = new() { Kind = LrScheduleKind.Step, StepSize = 2 } }, Contexts.For(() => Envs.Make("CartPole-v1"), seed))
+        : new OffPolicyPg(new OffPolicyPgConfig { Schedule = new() { Kind = LrScheduleKind.Cosine, Horizon = 20 } }, Contexts.For(() => Envs.Make("CartPole-v1"), seed));
 
     [Theory]
     [MemberData(nameof(Algorithms))]
@@ -66,8 +67,8 @@ public class CheckpointTests
     [Fact]
     public void CheckpointOfAnotherNetworkShapeIsRejected()
     {
-        using var small = new Reinforce(new ReinforceConfig { HiddenSizes = [8] }, Contexts.For(() => Envs.Make("CartPole-v1"), 1));
-        using var large = new Reinforce(new ReinforceConfig { HiddenSizes = [16] }, Contexts.For(() => Envs.Make("CartPole-v1"), 1));
+        using var small = new Reinforce(new ReinforceConfig { Network = new() { HiddenSizes = [8] } }, Contexts.For(() => Envs.Make("CartPole-v1"), 1));
+        using var large = new Reinforce(new ReinforceConfig { Network = new() { HiddenSizes = [16] } }, Contexts.For(() => Envs.Make("CartPole-v1"), 1));
         var cp = new Checkpoint();
         small.Save(cp);
         var e = Assert.Throws<CheckpointException>(() => large.Load(cp));

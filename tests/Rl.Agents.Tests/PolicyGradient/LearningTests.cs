@@ -35,7 +35,7 @@ public class LearningTests
     public void ReinforceWithALearnedBaselineSolvesCartPole()
     {
         var config = ReinforceCartPole;
-        Assert.Equal("value", config.Baseline);
+        Assert.Equal(BaselineKind.Value, config.Baseline);
         using var agent = new Reinforce(config, Contexts.For(() => Envs.Make("CartPole-v1"), 1));
         double mean = TrainOnCartPole(agent, budget: 150_000);
         Assert.True(mean >= 475, $"mean return {mean} over 100 episodes after {agent.EnvSteps} steps");
@@ -52,7 +52,7 @@ public class LearningTests
     [Fact]
     public void GaussianPolicyLearnsToTrackABoxTarget()
     {
-        var config = new ReinforceConfig { Gamma = 0, StepsPerIteration = 500, LearningRate = 0.01, InitLogStd = -0.5 };
+        var config = new ReinforceConfig { Gamma = 0, StepsPerIteration = 500, Optimizer = new() { LearningRate = 0.01 }, InitLogStd = -0.5 };
         using var agent = new Reinforce(config, Contexts.For(() => new TargetEnv(), 2));
         double before = Evaluator.Evaluate(agent.Policy, () => new TargetEnv(), new EvaluationOptions { Episodes = 50, Seed = 5 }).MeanReturn;
         for (int i = 0; i < 60; i++) agent.RunIteration();
@@ -67,7 +67,7 @@ public class LearningTests
     [Fact]
     public void MultiDiscretePolicyLearnsBothChoices()
     {
-        var config = new ReinforceConfig { Gamma = 0, StepsPerIteration = 400, LearningRate = 0.02 };
+        var config = new ReinforceConfig { Gamma = 0, StepsPerIteration = 400, Optimizer = new() { LearningRate = 0.02 } };
         using var agent = new Reinforce(config, Contexts.For(() => new MatchEnv(), 3));
         for (int i = 0; i < 30; i++) agent.RunIteration();
         double after = Evaluator.Evaluate(agent.Policy, () => new MatchEnv(), new EvaluationOptions { Episodes = 50, Seed = 6 }).MeanReturn;

@@ -11,7 +11,7 @@ public class RolloutTests
     public RolloutTests() => torch.set_num_threads(1);
 
     private static Reinforce Chain(int limit, long seed = 1) =>
-        new(new ReinforceConfig { NumEnvs = 3, Baseline = "value", NormalizeObservations = false }, Contexts.For(() => ChainEnv.WithLimit(limit), seed));
+        new(new ReinforceConfig { NumEnvs = 3, Baseline = BaselineKind.Value, NormalizeObservations = false }, Contexts.For(() => ChainEnv.WithLimit(limit), seed));
 
     [Fact]
     public void CollectsCompleteEpisodesUntilTheStepTarget()

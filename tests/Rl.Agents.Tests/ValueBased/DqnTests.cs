@@ -1,3 +1,4 @@
+using Rl.Agents.Optimization;
 using Rl.Agents.Evaluation;
 using Rl.Agents.PolicyGradient;
 using Rl.Agents.Tests.PolicyGradient;
@@ -83,7 +84,7 @@ public class DqnAgentTests
     private static readonly DqnConfig Small = new()
     {
         NumEnvs = 2, BufferSize = 600, LearningStarts = 100, BatchSize = 32, TrainFrequency = 4, GradientSteps = 2,
-        TargetUpdateInterval = 50, ExplorationSteps = 1000, StepsPerIteration = 200, HiddenSizes = [32], LrSchedule = "linear", LrHorizon = 500,
+        TargetUpdateInterval = 50, ExplorationSteps = 1000, StepsPerIteration = 200, Network = new DqnConfig().Network with { HiddenSizes = [32] }, Schedule = new() { Kind = LrScheduleKind.Linear, Horizon = 500 },
     };
 
     private static Dqn Create(long seed, int threads = 1, DqnConfig? config = null) =>
@@ -153,7 +154,7 @@ public class DqnAgentTests
         var config = new DqnConfig
         {
             NumEnvs = 1, LearningStarts = 1000, BatchSize = 64, TrainFrequency = 256, GradientSteps = 128, TargetUpdateInterval = 10,
-            ExplorationFinalEps = 0.04, ExplorationSteps = 8000, StepsPerIteration = 1024, HiddenSizes = [256, 256], LearningRate = 2.3e-3,
+            ExplorationFinalEps = 0.04, ExplorationSteps = 8000, StepsPerIteration = 1024, Network = new DqnConfig().Network with { HiddenSizes = [256, 256] }, Optimizer = new DqnConfig().Optimizer with { LearningRate = 2.3e-3 },
         };
         using var agent = Create(0, config: config);
         double mean = 0;

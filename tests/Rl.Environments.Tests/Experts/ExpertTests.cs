@@ -76,7 +76,7 @@ public sealed class ExpertTests
         string dir = Path.Combine(Path.GetTempPath(), "rl-expert-demos-" + Environment.ProcessId);
         try
         {
-            using var env = Envs.Make(KartEnv.Id, ("track_seed", 2));
+            using var env = Envs.Make(KartEnv.Id, ("track_seed", 2), ("step_info", true));
             var expert = ScriptedExperts.For(KartEnv.Id, env);
             var writer = DemonstrationWriter.For(dir, env);
             var (obs, _) = env.ResetObject(seed: 5);

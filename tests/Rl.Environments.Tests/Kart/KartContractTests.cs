@@ -25,7 +25,7 @@ public class KartContractTests
     public void ThreadedAndSyncVectorKartsAgreeStepForStep()
     {
         var registry = KartRenderTests.PixelRegistry();
-        using var sync = registry.MakeVector<byte[], int>(KartEnvs.DiscretePixelsId, 4);
+        using var sync = registry.MakeVector<byte[], int>(KartEnvs.DiscretePixelsId, 4, new VectorEnvOptions { Mode = VectorizationMode.Sync });
         using var threaded = registry.MakeVector<byte[], int>(KartEnvs.DiscretePixelsId, 4, new VectorEnvOptions { Mode = VectorizationMode.Threaded, Workers = 2 });
         var a = sync.Reset(seed: 10);
         var b = threaded.Reset(seed: 10);

@@ -12,7 +12,7 @@ public class KartEnvTests
     [MemberData(nameof(TenTracks))]
     public void TheScriptedExpertFinishesTwoLapsCleanlyAndTheRewardSumsToTheRaceLength(int seed)
     {
-        using var env = Envs.Make<float[], float[]>(KartEnv.Id, new MakeOptions { Kwargs = OptionSet.Of(("laps", 2)), MaxEpisodeSteps = 2000 });
+        using var env = Envs.Make<float[], float[]>(KartEnv.Id, new MakeOptions { Kwargs = OptionSet.Of(("laps", 2), ("step_info", true)), MaxEpisodeSteps = 2000 });
         var expert = new KartExpert();
         var race = KartExpert.RaceOf(env);
         var reset = env.Reset(seed);
@@ -38,7 +38,7 @@ public class KartEnvTests
     [MemberData(nameof(TenTracks))]
     public void TheExpertRoundedToDiscreteActionsFinishesALap(int seed)
     {
-        using var env = Envs.Make<float[], int>(KartDiscreteEnv.Id);
+        using var env = Envs.Make<float[], int>(KartDiscreteEnv.Id, new MakeOptions { Kwargs = OptionSet.Of(("step_info", true)) });
         var expert = new KartExpert();
         env.Reset(seed);
         StepResult<float[]> r;
@@ -50,7 +50,7 @@ public class KartEnvTests
     [Fact]
     public void RandomDrivingDoesNotFinish()
     {
-        using var env = Envs.Make<float[], float[]>(KartEnv.Id);
+        using var env = Envs.Make<float[], float[]>(KartEnv.Id, new MakeOptions { Kwargs = OptionSet.Of(("step_info", true)) });
         env.ActionSpace.Seed(1);
         env.Reset(1);
         StepResult<float[]> r;
@@ -111,9 +111,21 @@ public class KartEnvTests
     }
 
     [Fact]
+    public void StepsReturnNoInfoByDefaultSoTheyAllocateNothingAndResetsAlwaysDo()
+    {
+        using var env = Envs.Make<float[], int>(KartDiscreteEnv.Id);
+        var reset = env.Reset(2);
+        Assert.True(reset.Info.ContainsKey("progress"));
+        Assert.Same(Info.Empty, env.Step(4).Info);
+        using var withInfo = Envs.Make<float[], int>(KartDiscreteEnv.Id, new MakeOptions { Kwargs = OptionSet.Of(("step_info", true)) });
+        withInfo.Reset(2);
+        Assert.True(withInfo.Step(4).Info.ContainsKey("speed"));
+    }
+
+    [Fact]
     public void InfoCarriesProgressSpeedOffTrackAndTheAimPoint()
     {
-        using var env = new KartEnv();
+        using var env = new KartEnv(new KartOptions { StepInfo = true });
         var reset = env.Reset(4);
         foreach (var key in new[] { "progress", "distance", "lap", "laps", "track_length", "speed", "off_track", "aim_point", "aim_point_world", "aim_point_image" })
             Assert.True(reset.Info.ContainsKey(key), key);
@@ -252,7 +264,7 @@ public class KartEnvTests
     // A kart at 15 m/s 30 m into track 5, on the centreline (null) or that many metres beyond the left edge, facing along the track.
     private static (KartEnv Env, KartRace Race) Placed(double? extraOffset)
     {
-        var env = new KartEnv();
+        var env = new KartEnv(new KartOptions { StepInfo = true });
         env.Reset(5);
         var race = env.Race;
         var track = race.Track;

@@ -26,7 +26,7 @@ public class KartRenderTests
     [Fact]
     public void KartV0SeesTheRoadAheadFromBehindTheKart()
     {
-        using var env = PixelRegistry().Make<byte[], float[]>(KartEnvs.PixelsId);
+        using var env = PixelRegistry().Make<byte[], float[]>(KartEnvs.PixelsId, new MakeOptions { Kwargs = OptionSet.Of(("step_info", true)) });
         Assert.Equal(KartEnvs.PixelsId, env.Name);
         Assert.Equal([64, 64, 3], env.ObservationSpace.Shape);
         Assert.Equal(KartEnvs.MaxSteps, env.Spec!.MaxEpisodeSteps);

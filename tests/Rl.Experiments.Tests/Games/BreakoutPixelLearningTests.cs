@@ -1,3 +1,4 @@
+using Rl.Agents.Networks;
 using Rl.Agents.Policies;
 using Rl.Agents.PolicyGradient;
 using Rl.Agents.Training;
@@ -61,9 +62,13 @@ public class BreakoutPixelLearningTests
         var context = new TrainingContext { MakeEnv = () => registry.Make(ArcadeEnvs.BreakoutPixelsId, train), Seed = 0, Threads = 2 };
         using var agent = new Reinforce(new ReinforceConfig
         {
-            NumEnvs = 8, StepsPerIteration = 400, Gamma = 0.5, Baseline = "value", EntropyCoef = 0.01,
-            Network = "conv", ConvChannels = [8], ConvKernels = [4], ConvStrides = [4], ConvPooling = ConvPooling.None,
-            ConvFeatures = 64, HiddenSizes = [64], Activation = "relu", LearningRate = 0.01, MaxGradNorm = 1.0,
+            NumEnvs = 8, StepsPerIteration = 400, Gamma = 0.5, Baseline = BaselineKind.Value, EntropyCoef = 0.01,
+            Network = new()
+            {
+                Kind = BodyKind.Conv, ConvChannels = [8], ConvKernels = [4], ConvStrides = [4], ConvPooling = ConvPooling.None,
+                ConvFeatures = 64, HiddenSizes = [64], Activation = Activation.ReLU,
+            },
+            Optimizer = new() { LearningRate = 0.01, MaxGradNorm = 1.0 },
             ValueLearningRate = 0.003, ValueUpdates = 5, ValueMinibatchSize = 256, TorchThreads = 2,
         }, context);
         while (agent.EnvSteps < 80_000) agent.RunIteration();

@@ -17,7 +17,7 @@ public class KartPixelImitationTests(ITestOutputHelper output)
 {
     private static readonly MakeOptions Settings = new()
     {
-        Kwargs = OptionSet.Of(("track_seed", 0), ("width", 32), ("height", 32)),
+        Kwargs = OptionSet.Of(("track_seed", 0), ("width", 32), ("height", 32), ("step_info", true)),
         MaxEpisodeSteps = 200,
     };
 
