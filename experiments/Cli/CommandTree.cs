@@ -17,7 +17,7 @@ namespace Rl.Experiments.Cli;
 /// </summary>
 public static class CommandTree
 {
-    private static readonly Dictionary<Command, string> HelpNotes = [];
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Command, string> HelpNotes = [];
 
     /// <summary>The root description, first line of <c>rl --help</c>.</summary>
     public const string Description = "rl: the reinforcement-learning toolkit's runner (rl <command> --help for a command's options)";
@@ -31,7 +31,7 @@ public static class CommandTree
         var root = new RootCommand(Description);
         // One help option, -h/--help, for every command (the default also answers -? /? /h, which only clutters completions).
         for (int i = root.Options.Count - 1; i >= 0; i--)
-            if (root.Options[i] is HelpOption or VersionOption) root.Options.RemoveAt(i);
+            if (root.Options[i] is HelpOption) root.Options.RemoveAt(i);
         root.Options.Add(new HelpOption("--help", "-h") { Action = new NotedHelp() });
         foreach (var (name, create) in Program.Commands)
         {
@@ -39,6 +39,7 @@ public static class CommandTree
             var command = create();
             if (command.Name != name) throw new InvalidOperationException($"Program.Commands[{name}] created the command '{command.Name}'");
             RejectUnknownOptions(command);
+            CompleteAfterRepeatable(command);
             root.Subcommands.Add(command);
         }
         return root;
@@ -47,7 +48,7 @@ public static class CommandTree
     /// <summary>Adds text printed after the options in <c>rl CMD --help</c> (keys, notes, examples).</summary>
     public static T Notes<T>(this T command, string text) where T : Command
     {
-        HelpNotes[command] = text.TrimEnd();
+        HelpNotes.AddOrUpdate(command, text.TrimEnd());
         return command;
     }
 
@@ -218,6 +219,36 @@ public static class CommandTree
         foreach (var sub in command.Subcommands) RejectUnknownOptions(sub);
     }
 
+    /// <summary>
+    /// After a value of a repeatable option (<c>--set a=1 </c>), System.CommandLine's completion still offers only that option's
+    /// values, though the parser takes one value per occurrence; such an option completes as its command there: option names,
+    /// subcommands and the arguments' values (environment ids after <c>--env-assembly X.dll</c>). Applied to the whole tree.
+    /// </summary>
+    private static void CompleteAfterRepeatable(Command command)
+    {
+        foreach (var option in command.Options.Where(o => o.Arity.MaximumNumberOfValues > 1 && !o.AllowMultipleArgumentsPerToken))
+        {
+            var own = option.CompletionSources.ToList();
+            option.CompletionSources.Clear();
+            option.CompletionSources.Add(context =>
+            {
+                var tokens = context.ParseResult.Tokens;
+                string word = context.WordToComplete;
+                int previous = tokens.Count - (word.Length > 0 && tokens.Count > 0 && tokens[^1].Value == word ? 2 : 1);
+                if (previous >= 0 && tokens[previous].Type == TokenType.Option
+                    && (tokens[previous].Value == option.Name || option.Aliases.Contains(tokens[previous].Value)))
+                    return own.SelectMany(source => source(context)); // the option's own value
+                var names = command.Options.Where(o => !o.Hidden).SelectMany(o => o.Aliases.Prepend(o.Name))
+                    .Concat(command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name))
+                    .Select(n => new System.CommandLine.Completions.CompletionItem(n));
+                return names.Concat(command.Arguments.SelectMany(a => a.GetCompletions(context)))
+                    .Where(item => item.Label.Contains(word, StringComparison.OrdinalIgnoreCase))
+                    .DistinctBy(item => item.Label).OrderBy(item => item.Label, StringComparer.OrdinalIgnoreCase);
+            });
+        }
+        foreach (var sub in command.Subcommands) CompleteAfterRepeatable(sub);
+    }
+
     /// <summary>Help with the command's notes (keys, examples) after the options.</summary>
     private sealed class NotedHelp : SynchronousCommandLineAction
     {
@@ -240,10 +271,25 @@ public static class CommandTree
 /// <summary>Completion sources: the registered environment ids and algorithm ids, and the shipped config names.</summary>
 public static class Completion
 {
-    /// <summary>The registered environment ids (with the pixel environments).</summary>
-    public static IEnumerable<string> EnvIds()
+    /// <summary>
+    /// The registered environment ids (with the pixel environments, and those of the <c>--env-assembly</c> assemblies already
+    /// typed on the line being completed).
+    /// </summary>
+    public static IEnumerable<string> EnvIds(ParseResult? line = null)
     {
         PixelEnvironments.EnsureRegistered();
+        if (line?.CommandResult.Command.Options.OfType<Option<string[]>>().FirstOrDefault(o => o.Name == UserEnvironments.Option) is { } option)
+            foreach (var path in line.GetValue(option) ?? [])
+            {
+                try
+                {
+                    Rl.Core.EnvironmentAssemblies.Load(path, Envs.Registry);
+                }
+                catch (Exception e) when (e is IOException or Rl.Core.EnvironmentAssemblyException or BadImageFormatException)
+                {
+                    // A half-typed or wrong path completes with the other ids.
+                }
+            }
         return Envs.List().Select(s => s.Id);
     }
 

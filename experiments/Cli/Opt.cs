@@ -132,7 +132,7 @@ public static class Opt
     /// <summary>An option or argument completes with environment ids (<c>rl envs</c>).</summary>
     public static T EnvIds<T>(this T symbol) where T : Symbol
     {
-        Completions(symbol).Add(_ => Completion.EnvIds());
+        Completions(symbol).Add(context => Completion.EnvIds(context.ParseResult));
         return symbol;
     }
 

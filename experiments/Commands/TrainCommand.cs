@@ -38,18 +38,32 @@ public static class TrainCommand
         var humanFps = Opt.Double("--human-fps", "with --human: labels per second (default: the render fps, at most 15; 0: as fast as possible)", 0);
         var humanTurnBased = Opt.Flag("--human-turn-based", "with --human: wait for a key at every state");
         var humanScript = Opt.Text("--human-script", "FILE", "with --human: keys from a script (rl play --help), for automation");
+        var seeds = Opt.Text("--seeds", "LIST", "train one run per seed (0-4, 0,3,7, or both: 0-2,10), each in its own process and run " +
+            "directory OUT/seed-N (same result as --seed N alone), then write OUT/summary.json, OUT/summary.md and OUT/learning-curve.png " +
+            "(IQM over seeds with its 95% stratified bootstrap band). OUT: --out, else runs/<algo>-<env>-<time>-seeds; " +
+            "continue a stopped group with rl train --resume OUT. With --cluster: one seed at a time, its rollouts on the workers");
+        var jobs = Opt.Int("--jobs", "with --seeds: seeds trained at once (default: one per core, at most the number of seeds); each seed " +
+            "gets cores/N threads unless run.threads is set (results do not depend on it)", 1, 4096);
         var command = new Command("train", "Train an algorithm on an environment from a config, with progress, logs, checkpoints and plots")
         {
             config, env, sets, seed, device, outDir, resume, plain, workers, allowEnv, videoDir, videoEvery, human, humanFps, humanTurnBased,
-            humanScript, UserEnvironments.CreateOption(),
+            humanScript, seeds, jobs, UserEnvironments.CreateOption(),
         };
         cluster.AddTo(command);
         command.Notes("""
             Forms: rl train <config.toml> | rl train <algo> <env-id> | rl train --resume DIR.
+            Several seeds: rl train <config> --seeds 0-4 [--jobs N] --out GROUP; rl compare GROUP ... (docs/experiments.md).
             Logs, checkpoints and plots go to runs/<algo>-<env>-<timestamp>/ (or --out DIR).
             Ctrl-C writes a checkpoint and the learning curve, then exits (code 130); Ctrl-C twice aborts at once.
             """);
-        return command.Runs(r => Run(new TrainOptions
+        return command.Runs(r => r.GetValue(seeds) is not null || r.GetValue(jobs) is not null || (r.GetValue(resume) is { } g && SeedGroupTraining.IsGroup(g))
+            ? TrainGroup(new SeedGroupOptions
+            {
+                Config = r.GetValue(config), Env = r.GetValue(env), Overrides = r.GetValue(sets)!, Device = r.GetValue(device), AllowEnv = r.GetValue(allowEnv)!,
+                Seeds = ParseSeeds(r.GetValue(seeds)), Jobs = r.GetValue(jobs), OutDir = r.GetValue(outDir), Resume = r.GetValue(resume),
+            }, r.GetValue(seeds) is not null, r.GetValue(seed) is not null, r.GetValue(human) || r.GetValue(videoDir) is not null,
+                ClusterArguments.Read(r, cluster, "rl train"), r.GetValue(workers))
+            : Run(new TrainOptions
         {
             Config = r.GetValue(config), Env = r.GetValue(env), Overrides = r.GetValue(sets)!, Seed = r.GetValue(seed), Device = r.GetValue(device),
             OutDir = r.GetValue(outDir), Resume = r.GetValue(resume), Plain = r.GetValue(plain), AllowEnv = r.GetValue(allowEnv)!,
@@ -79,24 +93,65 @@ public static class TrainCommand
         BuiltInAlgorithms.EnsureRegistered();
         if (minWorkers is not null && clusterArguments is null)
             throw new UsageException("rl train: --workers needs --cluster");
-        ClusterRollouts? cluster = null;
-        Distributed.ClusterCredential? credential = null;
-        if (clusterArguments is not null)
+        var local = options with { Labeller = labeller, VideoDir = video.Directory, VideoEvery = video.Every };
+        if (clusterArguments is null) return Train(local);
+        return WithCluster(clusterArguments, minWorkers, cluster => Train(local with { Cluster = cluster }));
+    }
+
+    /// <summary>
+    /// Runs <c>rl train --seeds</c> (or <c>--resume GROUP</c>): checks the options that go with a seed group, then trains it
+    /// (<see cref="SeedGroupTraining.Run"/>), on the cluster when <paramref name="clusterArguments"/> is given.
+    /// </summary>
+    /// <param name="o">The group's options.</param>
+    /// <param name="seedsGiven">Whether <c>--seeds</c> was given (else <c>--jobs</c> or <c>--resume GROUP</c> led here).</param>
+    /// <param name="seedGiven">Whether <c>--seed</c> was given (it excludes <c>--seeds</c>).</param>
+    /// <param name="singleRunOnly">Whether <c>--human</c> or <c>--record-video</c> was given (single runs only).</param>
+    /// <param name="clusterArguments">The cluster (<c>--cluster</c>), if any.</param>
+    /// <param name="minWorkers">The <c>--workers</c> option.</param>
+    public static int TrainGroup(SeedGroupOptions o, bool seedsGiven, bool seedGiven, bool singleRunOnly, ClusterArguments? clusterArguments, int? minWorkers)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        if (!seedsGiven && o.Resume is null) throw new UsageException("rl train: --jobs goes with --seeds");
+        if (seedGiven) throw new UsageException("rl train: --seed and --seeds exclude each other (the seeds of a group are --seeds LIST)");
+        if (singleRunOnly) throw new UsageException("rl train: --human and --record-video are for single runs, not --seeds");
+        if (clusterArguments is null)
         {
-            var membership = clusterArguments.Membership;
-            credential = clusterArguments.Credential("rl train");
-            var rolloutOptions = new Distributed.DistributedRolloutOptions { MinWorkers = minWorkers ?? 1 };
-            cluster = ClusterRollouts.StartAsync(membership, credential, rolloutOptions, line => Console.Error.WriteLine(line), clusterArguments.Advertise).GetAwaiter().GetResult();
-            Console.Out.WriteLine($"learner silo up ({membership}, credential {credential.Fingerprint}); rollouts run on the workers (rl worker --cluster {membership})");
+            if (minWorkers is not null) throw new UsageException("rl train: --workers needs --cluster");
+            return SeedGroupTraining.Run(o);
         }
+        var runOverrides = o.Overrides.Where(x => x.TrimStart().StartsWith("run.", StringComparison.Ordinal)).ToList();
+        return WithCluster(clusterArguments, minWorkers, cluster => SeedGroupTraining.Run(o, inProcess: (s, dir, again) => Train(again
+            ? new TrainOptions { Resume = dir, Overrides = runOverrides, Device = o.Device, Plain = true, Cluster = cluster }
+            : new TrainOptions { Config = o.Config, Env = o.Env, Overrides = o.Overrides, Seed = s, Device = o.Device, OutDir = dir, Plain = true, Cluster = cluster, AllowEnv = o.AllowEnv })));
+    }
+
+    private static IReadOnlyList<long> ParseSeeds(string? text)
+    {
         try
         {
-            return Train(options with { Cluster = cluster, Labeller = labeller, VideoDir = video.Directory, VideoEvery = video.Every });
+            return text is null ? [] : Rl.Training.Experiments.SeedList.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"rl train: --seeds: {e.Message}");
+        }
+    }
+
+    /// <summary>Starts this learner's silo in the cluster, runs <paramref name="train"/> with it, and shuts the silo down.</summary>
+    private static int WithCluster(ClusterArguments clusterArguments, int? minWorkers, Func<ClusterRollouts, int> train)
+    {
+        var membership = clusterArguments.Membership;
+        using var credential = clusterArguments.Credential("rl train");
+        var rolloutOptions = new Distributed.DistributedRolloutOptions { MinWorkers = minWorkers ?? 1 };
+        var cluster = ClusterRollouts.StartAsync(membership, credential, rolloutOptions, line => Console.Error.WriteLine(line), clusterArguments.Advertise).GetAwaiter().GetResult();
+        try
+        {
+            Console.Out.WriteLine($"learner silo up ({membership}, credential {credential.Fingerprint}); rollouts run on the workers (rl worker --cluster {membership})");
+            return train(cluster);
         }
         finally
         {
-            cluster?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            credential?.Dispose();
+            cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
     }
 
@@ -195,13 +250,13 @@ public static class TrainCommand
     }
 
     /// <summary>The config text and its name for messages, from a file, a shipped config, or an algorithm and environment pair.</summary>
-    private static (string Text, string Source) LoadConfigText(string first, string? second)
+    internal static (string Text, string Source) LoadConfigText(string first, string? second, bool quiet = false)
     {
         if (second is not null)
         {
             if (ShippedConfigs.For(first, second) is { } shipped)
             {
-                Console.Out.WriteLine($"using the shipped config configs/{shipped.Name}");
+                if (!quiet) Console.Out.WriteLine($"using the shipped config configs/{shipped.Name}");
                 return (shipped.Text, "configs/" + shipped.Name);
             }
             return ($"algo = {TomlText.Value(first)}\nenv = {TomlText.Value(second)}\n", $"defaults of {first} on {second}");

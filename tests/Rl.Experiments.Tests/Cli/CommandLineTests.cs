@@ -131,11 +131,17 @@ public sealed partial class CommandLineTests : ConsoleTest
         Assert.Contains("ppo", train);
         Assert.Contains("ars-CartPole-v1.toml", train);
         Assert.Contains("CartPole-v1", Suggest("rl train ars Cart"));
+        Assert.Contains("CartPole-v1", Suggest("rl train --set seed=1 ars Cart")); // after a repeatable option's value
+        Assert.Contains("--seed", Suggest("rl train --set seed=1 --se"));
         Assert.Contains("Pendulum-v1", Suggest("rl rollout Pend"));
         Assert.Contains("cuda", Suggest("rl eval run --device "));
         Assert.Contains("pg", Suggest("rl bench "));
         Assert.Contains("engine", Suggest("rl bench pg "));
         Assert.Contains("reinforce", Suggest("rl algos "));
+
+        string fixture = global::Rl.Tests.TestEnvironmentsAssembly.FilePath;
+        string user = $"rl rollout --env-assembly {fixture} Se";
+        Assert.Contains("Seek-v0", Suggest(user)); // the user's environments, from the assembly on the line
 
         var (code, script, _) = Rl("completion", "bash");
         Assert.Equal(0, code);
@@ -195,8 +201,9 @@ public sealed partial class CommandLineTests : ConsoleTest
 
     /// <summary>
     /// Every <c>rl ...</c> command line in the README's and docs' code blocks and inline code parses. Lines with placeholders
-    /// (<c>&lt;env-id&gt;</c>, <c>[--seed N]</c>, <c>...</c>, <c>a|b</c>) are synopses, not commands, and are skipped; an upper-case
-    /// word (<c>DIR</c>, <c>N</c>) or a shell variable stands for a value and is replaced by one.
+    /// (<c>&lt;env-id&gt;</c>, <c>[--seed N]</c>, <c>...</c>, <c>a|b</c>) are synopses, not commands, and are skipped, as are lines
+    /// marked <c># a usage error</c>; an upper-case word (<c>DIR</c>, <c>N</c>) or a shell variable stands for a value and is
+    /// replaced by one, and response files (<c>@FILE</c>) are left out.
     /// </summary>
     [Fact]
     public void EveryCommandLineInTheDocsParses()
@@ -204,7 +211,7 @@ public sealed partial class CommandLineTests : ConsoleTest
         string root = RepoRoot();
         var files = new[] { Path.Combine(root, "README.md") }.Concat(Directory.GetFiles(Path.Combine(root, "docs"), "*.md")).ToList();
         string names = string.Join("|", Program.Commands.Keys);
-        var command = new Regex($@"(?:^|[\s(""])(?:\./)?rl ((?:{names})\b[^`#|;&>)]*)");
+        var command = new Regex($@"(?:^|[\s(""])(?:\./)?rl ((?:{names})(?=\s|$)[^`#|;&>)]*)"); // not `rl train:` of a message
         var failures = new List<string>();
         int parsed = 0;
         foreach (var file in files)
@@ -219,6 +226,7 @@ public sealed partial class CommandLineTests : ConsoleTest
                     inBlock = !inBlock;
                     continue;
                 }
+                if (line.Contains("# a usage error", StringComparison.Ordinal)) continue; // an example of a wrong command
                 var texts = inBlock ? [line] : InlineCode().Matches(line).Select(m => m.Groups[1].Value).ToList();
                 foreach (var text in texts)
                 {

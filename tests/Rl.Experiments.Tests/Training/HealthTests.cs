@@ -1,6 +1,7 @@
 using System.Globalization;
 using Rl.Agents.ActorCritic;
 using Rl.Agents.Training;
+using Rl.Experiments.Commands;
 using Rl.Experiments.Training;
 using Rl.Training.Health;
 using TorchSharp;
@@ -11,7 +12,7 @@ namespace Rl.Experiments.Tests.Training;
 /// The training-health checks: one pathological configuration per warning that must raise it (printed live once, in the
 /// final summary and in health.json/health.md), and solved shipped runs that raise none.
 /// </summary>
-public sealed class HealthTests : IDisposable
+public sealed class HealthTests : ConsoleTest, IDisposable
 {
     private static readonly List<TempDir> Shared = [];
     private readonly List<TempDir> _dirs = [];
@@ -37,7 +38,7 @@ public sealed class HealthTests : IDisposable
     /// </summary>
     private static string Key(string algo, string flat, string nested)
     {
-        Rl.Agents.BuiltInAlgorithms.EnsureRegistered();
+        global::Rl.Agents.BuiltInAlgorithms.EnsureRegistered();
         var keys = ConfigBinder.Describe(AlgorithmRegistry.Get(algo).ConfigType).Select(k => k.Key).ToHashSet();
         return "config." + (keys.Contains(flat) ? flat : keys.Contains(nested) ? nested : throw new InvalidOperationException($"{algo} has neither '{flat}' nor '{nested}'"));
     }
@@ -49,7 +50,7 @@ public sealed class HealthTests : IDisposable
 
     private static Run Train(List<TempDir> dirs, string algo, long steps, IEnumerable<string> overrides, Action<IAlgorithm>? tamper = null, bool solve = false)
     {
-        Rl.Agents.BuiltInAlgorithms.EnsureRegistered();
+        global::Rl.Agents.BuiltInAlgorithms.EnsureRegistered();
         var (name, text) = ShippedConfigs.For(algo, "CartPole-v1") ?? throw new InvalidOperationException($"no shipped {algo} config");
         string[] run =
         [
@@ -228,12 +229,17 @@ public sealed class HealthTests : IDisposable
 
         // `rl health RUN`: the run's own report (exit code 2: warnings), or rebuilt with its config and other thresholds.
         var printed = new StringWriter();
-        Assert.Equal(2, Rl.Experiments.Commands.HealthReportCommand.Run(new(run.Directory, []), printed));
+        Assert.Equal(2, HealthCommand.Run(new(run.Directory, []), printed));
         Assert.Equal(string.Join("\n", run.Report.SummaryLines()) + "\n", printed.ToString().ReplaceLineEndings("\n"));
-        var rebuilt = Rl.Experiments.Commands.HealthReportCommand.Rebuild(run.Directory, ["run.health.value_loss_growth=3"]);
+        var rebuilt = HealthCommand.Rebuild(run.Directory, ["run.health.value_loss_growth=3"]);
         Assert.Equal(strict.Warnings.Single(w => w.Check == HealthChecks.ValueLossExplosion).Iteration,
             rebuilt.Warnings.Single(w => w.Check == HealthChecks.ValueLossExplosion).Iteration);
-        Assert.Throws<ConfigException>(() => Rl.Experiments.Commands.HealthReportCommand.Run(new(run.Directory, ["config.learning_rate=1"]), TextWriter.Null));
+        Assert.Throws<ConfigException>(() => HealthCommand.Run(new(run.Directory, ["config.learning_rate=1"]), TextWriter.Null));
+        var (code, output, _) = Rl("health", run.Directory, "--markdown", "--set", "run.health.value_loss_growth=3");
+        Assert.Equal(2, code);
+        Assert.StartsWith("# Training health", output);
+        Assert.Contains("value_loss_growth = 3", output);
+        Assert.Equal(2, Rl("health", run.Directory, "--json", "--markdown").Code);
     }
 
     [Fact]
@@ -262,7 +268,7 @@ public sealed class HealthTests : IDisposable
     [Fact]
     public void ThresholdsComeFromTheRunHealthTableAndBadOnesAreNamed()
     {
-        Rl.Agents.BuiltInAlgorithms.EnsureRegistered();
+        global::Rl.Agents.BuiltInAlgorithms.EnsureRegistered();
         var (name, text) = ShippedConfigs.For("ppo", "CartPole-v1")!.Value;
         var config = ExperimentConfig.Parse(text, name, ["run.health.update_ratio_min=1e-4", "run.health.eval_gap=2"]);
         var options = TrainingSession.Options(config).Health;

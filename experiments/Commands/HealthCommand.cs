@@ -1,3 +1,5 @@
+using System.CommandLine;
+using Rl.Experiments.Cli;
 using Rl.Experiments.Training;
 using Rl.Training;
 using Rl.Training.Health;
@@ -9,7 +11,7 @@ namespace Rl.Experiments.Commands;
 /// <param name="Overrides"><c>run.health.*=value</c> thresholds that replace the run's own (then the report is rebuilt from <c>metrics.csv</c>).</param>
 /// <param name="Json">Print <c>health.json</c>'s form instead of the summary.</param>
 /// <param name="Markdown">Print <c>health.md</c>'s form instead of the summary.</param>
-public sealed record HealthReportOptions(string RunDirectory, IReadOnlyList<string> Overrides, bool Json = false, bool Markdown = false);
+public sealed record HealthCommandOptions(string RunDirectory, IReadOnlyList<string> Overrides, bool Json = false, bool Markdown = false);
 
 /// <summary>
 /// <c>rl health RUN</c>: the training-health report of a past (or running) run. Without overrides it is the run's own
@@ -17,14 +19,33 @@ public sealed record HealthReportOptions(string RunDirectory, IReadOnlyList<stri
 /// from <c>metrics.csv</c> with the run's <c>config.toml</c> (budget, reward threshold, action space, thresholds). Nothing is
 /// written to the run directory.
 /// </summary>
-public static class HealthReportCommand
+public static class HealthCommand
 {
-    /// <summary>Prints the report of <see cref="HealthReportOptions.RunDirectory"/> to <paramref name="output"/>.</summary>
+    /// <summary>The <c>rl health</c> command: its argument, options and action.</summary>
+    public static Command Create()
+    {
+        var runDir = Opt.Required("run-dir", "a run directory (rl train --out)");
+        var sets = Opt.Set("replace a threshold of the run (run.health.KEY=VALUE; then the report is rebuilt from metrics.csv)");
+        var json = Opt.Flag("--json", "print the report as health.json has it");
+        var markdown = Opt.Flag("--markdown", "print the report as health.md has it");
+        var command = new Command("health",
+            "Show a run's training-health report (update/weight ratios, norms, dead units, entropy, value loss, evaluation gap); exit code 2 when a check fired")
+        {
+            runDir, sets, json, markdown,
+        };
+        return command.Runs(r =>
+        {
+            if (r.GetValue(json) && r.GetValue(markdown)) throw new UsageException("rl health: --json and --markdown exclude each other");
+            return Run(new HealthCommandOptions(r.GetValue(runDir)!, r.GetValue(sets) ?? [], r.GetValue(json), r.GetValue(markdown)), Console.Out);
+        });
+    }
+
+    /// <summary>Prints the report of <see cref="HealthCommandOptions.RunDirectory"/> to <paramref name="output"/>.</summary>
     /// <returns>0 when the run is healthy, 2 when a check fired.</returns>
     /// <exception cref="DirectoryNotFoundException">If the directory does not exist.</exception>
     /// <exception cref="FileNotFoundException">If it holds neither a health report nor metrics.</exception>
     /// <exception cref="ConfigException">If an override is not a <c>run.health.*</c> key or is invalid.</exception>
-    public static int Run(HealthReportOptions options, TextWriter output)
+    public static int Run(HealthCommandOptions options, TextWriter output)
     {
         string dir = options.RunDirectory;
         if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"run directory '{dir}' does not exist");
