@@ -29,6 +29,7 @@ public static class Program
         ["eval"] = EvalCommand.Create,
         ["play"] = PlayCommand.Create,
         ["rollout"] = RolloutCommand.Create,
+        ["sweep"] = SweepCommand.Create,
         ["train"] = TrainCommand.Create,
         ["watch"] = WatchCommand.Create,
         ["worker"] = WorkerCommand.Create,
