@@ -275,23 +275,26 @@ public sealed class TempDir : IDisposable
 
 public class ReadmeTests
 {
-    private static string Readme()
+    private static string Readme() => Page("README.md");
+
+    /// <summary>A documentation page of the repository (README.md, docs/...).</summary>
+    private static string Page(string relative)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "README.md")) && File.Exists(Path.Combine(dir.FullName, "Rl.sln")))
-                return File.ReadAllText(Path.Combine(dir.FullName, "README.md"));
-        throw new FileNotFoundException("README.md above the test binaries");
+            if (File.Exists(Path.Combine(dir.FullName, relative)) && File.Exists(Path.Combine(dir.FullName, "Rl.sln")))
+                return File.ReadAllText(Path.Combine(dir.FullName, relative));
+        throw new FileNotFoundException($"{relative} above the test binaries");
     }
 
     [Fact]
     public void TheRunTableListsEveryRunKeyWithItsDefault()
     {
-        string readme = Readme();
+        string readme = Page("docs/runner.md"); // the [run] table of the config-file reference
         foreach (var key in ConfigBinder.Describe(typeof(RunConfig)))
         {
             if (key.Key.StartsWith("health.", StringComparison.Ordinal)) continue; // [run.health]: docs/training-health.md (HealthTests)
             var row = readme.Split('\n').FirstOrDefault(l => l.StartsWith($"| `{key.Key}` |", StringComparison.Ordinal));
-            Assert.True(row is not null, $"README's [run] table lacks {key.Key}");
+            Assert.True(row is not null, $"docs/runner.md's [run] table lacks {key.Key}");
             string expected = key.Default.Length == 0 ? "(env's)" : key.Default.Replace(".0", "", StringComparison.Ordinal);
             Assert.Contains($"| {expected} |", row);
         }
