@@ -133,14 +133,7 @@ public static class PolicyGradientBenchmark
         string loadBefore = LoadAverage();
         for (int i = 0; i < 3; i++) Step();
         // Rounds alternate between the two implementations so that load from other processes hits both alike.
-        var ours = new List<(double Wall, double Cpu)>();
-        var theirs = new List<(double Wall, double Cpu)>();
-        for (int round = 0; round < rounds; round++)
-        {
-            var steps = Enumerable.Range(0, iterations).Select(_ => Step()).ToList();
-            ours.Add((Median(steps.Select(t => t.Wall)), Median(steps.Select(t => t.Cpu))));
-            if (pyTorch is not null && PyTorchReference(iterations, threads) is { } py) theirs.Add(py);
-        }
+        var (ours, theirs) = AlternateWithReference(rounds, iterations, Step, pyTorch is null ? null : () => PyTorchReference(iterations, threads));
         torch.set_num_threads(previousThreads);
 
         Console.WriteLine($"Conv-policy training step: 64x64x3 uint8 input, batch {ConvBatch}, forward + backward + Adam, {parameters:N0} parameters, " +
@@ -153,8 +146,7 @@ public static class PolicyGradientBenchmark
         {
             Row($"PyTorch {pyTorch} (/usr/bin/python3, same network and step)", theirs);
             Console.WriteLine();
-            Console.WriteLine($"TorchSharp / PyTorch samples/s: {Median(theirs.Select(t => t.Wall)) / Median(ours.Select(t => t.Wall)):F2}x (wall), " +
-                              $"{Median(theirs.Select(t => t.Cpu)) / Median(ours.Select(t => t.Cpu)):F2}x (per CPU-second). Load average after: {LoadAverage()}");
+            Console.WriteLine($"{RatioLine(ours, theirs)} Load average after: {LoadAverage()}");
         }
         else
         {
@@ -322,6 +314,30 @@ public static class PolicyGradientBenchmark
         return (rss, peak);
         static long Kb(string line) => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
     }
+
+    /// <summary>
+    /// Alternates rounds between our step and a reference so that load from other processes hits both alike: each round
+    /// records the median wall and CPU time of <paramref name="iterations"/> calls of <paramref name="step"/>, then one call of
+    /// <paramref name="reference"/> (when given and when it succeeds).
+    /// </summary>
+    internal static (List<(double Wall, double Cpu)> Ours, List<(double Wall, double Cpu)> Theirs) AlternateWithReference(
+        int rounds, int iterations, Func<(double Wall, double Cpu)> step, Func<(double Wall, double Cpu)?>? reference)
+    {
+        var ours = new List<(double Wall, double Cpu)>();
+        var theirs = new List<(double Wall, double Cpu)>();
+        for (int round = 0; round < rounds; round++)
+        {
+            var steps = Enumerable.Range(0, iterations).Select(_ => step()).ToList();
+            ours.Add((Median(steps.Select(t => t.Wall)), Median(steps.Select(t => t.Cpu))));
+            if (reference?.Invoke() is { } measured) theirs.Add(measured);
+        }
+        return (ours, theirs);
+    }
+
+    /// <summary>The TorchSharp / PyTorch samples-per-second ratios (wall and per CPU-second) of rounds measured in the same run.</summary>
+    internal static string RatioLine(List<(double Wall, double Cpu)> ours, List<(double Wall, double Cpu)> theirs) =>
+        $"TorchSharp / PyTorch samples/s: {Median(theirs.Select(t => t.Wall)) / Median(ours.Select(t => t.Wall)):F2}x (wall), " +
+        $"{Median(theirs.Select(t => t.Cpu)) / Median(ours.Select(t => t.Cpu)):F2}x (per CPU-second).";
 
     /// <summary>The load average (1, 5, 15 minutes) from /proc/loadavg, or <c>unknown</c>.</summary>
     internal static string LoadAverage() =>

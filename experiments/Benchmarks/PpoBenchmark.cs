@@ -285,15 +285,8 @@ public static class PpoBenchmark
 
         for (int i = 0; i < 3; i++) Step();
         string? pyTorch = PolicyGradientBenchmark.PyTorchVersion();
-        var ours = new List<(double Wall, double Cpu)>();
-        var theirs = new List<(double Wall, double Cpu)>();
         const int Iterations = 10;
-        for (int round = 0; round < rounds; round++)
-        {
-            var steps = Enumerable.Range(0, Iterations).Select(_ => Step()).ToList();
-            ours.Add((PolicyGradientBenchmark.Median(steps.Select(t => t.Wall)), PolicyGradientBenchmark.Median(steps.Select(t => t.Cpu))));
-            if (pyTorch is not null && Reference(Iterations, ppo) is { } py) theirs.Add(py);
-        }
+        var (ours, theirs) = PolicyGradientBenchmark.AlternateWithReference(rounds, Iterations, Step, pyTorch is null ? null : () => Reference(Iterations, ppo));
         Console.WriteLine($"PPO conv update: {Stack}x{Size}x{Size}x1 uint8 input, batch {Batch}, {parameters:N0} parameters, forward + clipped losses + " +
                           $"backward + clip {ppo.Optimizer.MaxGradNorm} + Adam, {ppo.TorchThreads} thread(s); median of {Iterations} steps per round, {rounds} round(s).");
         Console.WriteLine();
@@ -304,8 +297,7 @@ public static class PpoBenchmark
         {
             Row($"PyTorch {pyTorch} (/usr/bin/python3)", theirs);
             Console.WriteLine();
-            Console.WriteLine($"TorchSharp / PyTorch samples/s: {PolicyGradientBenchmark.Median(theirs.Select(t => t.Wall)) / PolicyGradientBenchmark.Median(ours.Select(t => t.Wall)):F2}x (wall), " +
-                              $"{PolicyGradientBenchmark.Median(theirs.Select(t => t.Cpu)) / PolicyGradientBenchmark.Median(ours.Select(t => t.Cpu)):F2}x (per CPU-second).");
+            Console.WriteLine(PolicyGradientBenchmark.RatioLine(ours, theirs));
         }
         else Console.WriteLine(pyTorch is null ? "\nPyTorch reference not measured: /usr/bin/python3 cannot import torch (apt-get install python3-torch)." : "\nPyTorch reference failed (see standard error).");
         Console.WriteLine();
