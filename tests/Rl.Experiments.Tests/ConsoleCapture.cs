@@ -9,6 +9,16 @@ public abstract class ConsoleTest
 {
     private static readonly Lock Gate = new();
 
+    /// <summary>
+    /// Runs <paramref name="body"/> while no command runs in this process: commands set process-wide state (the user
+    /// environment assemblies of <c>--env-assembly</c>, which a config parsed meanwhile would record), so code that parses
+    /// configs or trains in-process outside <see cref="Rl"/> takes the same gate.
+    /// </summary>
+    protected static T Exclusive<T>(Func<T> body)
+    {
+        lock (Gate) return body();
+    }
+
     /// <summary>Runs <c>rl args...</c> through Program.Main and returns (exit code, stdout, stderr).</summary>
     protected static (int Code, string Out, string Err) Rl(params string[] args)
     {

@@ -131,13 +131,13 @@ public class TrainingTests : ConsoleTest
     }
 
     /// <summary>Trains in <paramref name="runDir"/> and interrupts (as Ctrl-C does) once <paramref name="condition"/> holds.</summary>
-    private static TrainingOutcome Interrupt(string runDir, Func<ProgressReport, bool> condition)
+    private static TrainingOutcome Interrupt(string runDir, Func<ProgressReport, bool> condition) => Exclusive(() =>
     {
         var config = ExperimentConfig.Parse(Config, "test");
         using var session = TrainingSession.Create(config, runDir);
         using var stop = new CancellationTokenSource();
         return session.Run(new StopWhen(condition, stop), stop.Token);
-    }
+    });
 
     [Fact]
     public void AnInterruptedRunCheckpointsPlotsAndResumesToTheSameParametersAsAnUninterruptedOne()

@@ -138,12 +138,13 @@ public class RunDirectoryFaultTests : ConsoleTest
         string whole = dir.Sub("whole");
         Assert.Equal(0, Rl("train", ConfigFile(dir), "--out", whole).Code);
         string run = dir.Sub("run");
-        var config = ExperimentConfig.Parse(Config, "test");
-        using (var session = TrainingSession.Create(config, run))
-        using (var stop = new CancellationTokenSource())
+        Exclusive(() =>
         {
-            session.Run(new StopAt(4, stop), stop.Token);
-        }
+            var config = ExperimentConfig.Parse(Config, "test");
+            using var session = TrainingSession.Create(config, run);
+            using var stop = new CancellationTokenSource();
+            return session.Run(new StopAt(4, stop), stop.Token);
+        });
         return (run, File.ReadAllText(Path.Combine(whole, "metrics.csv")));
     }
 
@@ -224,9 +225,12 @@ public class RunDirectoryFaultTests : ConsoleTest
     {
         using var dir = new TempDir();
         string run = dir.Sub("full");
-        var config = ExperimentConfig.Parse(Config, "test");
-        using (var session = TrainingSession.Create(config, run, fileSystem: new FullDisk(1)))
-            Assert.Throws<IOException>(() => session.Run(NullProgress.Instance, CancellationToken.None));
+        Exclusive(() =>
+        {
+            var config = ExperimentConfig.Parse(Config, "test");
+            using var session = TrainingSession.Create(config, run, fileSystem: new FullDisk(1));
+            return Assert.Throws<IOException>(() => session.Run(NullProgress.Instance, CancellationToken.None));
+        });
         Assert.Empty(Directory.EnumerateFiles(run, "*.tmp*", SearchOption.AllDirectories));
         Assert.Empty(CheckpointStore.Files(Path.Combine(run, "checkpoints")));
 
@@ -245,9 +249,12 @@ public class RunDirectoryFaultTests : ConsoleTest
     {
         using var dir = new TempDir();
         string run = dir.Sub("full");
-        var config = ExperimentConfig.Parse(Config, "test");
-        using (var session = TrainingSession.Create(config, run, fileSystem: new FullDisk(3)))
-            Assert.Throws<IOException>(() => session.Run(NullProgress.Instance, CancellationToken.None));
+        Exclusive(() =>
+        {
+            var config = ExperimentConfig.Parse(Config, "test");
+            using var session = TrainingSession.Create(config, run, fileSystem: new FullDisk(3));
+            return Assert.Throws<IOException>(() => session.Run(NullProgress.Instance, CancellationToken.None));
+        });
         Assert.Equal(2, CheckpointStore.Files(Path.Combine(run, "checkpoints")).Count);
         Assert.Empty(Directory.EnumerateFiles(run, "*.tmp*", SearchOption.AllDirectories));
         var resumed = Rl("train", "--resume", run);
