@@ -29,7 +29,16 @@ public static class UserEnvironments
     /// Whether <c>env_assemblies</c> in a config may load code in this process: true for the commands whose configs are the
     /// user's own (train, eval, watch, play, ...), false for <c>rl worker</c>, which must never load a path a learner sent.
     /// </summary>
-    public static bool ConfigMayLoad { get; set; }
+    public static bool ConfigMayLoad
+    {
+        get => MayLoad.Value;
+        set => MayLoad.Value = value;
+    }
+
+    // Per command, not per process: the state flows with the command's async context (and into the tasks and threads it
+    // starts), so two commands that run at once in one process (tests, a host program) never see each other's assemblies.
+    private static readonly AsyncLocal<bool> MayLoad = new();
+    private static readonly AsyncLocal<IReadOnlyList<string>?> Paths = new();
 
     /// <summary>Whether a config's <c>env_assemblies</c> may load code while <paramref name="command"/> runs: not in <c>rl worker</c>.</summary>
     public static bool ConfigMayLoadFor(string command) => command != "worker";
@@ -41,7 +50,15 @@ public static class UserEnvironments
     public static void BeginCommand(string command, IReadOnlyList<string> paths)
     {
         ConfigMayLoad = ConfigMayLoadFor(command);
-        LoadFromCommandLine(command, paths);
+        try
+        {
+            LoadFromCommandLine(command, paths);
+        }
+        catch
+        {
+            EndCommand();
+            throw;
+        }
     }
 
     /// <summary>Clears what <see cref="BeginCommand"/> set (the loaded environments stay registered).</summary>
@@ -55,7 +72,11 @@ public static class UserEnvironments
     /// Full paths of the assemblies the running command got through <c>--env-assembly</c>; a config parsed during the command
     /// records them with its own (<see cref="LoadFromConfig"/>), so a run's stored config lets eval and resume find them.
     /// </summary>
-    public static IReadOnlyList<string> CommandLinePaths { get; private set; } = [];
+    public static IReadOnlyList<string> CommandLinePaths
+    {
+        get => Paths.Value ?? [];
+        private set => Paths.Value = value;
+    }
 
     /// <summary>Loads the assemblies named on the command line into <see cref="Envs.Registry"/>.</summary>
     /// <param name="command">The command's name, for messages.</param>
@@ -64,7 +85,7 @@ public static class UserEnvironments
     public static void LoadFromCommandLine(string command, IReadOnlyList<string> paths)
     {
         ArgumentNullException.ThrowIfNull(paths);
-        CommandLinePaths = [.. paths.Select(p => Path.GetFullPath(p))];
+        CommandLinePaths = [];
         foreach (var path in paths)
         {
             try
@@ -76,6 +97,8 @@ public static class UserEnvironments
                 throw new EnvironmentAssemblyLoadException($"rl {command}: {Option}: {e.Message}", e);
             }
         }
+        // Recorded only once every assembly loaded, so a failed command leaves nothing behind for a later config to record.
+        CommandLinePaths = [.. paths.Select(p => Path.GetFullPath(p))];
     }
 
     /// <summary>

@@ -77,10 +77,15 @@ public sealed class RolloutWorkerGrain(WorkerHostOptions host) : Grain, IRollout
                     $"(protocol {job.Protocol}); run the same rl build on every machine");
             prepared = await Task.Run(() => PreparedJob.Create(job, host));
         }
-        catch (InvalidOperationException e)
+        catch (InvalidOperationException e) when (e.InnerException is null)
         {
             host.Log($"refused job {job.JobId}: {e.Message}");
             throw;
+        }
+        catch (Exception e)
+        {
+            host.Log($"refused job {job.JobId}: {e}");
+            throw Portable(e);
         }
         _jobs.Add(prepared);
         while (_jobs.Count > KeptJobs)
@@ -100,9 +105,26 @@ public sealed class RolloutWorkerGrain(WorkerHostOptions host) : Grain, IRollout
         if (request.Parameters is { } parameters) job.SetParameters(request.Version, parameters);
         else if (job.Version != request.Version) return new ChunkResult { Status = ChunkStatus.NeedParameters };
         host.Trace?.Invoke($"chunk of version {request.Version}: {request.Centre.Length} candidates");
-        var result = await Task.Run(() => job.Run(request));
+        ChunkResult result;
+        try
+        {
+            result = await Task.Run(() => job.Run(request));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            host.Log($"job {request.JobId}: chunk of version {request.Version} failed: {e}");
+            throw Portable(e);
+        }
         return host.Tamper is { } tamper ? tamper(result) : result;
     }
+
+    /// <summary>
+    /// The exception the learner receives for <paramref name="e"/>: an <see cref="InvalidOperationException"/> carrying the type
+    /// and message only, because Orleans can serialize only exception types it knows (an environment's or a config's own
+    /// exception, or one with such an inner exception, would fail to cross the wire and hide the real error).
+    /// </summary>
+    internal static InvalidOperationException Portable(Exception e) =>
+        e is InvalidOperationException { InnerException: null } known ? known : new InvalidOperationException($"{e.GetType().Name}: {e.Message}");
 
     /// <inheritdoc />
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -141,7 +163,8 @@ public sealed class RolloutWorkerGrain(WorkerHostOptions host) : Grain, IRollout
             }
             catch (Exception e)
             {
-                throw new InvalidOperationException($"this worker could not set up the learner's environment: {e.Message}", e);
+                // No inner exception: it goes back to the learner, and Orleans can only carry exception types it knows.
+                throw new InvalidOperationException($"this worker could not set up the learner's environment: {e.GetType().Name}: {e.Message}");
             }
             var pool = new RolloutPool(setup.MakeEnv, host.Threads, env => PolicyArchitecture.Create(env.ObservationSpace, env.ActionSpace, setup.Policy));
             try

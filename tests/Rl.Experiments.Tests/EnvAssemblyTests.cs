@@ -150,6 +150,44 @@ public class EnvAssemblyTests : ConsoleTest
         Assert.Contains("rl algos: unknown option '--env-assembly'", err);
     }
 
+    [Fact]
+    public void AFailedLoadLeavesNoAssemblyForALaterConfigToRecord()
+    {
+        string noEnvironments = typeof(Tomlyn.Model.TomlTable).Assembly.Location;
+        Assert.Throws<EnvironmentAssemblyLoadException>(() => UserEnvironments.BeginCommand("rollout", [noEnvironments]));
+        Assert.Empty(UserEnvironments.CommandLinePaths);
+        Assert.False(UserEnvironments.ConfigMayLoad);
+        var config = ExperimentConfig.Parse(ShippedConfigs.For("ars", "CartPole-v1")!.Value.Text, "ars-CartPole-v1");
+        Assert.DoesNotContain("Tomlyn", config.ToToml());
+    }
+
+    [Fact]
+    public async Task ACommandsAssembliesAreNotSeenByACommandRunningBesideIt()
+    {
+        string fixture = FixturePath();
+        using var started = new ManualResetEventSlim();
+        using var checkedBeside = new ManualResetEventSlim();
+        var command = Task.Run(() =>
+        {
+            UserEnvironments.BeginCommand("rollout", [fixture]);
+            try
+            {
+                started.Set();
+                checkedBeside.Wait(TimeSpan.FromSeconds(30));
+                return UserEnvironments.CommandLinePaths.ToList();
+            }
+            finally
+            {
+                UserEnvironments.EndCommand();
+            }
+        });
+        Assert.True(started.Wait(TimeSpan.FromSeconds(30)));
+        var beside = await Task.Run(() => UserEnvironments.CommandLinePaths.ToList());
+        checkedBeside.Set();
+        Assert.Empty(beside);
+        Assert.Equal([Path.GetFullPath(fixture)], await command);
+    }
+
     [Theory]
     [InlineData("train")]
     [InlineData("eval")]

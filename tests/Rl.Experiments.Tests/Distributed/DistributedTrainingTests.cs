@@ -342,6 +342,34 @@ public class DistributedTrainingTests : ConsoleTest
 /// <summary>A worker silo in this process refuses jobs that do not match it, with messages that say what differs.</summary>
 public class WorkerRefusalTests
 {
+    private sealed class EnvironmentOfItsOwnException(string message) : Exception(message);
+
+    [Fact]
+    public async Task AWorkerThatCannotSetUpAJobSaysWhyEvenForExceptionTypesOrleansCannotCarry()
+    {
+        var membership = ClusterMembership.Parse($"localhost:{ClusterMembership.FreePort()}");
+        var log = new ConcurrentQueue<string>();
+        await using var learner = await RolloutSilo.StartLearnerAsync(membership, TestCredential.Value, _ => { });
+        await using var worker = await RolloutSilo.StartWorkerAsync(membership, TestCredential.Value,
+            new WorkerHostOptions(1, _ => throw new EnvironmentOfItsOwnException("the track file is missing"), log.Enqueue));
+        for (int i = 0; i < 100 && learner.LiveWorkers().Count == 0; i++) await Task.Delay(100);
+        var grain = learner.Grains.GetGrain<IRolloutWorkerGrain>(Assert.Single(learner.LiveWorkers()).ToParsableString());
+
+        Rl.Agents.BuiltInAlgorithms.EnsureRegistered();
+        var config = ExperimentConfig.Parse(ShippedConfigs.For("ars", "CartPole-v1")!.Value.Text, "ars-CartPole-v1");
+        var gf = (Rl.Agents.GradientFree.GradientFreeConfig)config.Config;
+        using var env = config.MakeEnv();
+        var options = gf.ToPolicyOptions();
+        var architecture = Rl.Agents.Policies.PolicyArchitecture.Create(env.ObservationSpace, env.ActionSpace, options);
+        var noise = Rl.Agents.Parameters.NoiseTable.Shared(gf.NoiseTableSeed, gf.NoiseTableSize);
+        var job = new Rl.Agents.GradientFree.RolloutJob("ars", architecture, options, noise, 1, 0, true);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => grain.Prepare(RolloutProtocol.Describe("own", job, config.ToToml())));
+        Assert.Contains("could not set up the learner's environment", error.Message);
+        Assert.Contains("EnvironmentOfItsOwnException: the track file is missing", error.Message);
+        Assert.Contains(log, line => line.Contains("refused job own") && line.Contains("the track file is missing"));
+    }
+
     [Fact]
     public async Task AWorkerRefusesAJobOfAnotherBuildPolicyOrNoiseTable()
     {
