@@ -35,6 +35,9 @@ public sealed record WorkerHostOptions(int Threads, Func<string, WorkerJobSetup>
 {
     /// <summary>Tests only: changes every result before it is sent (a faulty worker), to check that learners drop it.</summary>
     internal Func<ChunkResult, ChunkResult>? Tamper { get; init; }
+
+    /// <summary>How the worker trains whole runs (<see cref="ITrainingWorkerGrain"/>); null: it refuses them.</summary>
+    public RunHostOptions? Runs { get; init; }
 }
 
 /// <summary>The environment factory and policy options of a job, as the worker's host resolves them.</summary>
