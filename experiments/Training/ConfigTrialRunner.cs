@@ -182,7 +182,7 @@ public sealed class ClusterTrialRunner(ConfigTrialRunner local, Rl.Distributed.D
         if (outcome.ExitCode == 130) return new TrialSegment(Rl.Training.TrainingStatus.Interrupted, 0, null, 0, null);
         var segment = ConfigTrialRunner.Result(trial.Directory);
         // A failed process (exit code 1) is a trial outcome only when it diverged; anything else is an error, as it is locally.
-        if (segment is null || (outcome.ExitCode != 0 && segment.Status != Rl.Training.TrainingStatus.Diverged) || segment.EnvSteps > budget)
+        if (segment is null || (outcome.ExitCode != 0 && segment.Status != Rl.Training.TrainingStatus.Diverged))
             throw new InvalidOperationException($"{trial.Name} failed on worker {outcome.Worker} (exit code {outcome.ExitCode}{(outcome.Error is null ? "" : ": " + outcome.Error)}); " +
                                                 $"its run directory: {trial.Directory}");
         return segment;
