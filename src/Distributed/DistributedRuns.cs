@@ -368,9 +368,16 @@ public sealed class DistributedRuns
         if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
     }
 
-    /// <summary>After a learner killed between the two moves of <see cref="Swap"/>: the previous directory comes back.</summary>
+    /// <summary>
+    /// After a learner killed between the two moves of <see cref="Swap"/>: the previous directory comes back; staging
+    /// directories of downloads it did not finish are deleted.
+    /// </summary>
     private static void RecoverSwap(string target)
     {
+        string full = Path.GetFullPath(target).TrimEnd(Path.DirectorySeparatorChar);
+        if (Path.GetDirectoryName(full) is { } parent && Directory.Exists(parent))
+            foreach (var stale in Directory.GetDirectories(parent, Path.GetFileName(full) + ".incoming-*"))
+                Directory.Delete(stale, recursive: true);
         string old = target.TrimEnd(Path.DirectorySeparatorChar) + ".replaced";
         if (!Directory.Exists(old)) return;
         if (Directory.Exists(target)) Directory.Delete(old, recursive: true);
