@@ -154,7 +154,8 @@ public sealed class ConfigTrialRunner : ISweepTrialRunner
 /// The trials of <c>rl sweep --cluster</c>: each segment is trained whole on a worker (<see cref="DistributedRuns"/>): a
 /// trial's first segment from its resolved config, a later rung's by continuing its run directory (uploaded), with the
 /// sweep's loss-explosion stop applied on the worker. The run directory comes back here after every segment, so pruning,
-/// the results and a resumed sweep see exactly what a local sweep would.
+/// the results and a resumed sweep see exactly what a local sweep would. When no worker is left for the cluster's wait
+/// (every one died), the segment trains in this process.
 /// </summary>
 /// <param name="local">The local runner (configs, checks, budgets); its trials get one thread each unless run.threads is set.</param>
 /// <param name="cluster">The cluster's runs.</param>
@@ -178,7 +179,16 @@ public sealed class ClusterTrialRunner(ConfigTrialRunner local, Rl.Distributed.D
         var order = ConfigTrialRunner.Started(trial)
             ? ClusterRuns.Continue(name, trial.Directory, local.ContinueOverrides(budget), null, factor, explosion?.Key)
             : ClusterRuns.NewRun(name, local.NewConfig(trial, budget), trial.Directory, null, factor, explosion?.Key);
-        var outcome = await cluster.RunAsync(order, cancel).ConfigureAwait(false);
+        RunOutcome outcome;
+        try
+        {
+            outcome = await cluster.RunAsync(order, cancel).ConfigureAwait(false);
+        }
+        catch (NoWorkerException)
+        {
+            // No worker left (or none came): the segment trains here, as a local sweep would train it.
+            return local.Run(trial, budget, callbacks, cancel);
+        }
         if (outcome.ExitCode == 130) return new TrialSegment(Rl.Training.TrainingStatus.Interrupted, 0, null, 0, null);
         var segment = ConfigTrialRunner.Result(trial.Directory);
         // A failed process (exit code 1) is a trial outcome only when it diverged; anything else is an error, as it is locally.

@@ -163,8 +163,8 @@ public static class SeedGroupTraining
         }
         bool resume = o.Resume is not null && File.Exists(Path.Combine(job.Directory, TrainingSession.ConfigFile));
         string log = Path.Combine(group, SeedGroup.LogFolder, $"seed-{job.Seed.ToString(CultureInfo.InvariantCulture)}.log");
-        if (cluster is not null)
-            return await TrainSeedOnCluster(job, o, overrides, w, cluster, resume, log, cancel).ConfigureAwait(false);
+        if (cluster is not null && await TrainSeedOnCluster(job, o, overrides, w, cluster, resume, log, cancel).ConfigureAwait(false) is int code)
+            return code;
         if (resume)
         {
             args.AddRange(["--resume", job.Directory]);
@@ -189,9 +189,10 @@ public static class SeedGroupTraining
     /// <summary>
     /// One seed on the cluster: a new run of the config with the seed, or the continuation of the seed's stopped run (its
     /// directory uploaded); the worker's console output is appended to the seed's log. A failure to place or bring back the
-    /// run (no worker, every worker refused it, too large) fails the seed with its message.
+    /// run (every worker refused it, too large) fails the seed with its message; with no worker left for the wait, null: the
+    /// seed trains here.
     /// </summary>
-    private static async Task<int> TrainSeedOnCluster(SeedJob job, SeedGroupOptions o, IReadOnlyList<string> overrides, TextWriter w,
+    private static async Task<int?> TrainSeedOnCluster(SeedJob job, SeedGroupOptions o, IReadOnlyList<string> overrides, TextWriter w,
         Rl.Distributed.DistributedRuns cluster, bool resume, string log, CancellationToken cancel)
     {
         string name = $"seed {job.Seed.ToString(CultureInfo.InvariantCulture)}";
@@ -215,6 +216,11 @@ public static class SeedGroupTraining
                 lock (w) w.WriteLine($"{name}: trained on worker {outcome.Worker}" + (outcome.Attempts > 1 ? $" (attempt {outcome.Attempts}: a worker was lost under it)" : "") +
                                      (outcome.Error is { } error ? $": {error}" : ""));
             return outcome.ExitCode;
+        }
+        catch (Rl.Distributed.NoWorkerException e)
+        {
+            lock (w) w.WriteLine($"{name}: {e.Message}; training it on this machine instead");
+            return null;
         }
         catch (Exception e) when (e is InvalidOperationException or ConfigException or IOException)
         {

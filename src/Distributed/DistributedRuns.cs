@@ -123,9 +123,9 @@ public sealed class DistributedRuns
     /// Trains <paramref name="order"/> on a worker and brings its run directory here. <paramref name="cancel"/> stops it as an
     /// interrupted run stops (checkpoint, exit code 130, its files brought back); a run not yet placed is not started (130).
     /// </summary>
+    /// <exception cref="NoWorkerException">When no worker is usable within <see cref="DistributedRunOptions.WorkerWait"/> (callers may train the run themselves).</exception>
     /// <exception cref="InvalidOperationException">
-    /// When no worker is usable within <see cref="DistributedRunOptions.WorkerWait"/>, every worker refused the run (the
-    /// refusals are listed), or its files exceed <see cref="DistributedRunOptions.MaxRunBytes"/>.
+    /// When every worker refused the run (the refusals are listed), or its files exceed <see cref="DistributedRunOptions.MaxRunBytes"/>.
     /// </exception>
     public async Task<RunOutcome> RunAsync(RunOrder order, CancellationToken cancel = default)
     {
@@ -199,7 +199,7 @@ public sealed class DistributedRuns
             }
             if (usableCount > 0 && _started) since = now; // busy workers: waiting is normal
             else if (now - since > _options.WorkerWait.TotalSeconds)
-                throw new InvalidOperationException(
+                throw new NoWorkerException(
                     $"{order.Name}: {(_started ? "no worker left" : $"only {usableCount} of the {_options.MinWorkers} worker(s) needed joined")} the cluster ({_silo.Membership}) " +
                     $"within {_options.WorkerWait.TotalSeconds:0} s; start them with: rl worker --cluster {_silo.Membership}");
             else if (now - lastMessage >= 10 && (!_started || usableCount == 0))
@@ -490,4 +490,17 @@ public sealed class DistributedRuns
     private sealed class RunRefusedException(string message) : Exception(message);
 
     private sealed class WorkerLostException(string message) : Exception(message);
+}
+
+/// <summary>No worker was usable for a run within the wait (none joined, or every one left): the caller may train it itself.</summary>
+public sealed class NoWorkerException : InvalidOperationException
+{
+    /// <summary>Creates the exception.</summary>
+    public NoWorkerException(string message) : base(message) { }
+
+    /// <summary>Creates the exception.</summary>
+    public NoWorkerException() { }
+
+    /// <summary>Creates the exception.</summary>
+    public NoWorkerException(string message, Exception inner) : base(message, inner) { }
 }

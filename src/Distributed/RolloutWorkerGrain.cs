@@ -57,14 +57,7 @@ public sealed class RolloutWorkerGrain(WorkerHostOptions host) : Grain, IRollout
     private readonly List<PreparedJob> _jobs = [];
 
     /// <inheritdoc />
-    public Task<WorkerInfo> Hello() => Task.FromResult(new WorkerInfo
-    {
-        Protocol = RolloutProtocol.Version,
-        Build = RolloutProtocol.Build,
-        ProductVersion = RolloutProtocol.ProductVersion,
-        Name = $"{Environment.MachineName}:{Environment.ProcessId}",
-        Threads = host.Threads,
-    });
+    public Task<WorkerInfo> Hello() => Task.FromResult(RolloutProtocol.Self(host.Threads));
 
     /// <inheritdoc />
     public async Task Prepare(JobSpec job)

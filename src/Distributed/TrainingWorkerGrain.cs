@@ -406,14 +406,7 @@ public sealed class TrainingRunService : IDisposable
 public sealed class TrainingWorkerGrain(WorkerHostOptions host, TrainingRunService runs) : Grain, ITrainingWorkerGrain
 {
     /// <inheritdoc />
-    public Task<WorkerInfo> Hello() => Task.FromResult(new WorkerInfo
-    {
-        Protocol = RolloutProtocol.Version,
-        Build = RolloutProtocol.Build,
-        ProductVersion = RolloutProtocol.ProductVersion,
-        Name = $"{Environment.MachineName}:{Environment.ProcessId}",
-        Threads = host.Threads,
-    });
+    public Task<WorkerInfo> Hello() => Task.FromResult(RolloutProtocol.Self(host.Threads));
 
     /// <inheritdoc />
     public Task Begin(RunSpec spec) => Call(() => runs.Begin(spec), spec?.RunId);

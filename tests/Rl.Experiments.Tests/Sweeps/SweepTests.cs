@@ -300,15 +300,15 @@ public class SweepCommandTests : ConsoleTest
 {
     public SweepCommandTests() => BuiltInAlgorithms.EnsureRegistered();
 
-    private static SweepCommand.SweepOptions Options(string dir, int jobs = 1) => new()
+    internal static SweepCommand.SweepOptions Options(string dir, int? jobs = 1, int trials = 5) => new()
     {
         Config = "ars-CartPole-v1.toml",
         Params = ["config.step_size=loguniform(0.003,0.1)", "config.noise_std=uniform(0.01,0.05)", "config.directions=int(4,8)"],
-        Trials = 5, Seed = 3, OutDir = dir, Jobs = jobs,
+        Trials = trials, Seed = 3, OutDir = dir, Jobs = jobs,
         Overrides = ["run.total_steps=6000", "run.eval_episodes=5", "run.checkpoint_interval=500", "config.top_directions=4"],
     };
 
-    private static string WithoutWallTimes(string csv) =>
+    internal static string WithoutWallTimes(string csv) =>
         string.Join("\n", csv.Split('\n').Select(line => string.Join(",", line.Split(',').Where((_, i) => i != 7))));
 
     [Fact]
@@ -416,16 +416,9 @@ public class SweepCommandTests : ConsoleTest
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public class ClusterSweepTests : ConsoleTest
 {
-    private static SweepCommand.SweepOptions Options(string dir, int? jobs = null) => new()
-    {
-        Config = "ars-CartPole-v1.toml",
-        Params = ["config.step_size=loguniform(0.003,0.1)", "config.noise_std=uniform(0.01,0.05)", "config.directions=int(4,8)"],
-        Trials = 4, Seed = 3, OutDir = dir, Jobs = jobs,
-        Overrides = ["run.total_steps=6000", "run.eval_episodes=5", "run.checkpoint_interval=500", "config.top_directions=4"],
-    };
+    private static SweepCommand.SweepOptions Options(string dir, int? jobs = null) => SweepCommandTests.Options(dir, jobs, trials: 4);
 
-    private static string WithoutWallTimes(string csv) =>
-        string.Join("\n", csv.Split('\n').Select(line => string.Join(",", line.Split(',').Where((_, i) => i != 7))));
+    private static string WithoutWallTimes(string csv) => SweepCommandTests.WithoutWallTimes(csv);
 
     [Fact]
     public async Task ASweepOnTheClusterInterruptedAndResumedGivesTheLocalSweepsResults()
@@ -470,6 +463,30 @@ public class ClusterSweepTests : ConsoleTest
                 Assert.Single(CheckpointStore.Files(dir.Sub($"cluster/trial-{i:000}/checkpoints")));
             }
             Assert.Contains(log, l => l.Contains("continued,", StringComparison.Ordinal)); // a later rung continued an uploaded run
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task WithNoWorkerLeftATrialTrainsHereWithTheLocalResult()
+    {
+        using var dir = new TempDir();
+        var membership = ClusterMembership.Parse($"localhost:{ClusterMembership.FreePort()}");
+        var cluster = await ClusterRollouts.StartAsync(membership, TestCredential.Value, new Rl.Distributed.DistributedRolloutOptions { WorkerWait = TimeSpan.FromSeconds(1) }, _ => { });
+        try
+        {
+            var runner = new ConfigTrialRunner(ShippedConfigs.Find("ars-CartPole-v1.toml")!.Value.Text, "configs/ars-CartPole-v1.toml",
+                Options("").Overrides, null, keepCheckpoints: false, threads: 1) { Space = SearchSpace.Parse(Options("").Params) };
+            var values = new Dictionary<string, object> { ["config.step_size"] = 0.02, ["config.noise_std"] = 0.03, ["config.directions"] = 6L };
+            var here = new SweepTrial(0, 0, 11, values, dir.Sub("here"));
+            var fallback = here with { Directory = dir.Sub("fallback") };
+            var expected = Exclusive(() => runner.Run(here, 2000, [], CancellationToken.None));
+            var got = await Task.Run(() => Exclusive(() => new ClusterTrialRunner(runner, cluster.Runs()).RunAsync(fallback, 2000, [], CancellationToken.None).GetAwaiter().GetResult()));
+            Assert.Equal((expected.Status, expected.EnvSteps, expected.Score), (got.Status, got.EnvSteps, got.Score));
+            Assert.Equal(File.ReadAllText(dir.Sub("here/metrics.csv")), File.ReadAllText(dir.Sub("fallback/metrics.csv")));
         }
         finally
         {
