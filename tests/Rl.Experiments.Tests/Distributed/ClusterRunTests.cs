@@ -89,6 +89,41 @@ public class ClusterSeedRunTests : ConsoleTest
     }
 }
 
+/// <summary>A run on a worker stopped from the learner (Ctrl-C) comes back as an interrupted run with its checkpoint.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public class ClusterRunInterruptTests : ConsoleTest
+{
+    [Fact]
+    public async Task ACancelledRunStopsLikeAnInterruptedRunAndItsDirectoryComesBack()
+    {
+        using var tmp = new TempDir();
+        var membership = ClusterMembership.Parse($"localhost:{ClusterMembership.FreePort()}");
+        var log = new ConcurrentQueue<string>();
+        var cluster = await ClusterRollouts.StartAsync(membership, TestCredential.Value, new DistributedRolloutOptions(), log.Enqueue);
+        try
+        {
+            await using var worker = await RunWorkers.StartAsync(membership, 1, tmp.Sub("work"), log);
+            var config = Exclusive(() => ExperimentConfig.Parse(ShippedConfigs.For("ars", "CartPole-v1")!.Value.Text, "ars-CartPole-v1",
+                ["run.stop_when_solved=false", "run.total_steps=100000000", "run.threads=1", "run.eval_interval=0"], seed: 5));
+            using var cancel = new CancellationTokenSource();
+            var running = cluster.Runs().RunAsync(ClusterRuns.NewRun("seed 5", config, tmp.Sub("run"), tmp.Sub("run.log")), cancel.Token);
+            Assert.True(RunWorkers.WaitUntil(() => worker.TrainingRuns.Runs().Any(r => r.State == RunState.Running), TimeSpan.FromSeconds(30)), string.Join("\n", log));
+            Thread.Sleep(1500); // into its training loop
+            cancel.Cancel();
+            var outcome = await running.WaitAsync(TimeSpan.FromMinutes(1));
+            Assert.Equal(130, outcome.ExitCode);
+            Assert.Contains("\"status\": \"interrupted\"", File.ReadAllText(tmp.Sub("run/result.json")));
+            Assert.NotEmpty(Directory.GetFiles(tmp.Sub("run/checkpoints")));
+            Assert.Contains("continue with: rl train --resume", File.ReadAllText(tmp.Sub("run.log")));
+            Assert.True(RunWorkers.WaitUntil(() => worker.TrainingRuns.Runs().Count == 0, TimeSpan.FromSeconds(10)), "the worker kept the released run");
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+    }
+}
+
 /// <summary>A worker refuses runs it must not train, saying why; a learner never writes outside a run directory.</summary>
 public class ClusterRunRefusalTests
 {
