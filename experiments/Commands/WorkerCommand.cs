@@ -24,7 +24,7 @@ public static class WorkerCommand
             "(all its classes) or one module:Class. Without it the worker runs the toolkit's native environments only");
         var allowDir = Opt.Many("--allow-dir", "DIR", "environment options that are paths (model files, the python interpreter) may point inside DIR");
         var verbose = Opt.Flag("--verbose", "a line per chunk of rollouts");
-        var workDir = Opt.Text("--work-dir", "DIR", "where the whole runs it trains live until the learner has their files (default: a folder in the temporary directory; deleted on exit)");
+        var workDir = Opt.Text("--work-dir", "DIR", "where the whole runs it trains live until the learner has their files (default: a folder in the temporary directory, removed whenever no run is in it)");
         var maxRunMb = Opt.IntOr("--max-run-mb", 2048, "the largest run directory (MB) a learner may upload to continue a run here", 1, 1 << 20);
         var command = new Command("worker", "Run rollouts for distributed es/ars/cem training (rl train ... --cluster) and train whole runs of seed groups and sweeps " +
             "(rl train --seeds ... --cluster, rl sweep ... --cluster) until Ctrl-C")

@@ -367,6 +367,17 @@ public sealed class TrainingRunService : IDisposable
         {
             _host.Log($"run {e.Launch.Id}: could not delete its files: {ex.Message}");
         }
+        try
+        {
+            // The work directory goes with its last run, so a worker that is killed leaves nothing behind when idle.
+            lock (_gate)
+                if (_host.Runs is { } host && Directory.Exists(host.WorkDirectory) && !Directory.EnumerateFileSystemEntries(host.WorkDirectory).Any())
+                    Directory.Delete(host.WorkDirectory);
+        }
+        catch (IOException)
+        {
+            // A run began meanwhile.
+        }
         if (why != "released") _host.Log($"run {e.Launch.Spec.Name} ({e.Launch.Id}): {why}; stopped and deleted");
     }
 
@@ -383,8 +394,6 @@ public sealed class TrainingRunService : IDisposable
         }
         _watchdog?.Dispose();
         foreach (var e in all) Drop(e, "stopped with the worker");
-        if (_host.Runs is { } host && Directory.Exists(host.WorkDirectory) && !Directory.EnumerateFileSystemEntries(host.WorkDirectory).Any())
-            Directory.Delete(host.WorkDirectory);
     }
 
     private sealed class Entry(RunLaunch launch)

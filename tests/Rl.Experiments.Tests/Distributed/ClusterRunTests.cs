@@ -71,7 +71,7 @@ public class ClusterSeedRunTests : ConsoleTest
         Assert.Contains("on the cluster's workers", output);
         Assert.Contains("(attempt 2: a worker was lost under it)", output);
         Assert.True(File.Exists(Path.Combine(group, SeedGroup.SummaryJson)));
-        Assert.Empty(Directory.GetDirectories(tmp.Sub("work-a")));
+        Assert.False(Directory.Exists(tmp.Sub("work-a")), "the worker kept files of released runs");
 
         // The seed that was trained twice, and another, against their solo runs here: the same metrics, byte for byte.
         long again = long.Parse(output.Split('\n').First(l => l.Contains("(attempt 2", StringComparison.Ordinal)).Split(':')[0]["seed ".Length..]);
@@ -160,7 +160,7 @@ public class ClusterRunRefusalTests
         Assert.Equal(RunState.Uploading, (await grain.Poll("r5")).State);
         await grain.Release("r5");
         Assert.Equal(RunState.Unknown, (await grain.Poll("r5")).State);
-        Assert.Empty(Directory.GetDirectories(tmp.Sub("work")));
+        Assert.False(Directory.Exists(tmp.Sub("work")), "the worker kept the released run's files");
 
         Assert.False(RunTransfer.SafePath("../x"));
         Assert.False(RunTransfer.SafePath("/etc/passwd"));
