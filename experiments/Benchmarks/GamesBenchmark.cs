@@ -53,8 +53,8 @@ public static class GamesBenchmark
         Console.WriteLine($"Pixel games: env steps per second with random actions, best of {repeats} (seed {seed}); frames {size}x{size} RGB; renderer: {HeadlessRenderer.ForCurrentThread.Description}.");
         Console.WriteLine($"Machine: {Environment.ProcessorCount} logical cores, .NET {Environment.Version}. Command: `{commandLine}`");
         Console.WriteLine();
-        Console.WriteLine("| Env | observation | how | steps/s (wall) | steps per CPU-second | bytes/step |");
-        Console.WriteLine("|---|---|---|---:|---:|---:|");
+        Console.WriteLine("| Env | observation | how | steps/s (wall) | steps per CPU-second | bytes/step | bytes/step, resets left out | bytes/reset |");
+        Console.WriteLine("|---|---|---|---:|---:|---:|---:|---:|");
         var rows = new List<(string Env, string Obs, string How, Func<Measurement> Run)>
         {
             (KartDiscreteEnv.Id, "16 floats", "one env (defaults: no step info)", () => Single<float[], int>(registry, KartDiscreteEnv.Id, OptionSet.Empty, steps, seed)),
@@ -79,12 +79,15 @@ public static class GamesBenchmark
             run(); // warm-up: JIT, renderer and contexts
             var best = Enumerable.Range(0, repeats).Select(_ => run()).MaxBy(m => m.StepsPerSecond)!;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {env} | {obs} | {how} | {best.StepsPerSecond:N0} | {best.StepsPerCpuSecond:N0} | {best.BytesPerStep:0.#} |"));
+                $"| {env} | {obs} | {how} | {best.StepsPerSecond:N0} | {best.StepsPerCpuSecond:N0} | {best.BytesPerStep:0.#} | {Split(best.StepOnlyBytesPerStep)} | {Split(best.BytesPerReset)} |"));
         }
         return 0;
     }
 
-    private sealed record Measurement(double StepsPerSecond, double StepsPerCpuSecond, double BytesPerStep);
+    // StepOnlyBytesPerStep and BytesPerReset: NaN where the resets happen inside a vector environment (not split).
+    private sealed record Measurement(double StepsPerSecond, double StepsPerCpuSecond, double BytesPerStep, double StepOnlyBytesPerStep = double.NaN, double BytesPerReset = double.NaN);
+
+    private static string Split(double bytes) => double.IsNaN(bytes) ? "-" : bytes.ToString("0.#", CultureInfo.InvariantCulture);
 
     private static readonly OptionSet NoInfo = OptionSet.Of(("step_info", false));
 
@@ -131,12 +134,19 @@ public static class GamesBenchmark
         var actions = Enumerable.Range(0, 1024).Select(_ => env.ActionSpace.Sample()).ToArray();
         TObs obs = env.Reset(seed).Observation;
         var clock = new Clock(allThreads: false);
+        long resetBytes = 0;
+        int resets = 0;
         for (int t = 0; t < steps; t++)
         {
             var r = env.Step(actions[t & 1023], obs);
-            if (r.Done) env.Reset(into: obs);
+            if (!r.Done) continue;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            env.Reset(into: obs);
+            resetBytes += GC.GetAllocatedBytesForCurrentThread() - before;
+            resets++;
         }
-        return clock.Stop(steps);
+        var m = clock.Stop(steps);
+        return m with { StepOnlyBytesPerStep = m.BytesPerStep - resetBytes / (double)steps, BytesPerReset = resets > 0 ? resetBytes / (double)resets : double.NaN };
     }
 
     // A synchronous vector environment of the state ids; after each step its frames are rendered by BatchPixelRenderers of

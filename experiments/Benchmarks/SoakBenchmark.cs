@@ -54,9 +54,12 @@ public static class SoakBenchmark
                           $"environment ({pixel.Count}), {trainSteps:N0} training steps each of REINFORCE and ARS on CartPole-v1; seed {seed}; " +
                           $"load average before: {PolicyGradientBenchmark.LoadAverage()}.");
         Console.WriteLine();
-        Console.WriteLine("| phase | steps | exceptions | non-finite values | RSS (MiB) | managed heap (MiB) | live TorchSharp tensors |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        // Rows are printed as they are measured (Console.Out flushes each line), so a run stopped early still reports its
+        // figures: elapsed time, and the RSS spread of the phase so far.
+        Console.WriteLine("| phase | steps | exceptions | non-finite values | RSS (MiB) | RSS spread in the phase so far | managed heap (MiB) | live TorchSharp tensors | elapsed (s) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         var sw = Stopwatch.StartNew();
+        s_clock = sw;
         var spreads = new List<(string Phase, double Spread)>();
         long failures = 0;
         void Phase(string name, Func<List<long>, long> run)
@@ -82,6 +85,8 @@ public static class SoakBenchmark
         return failures == 0 ? 0 : 1;
     }
 
+    private static Stopwatch s_clock = Stopwatch.StartNew();
+
     private static string Mib(long bytes) => (bytes / 1048576.0).ToString("F1", CultureInfo.InvariantCulture);
 
     // One report row; the RSS of every report but the phase's first joins the flatness check (the first holds start-up).
@@ -92,7 +97,9 @@ public static class SoakBenchmark
         GC.Collect();
         GC.WaitForPendingFinalizers();
         if (!first) rss.Add(now);
-        Console.WriteLine($"| {phase} | {steps:N0} | {exceptions} | {nonFinite} | {Mib(now)} | {Mib(heap)} | {torch.Tensor.TotalCount:N0} |");
+        string spread = rss.Count > 1 ? ((rss.Max() - rss.Min()) / (double)rss.Min()).ToString("P1", CultureInfo.InvariantCulture) : "-";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {phase} | {steps:N0} | {exceptions} | {nonFinite} | {Mib(now)} | {spread} | {Mib(heap)} | {torch.Tensor.TotalCount:N0} | {s_clock.Elapsed.TotalSeconds:F0} |"));
     }
 
     private static long RandomSteps(EnvRegistry registry, string id, long steps, int reports, int seed, List<long> rss)
