@@ -14,27 +14,6 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 127
 fi
 
-# Debian packages the runner's main job uses (the learning-curve plot's text needs a font). Installed when missing and
-# running as root; otherwise a note names the command and the run goes on (plots then lack their text). Other commands'
-# native needs (OpenGL, GLFW, MuJoCo, ffmpeg) give messages naming their package when missing; ./test.sh installs them all.
-RUNNER_PACKAGES=(fonts-dejavu-core)
-if command -v dpkg-query >/dev/null 2>&1; then
-  missing=()
-  for p in "${RUNNER_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  if ((${#missing[@]} > 0)); then
-    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-      echo "rl: installing ${missing[*]}" >&2
-      { DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-          apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >/dev/null 2>&1 \
-        || echo "rl: apt-get install ${missing[*]} failed; continuing (plots may lack text)" >&2
-    else
-      echo "rl: note: missing ${missing[*]} (sudo apt-get install -y ${missing[*]}); plots may lack text" >&2
-    fi
-  fi
-fi
-
 stale() {
   [[ -f "$out/rl.dll" && -f "$stamp" ]] || return 0
   local newer

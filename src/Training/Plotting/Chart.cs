@@ -370,13 +370,13 @@ internal sealed class Chart
         return (r.Min - m, r.Max + m);
     }
 
-    /// <summary>Ticks at round steps (1, 2 or 5 times a power of ten), about <paramref name="target"/> of them, labelled
+    /// <summary>Ticks at round steps (1, 2 or 5 times a power of ten, the one nearest to giving <paramref name="target"/> ticks), labelled
     /// with as many decimals as the step needs (k and M for thousands and millions).</summary>
     internal static List<(double Value, string Label)> NiceTicks(double min, double max, int target)
     {
         double raw = (max - min) / Math.Max(1, target);
         double power = Math.Pow(10, Math.Floor(Math.Log10(raw)));
-        double step = new[] { 1.0, 2, 5, 10 }.Select(f => f * power).First(s => s >= raw * 0.999);
+        double step = new[] { 1.0, 2, 5, 10 }.Select(f => f * power).MinBy(s => Math.Abs(Math.Log(s / raw)));
         double largest = Math.Max(Math.Abs(min), Math.Abs(max));
         double unit = largest >= 1e6 && step >= 1e5 ? 1e6 : largest >= 1e4 && step >= 100 ? 1e3 : 1;
         string suffix = unit == 1e6 ? "M" : unit == 1e3 ? "k" : "";
@@ -386,8 +386,8 @@ internal sealed class Chart
         {
             double v = k * step;
             if (Math.Abs(v) < step * 1e-9) v = 0;
-            string label = (v / unit).ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-            ticks.Add((v, (label.StartsWith('-') ? "\u2212" + label[1..] : label) + (v == 0 ? "" : suffix)));
+            string label = v == 0 ? "0" : (v / unit).ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + suffix;
+            ticks.Add((v, label.StartsWith('-') ? "\u2212" + label[1..] : label));
         }
         return ticks;
     }

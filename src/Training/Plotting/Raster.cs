@@ -319,7 +319,7 @@ internal sealed class Raster
                     line[0] = 1;
                     int o = y * rowBytes;
                     for (int i = 0; i < rowBytes; i++)
-                        line[i + 1] = (byte)(_rgb[o + i] - (i >= 3 ? _rgb[o + i - 3] : 0));
+                        line[i + 1] = unchecked((byte)(_rgb[o + i] - (i >= 3 ? _rgb[o + i - 3] : 0)));
                     z.Write(line);
                 }
             }
