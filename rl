@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # ./rl <command> [args]: runs the toolkit's console runner (experiments/, assembly rl), building it in Release first
 # when any source, project or build file is newer than the last successful build. Build output is shown only on failure.
+# The runner is published ReadyToRun (its own and its packages' assemblies compiled ahead of time by crossgen2, which the SDK
+# restores), so a short command spends its start-up running code instead of JIT-compiling some 2,000 methods
+# (docs/benchmarks.md, "The main command, as a whole process").
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 project="$root/experiments/Rl.Experiments.csproj"
-out="$root/experiments/bin/Release/net10.0/linux-x64"
+out="$root/experiments/bin/Release/net10.0/linux-x64/publish"
 state="$root/experiments/obj/rl-script"
 stamp="$state/built.stamp"
 
@@ -19,7 +22,7 @@ stale() {
   local newer
   newer="$(find "$root/src" "$root/experiments" "$root/build" "$root/Directory.Build.props" "$root/Directory.Build.targets" \
     "$root/Directory.Packages.props" \( -name bin -o -name obj \) -prune -o -type f -newer "$stamp" \
-    \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' -o -name '*.toml' -o -name '*.json' \) \
+    \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' -o -name '*.toml' -o -name '*.json' -o -name '*.ttf' \) \
     -print -quit 2>/dev/null)"
   [[ -n "$newer" ]]
 }
@@ -33,7 +36,9 @@ if stale; then
     [[ -t 2 ]] && echo "rl: building the runner (Release)..." >&2
     touch "$state/started.stamp"
     log="$state/build.log"
-    if ! dotnet build "$project" -c Release -nologo -v quiet -clp:NoSummary >"$log" 2>&1; then
+    # Publish hard-links the files it does not change (libtorch and the other native libraries) instead of copying them.
+    if ! dotnet publish "$project" -c Release -p:PublishReadyToRun=true -p:CreateHardLinksForPublishFilesIfPossible=true \
+        -o "$out" -nologo -v quiet -clp:NoSummary >"$log" 2>&1; then
       grep -E ' error |error [A-Z]+[0-9]+' "$log" | sort -u >&2 || cat "$log" >&2
       echo "rl: build failed (full log: $log)" >&2
       exit 1

@@ -309,3 +309,20 @@ public class PlotTests
         }
     }
 }
+
+/// <summary>The managed SHA-256 of the checkpoints' metrics digest gives the base library's digests.</summary>
+public class Sha256Tests
+{
+    [Fact]
+    public void TheManagedDigestEqualsTheBaseLibrarys()
+    {
+        var random = new Random(5);
+        foreach (int length in new[] { 0, 1, 3, 55, 56, 57, 63, 64, 65, 119, 120, 128, 1000, 4096 })
+        {
+            var data = new byte[length];
+            random.NextBytes(data);
+            Assert.Equal(System.Security.Cryptography.SHA256.HashData(data), Sha256.Hash(data));
+        }
+        Assert.Equal("BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD", Convert.ToHexString(Sha256.Hash("abc"u8)));
+    }
+}
