@@ -142,7 +142,9 @@ public abstract partial class KartEnvBase<TAct> : Env<float[], TAct>, IKartEnv
 /// direction minus kart heading); the centreline points 4, 8, 12, 16, 24 and 32 m ahead in the kart's frame (forward,
 /// left) / 32 m.</description></item>
 /// <item><term>Track</term><description>A closed spline through 8-14 perturbed points on a circle of radius 35-75 m: length
-/// 200-550 m, road width 7-11 m, 4 m of grass to the walls on each side, never self-intersecting (<see cref="KartTrack"/>).</description></item>
+/// 200-550 m, road width 7-11 m, 4 m of grass to the walls on each side, never self-intersecting (<see cref="KartTrack"/>).
+/// A reset with seed s races on the track of track seed s (the same as option <c>track_seed = s</c>); option
+/// <c>track_seeds = "LOW:HIGH"</c> draws each reset's track seed from [LOW, HIGH) instead (<see cref="KartTrackSeeds"/>).</description></item>
 /// <item><term>Dynamics</term><description>A kinematic bicycle model at 10 steps/s: top speed 20 m/s on the road and 8 m/s on
 /// the grass, acceleration 8 m/s², brake 16 m/s², lateral grip 12 m/s² (faster corners understeer); the kart slides
 /// along the walls at the grass's outer edge (<see cref="KartRace"/>).</description></item>
