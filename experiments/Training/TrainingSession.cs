@@ -64,7 +64,7 @@ public sealed class TrainingSession : IDisposable
     {
         Config = config;
         _directory = directory;
-        Trainer = new Trainer(algorithm, config.MakeEnv, Options(config), config.Seed, directory)
+        Trainer = new Trainer(algorithm, config.MakeEvalEnv, Options(config), config.Seed, directory)
         {
             CheckpointExtras = cp => cp.PutBytes(RunnerPrefix + "config.toml", Encoding.UTF8.GetBytes(config.ToToml())),
         };
