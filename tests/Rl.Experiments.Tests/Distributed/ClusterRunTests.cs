@@ -115,7 +115,7 @@ public class ClusterRunInterruptTests : ConsoleTest
             Assert.Contains("\"status\": \"interrupted\"", File.ReadAllText(tmp.Sub("run/result.json")));
             Assert.NotEmpty(Directory.GetFiles(tmp.Sub("run/checkpoints")));
             Assert.Contains("continue with: rl train --resume", File.ReadAllText(tmp.Sub("run.log")));
-            Assert.True(RunWorkers.WaitUntil(() => worker.TrainingRuns.Runs().Count == 0, TimeSpan.FromSeconds(10)), "the worker kept the released run");
+            Assert.True(RunWorkers.WaitUntil(() => worker.TrainingRuns.Runs().Count == 0, TimeSpan.FromSeconds(30)), "the worker kept the released run: " + string.Join("\n", log));
         }
         finally
         {
