@@ -226,6 +226,7 @@ public static class SweepCommand
         {
             Console.CancelKeyPress -= onCancel;
         }
+        if (cluster is not null) w.WriteLine(cluster.StatusLine());
         string title = $"{b.Algo} on {b.Env}: sweep of {sweep.Trials.Count} trials (seed {o.Seed})";
         SweepReport.Write(sweep, title);
         if (!finished)

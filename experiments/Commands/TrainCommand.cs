@@ -48,8 +48,8 @@ public static class TrainCommand
         var maxRunMb = Opt.Int("--max-run-mb", "with --seeds --cluster: the largest run directory (MB) sent to or brought back from a worker (default 2048)", 1, 1 << 20);
         var explode = Opt.Double("--explode-factor", "stop the run when its loss exceeds F x its initial value (status stopped; what rl sweep does to its trials)", 0, helpName: "F");
         var lossKey = Opt.Text("--loss-key", "KEY", "with --explode-factor: the loss watched (default: the first of loss/value, loss/q, loss/train, loss, loss/policy)");
-        var noConfigAssemblies = Opt.Flag("--no-config-assemblies", "load only the --env-assembly assemblies, never a config's env_assemblies " +
-            "(how rl worker trains a learner's runs)");
+        var noConfigAssemblies = Opt.Flag("--no-config-assemblies", "load only the --env-assembly assemblies, never a config's env_assemblies, " +
+            "and record only the config's own in the run (how rl worker trains a learner's runs)");
         var command = new Command("train", "Train an algorithm on an environment from a config, with progress, logs, checkpoints and plots")
         {
             config, env, sets, seed, device, outDir, resume, plain, workers, allowEnv, videoDir, videoEvery, human, humanFps, humanTurnBased,
@@ -65,7 +65,13 @@ public static class TrainCommand
             """);
         return command.Runs(r =>
         {
-            if (r.GetValue(noConfigAssemblies)) UserEnvironments.ConfigMayLoad = false;
+            if (r.GetValue(noConfigAssemblies))
+            {
+                UserEnvironments.ConfigMayLoad = false;
+                // The --env-assembly environments stay registered, but the run's config.toml keeps the config's own list (a
+                // learner's paths), not this machine's, so the run directory still works where the config came from.
+                UserEnvironments.LoadFromCommandLine("train", []);
+            }
             if (r.GetValue(explode) is { } f && f != 0 && !(f > 1)) throw new UsageException($"rl train: --explode-factor {f}: must be above 1 (or 0: off)");
             if (r.GetValue(lossKey) is not null && r.GetValue(explode) is null) throw new UsageException("rl train: --loss-key goes with --explode-factor");
             bool group = r.GetValue(seeds) is not null || r.GetValue(jobs) is not null || (r.GetValue(resume) is { } g && SeedGroupTraining.IsGroup(g));

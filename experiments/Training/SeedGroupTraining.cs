@@ -126,6 +126,7 @@ public static class SeedGroupTraining
         {
             Console.CancelKeyPress -= onCancel;
         }
+        if (cluster is not null) w.WriteLine(cluster.StatusLine());
         bool anyRun = o.Seeds.Any(s => RunHistory.IsRunDirectory(SeedGroup.SeedDirectory(group, s)));
         if (anyRun)
         {

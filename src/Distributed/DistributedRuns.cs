@@ -107,15 +107,15 @@ public sealed class DistributedRuns
     /// <summary>The cluster's membership, for messages.</summary>
     public ClusterMembership Membership => _silo.Membership;
 
-    /// <summary>One line: live workers, threads busy of threads, runs trained per worker.</summary>
+    /// <summary>One line: the live workers, each one's threads busy of its threads and the runs it trained to their end.</summary>
     public string StatusLine()
     {
         lock (_gate)
         {
             var live = _workers.Values.Where(w => w.Usable(_clock.Elapsed.TotalSeconds, _options.FailurePause.TotalSeconds)).ToList();
-            return string.Create(CultureInfo.InvariantCulture,
-                $"cluster: {live.Count} live worker{(live.Count == 1 ? "" : "s")}, {live.Sum(w => w.Busy)} of {live.Sum(w => w.Info!.Threads)} threads busy: ") +
-                string.Join(", ", live.Select(w => $"{w.Name} {w.Busy}/{w.Info!.Threads} busy, {w.Finished} run(s) done"));
+            return string.Create(CultureInfo.InvariantCulture, $"cluster: {live.Count} live worker{(live.Count == 1 ? "" : "s")}: ") +
+                   string.Join(", ", live.Select(w => string.Create(CultureInfo.InvariantCulture,
+                       $"{w.Name} ({w.Busy} of {w.Info!.Threads} thread{(w.Info.Threads == 1 ? "" : "s")} busy) trained {w.Finished} run{(w.Finished == 1 ? "" : "s")}")));
         }
     }
 

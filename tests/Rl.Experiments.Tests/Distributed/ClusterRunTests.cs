@@ -108,18 +108,36 @@ public class ClusterRunInterruptTests : ConsoleTest
             using var cancel = new CancellationTokenSource();
             var running = cluster.Runs().RunAsync(ClusterRuns.NewRun("seed 5", config, tmp.Sub("run"), tmp.Sub("run.log")), cancel.Token);
             Assert.True(RunWorkers.WaitUntil(() => worker.TrainingRuns.Runs().Any(r => r.State == RunState.Running), TimeSpan.FromSeconds(30)), string.Join("\n", log));
-            Thread.Sleep(1500); // into its training loop
+            // Into its training loop: a loaded machine can take many seconds to start the child process, so wait for its
+            // first metrics row rather than for a fixed time.
+            Assert.True(RunWorkers.WaitUntil(() => Directory.EnumerateFiles(tmp.Sub("work"), "metrics.csv", SearchOption.AllDirectories)
+                .Any(f => MetricsRows(f) >= 1), TimeSpan.FromSeconds(90)), "no metrics row from the worker's run: " + string.Join("\n", log));
             cancel.Cancel();
             var outcome = await running.WaitAsync(TimeSpan.FromMinutes(1));
             Assert.Equal(130, outcome.ExitCode);
             Assert.Contains("\"status\": \"interrupted\"", File.ReadAllText(tmp.Sub("run/result.json")));
             Assert.NotEmpty(Directory.GetFiles(tmp.Sub("run/checkpoints")));
             Assert.Contains("continue with: rl train --resume", File.ReadAllText(tmp.Sub("run.log")));
-            Assert.True(RunWorkers.WaitUntil(() => worker.TrainingRuns.Runs().Count == 0, TimeSpan.FromSeconds(10)), "the worker kept the released run");
+            Assert.True(RunWorkers.WaitUntil(() => worker.TrainingRuns.Runs().Count == 0, TimeSpan.FromSeconds(30)), "the worker kept the released run: " + string.Join("\n", log));
         }
         finally
         {
             await cluster.DisposeAsync();
+        }
+    }
+    private static int MetricsRows(string path)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream);
+            int lines = 0;
+            while (reader.ReadLine() is not null) lines++;
+            return lines - 1;
+        }
+        catch (IOException)
+        {
+            return 0;
         }
     }
 }
