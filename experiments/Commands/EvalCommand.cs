@@ -42,7 +42,7 @@ public static class EvalCommand
             var recorders = new List<IVideoRecorder>();
             if (videoDir is not null) VideoRecording.EnsureFilmable(VideoRecording.Filmable(config), "rl eval");
             Func<IEnv> makeEnv = videoDir is null
-                ? config.MakeEnv
+                ? config.MakeEvalEnv
                 : VideoRecording.Recorded(VideoRecording.Filmable(config), videoDir, VideoRecording.SafeName(config.Env) + "-eval",
                     videoEvery is int n ? RecordVideoTriggers.Every(n) : RecordVideoTriggers.CappedCubic, recorders);
             var result = Evaluator.Evaluate(algorithm.Policy, makeEnv, episodes, seed, config.RewardThreshold);

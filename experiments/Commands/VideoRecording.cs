@@ -30,14 +30,15 @@ public static class VideoRecording
     }
 
     /// <summary>
-    /// Makes <paramref name="config"/>'s environment for filming: as <see cref="ExperimentConfig.MakeEnv"/>, and a Python
+    /// Makes <paramref name="config"/>'s evaluation environment for filming: with the options of
+    /// <see cref="ExperimentConfig.EvaluationKwargs"/> (<c>[env_kwargs]</c>, <c>[eval_env_kwargs]</c> over them), and a Python
     /// (<c>gym:</c>) environment made with <c>render_mode=rgb_array</c> unless <c>[env_kwargs]</c> sets a render mode, so
     /// that its frames come back from Python.
     /// </summary>
     public static Func<IEnv> Filmable(ExperimentConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var kwargs = PixelEnvironments.WithRgbArrayFrames(config.Env, config.EnvKwargs);
+        var kwargs = PixelEnvironments.WithRgbArrayFrames(config.Env, config.EvaluationKwargs);
         return () => Rl.Environments.Envs.Make(config.Env, new MakeOptions { Kwargs = kwargs, MaxEpisodeSteps = config.Run.MaxEpisodeSteps });
     }
 

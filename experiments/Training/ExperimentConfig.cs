@@ -25,6 +25,8 @@ namespace Rl.Experiments.Training;
 /// env_assemblies = ["MyEnvs.dll"]  # optional: your own environments' assemblies (relative to this file; rl train --help)
 /// [env_kwargs]              # keyword options for Make (rl envs --kwargs)
 /// sutton_barto_reward = false
+/// [eval_env_kwargs]         # optional: options that replace env_kwargs' for evaluation environments only
+/// track_seeds = "any"
 /// [wrappers]                # pixel-game wrappers (GameWrapperOptions): frame_skip, noop_max, sticky_actions, frame_stack
 /// frame_stack = 4
 /// </code>
@@ -33,7 +35,7 @@ namespace Rl.Experiments.Training;
 public sealed record ExperimentConfig
 {
     /// <summary>The top-level keys a config file may have.</summary>
-    public static readonly IReadOnlyList<string> TopLevelKeys = ["algo", "env", "seed", "env_assemblies", "run", "config", "env_kwargs", "wrappers", "versions"];
+    public static readonly IReadOnlyList<string> TopLevelKeys = ["algo", "env", "seed", "env_assemblies", "run", "config", "env_kwargs", "eval_env_kwargs", "wrappers", "versions"];
 
     /// <summary>The algorithm id.</summary>
     public required string Algo { get; init; }
@@ -52,6 +54,19 @@ public sealed record ExperimentConfig
 
     /// <summary>Keyword options for the environment's factory.</summary>
     public required OptionSet EnvKwargs { get; init; }
+
+    /// <summary>
+    /// Keyword options that replace or add to <see cref="EnvKwargs"/> in evaluation environments only (<c>[eval_env_kwargs]</c>,
+    /// as RL Zoo's <c>--eval-env-kwargs</c>): the runner's evaluations, <c>rl eval</c> and evaluation videos. Empty by default:
+    /// evaluation runs on the training environment. E.g. Kart-v0 trained with <c>track_seeds = "0:1000000"</c> and evaluated
+    /// with <c>track_seeds = "any"</c>, so that <c>rl eval --seed 1000000</c> races on the held-out tracks 1,000,000 and up.
+    /// </summary>
+    public OptionSet EvalEnvKwargs { get; init; } = OptionSet.Empty;
+
+    /// <summary>The keyword options of an evaluation environment: <see cref="EnvKwargs"/> with <see cref="EvalEnvKwargs"/> over them.</summary>
+    public OptionSet EvaluationKwargs => EvalEnvKwargs.Count == 0
+        ? EnvKwargs
+        : new OptionSet(EnvKwargs.Where(p => !EvalEnvKwargs.ContainsKey(p.Key)).Concat(EvalEnvKwargs));
 
     /// <summary>Full paths of the user's environment assemblies the config names (<c>env_assemblies</c>; empty: none).</summary>
     public IReadOnlyList<string> EnvAssemblies { get; init; } = [];
@@ -124,15 +139,8 @@ public sealed record ExperimentConfig
         var run = (RunConfig)ConfigBinder.Bind(typeof(RunConfig), Table(doc, "run", errors), "run", errors);
         object? config = info is null ? null : ConfigBinder.Bind(info.ConfigType, Table(doc, "config", errors), "config", errors);
         var wrappers = (GameWrapperOptions)ConfigBinder.Bind(typeof(GameWrapperOptions), Table(doc, "wrappers", errors), "wrappers", errors);
-        var kwargs = new List<KeyValuePair<string, object>>();
-        if (Table(doc, "env_kwargs", errors) is { } kw)
-        {
-            foreach (var (k, v) in kw)
-            {
-                if (v is long or double or bool or string) kwargs.Add(KeyValuePair.Create(k, v));
-                else errors.Add($"'env_kwargs.{k}' = {TomlText.Value(v)} must be a number, bool or string");
-            }
-        }
+        var kwargs = Kwargs(doc, "env_kwargs", errors);
+        var evalKwargs = Kwargs(doc, "eval_env_kwargs", errors);
         Table(doc, "versions", errors);
 
         if (errors.Count > 0)
@@ -148,6 +156,7 @@ public sealed record ExperimentConfig
         return new ExperimentConfig
         {
             Algo = algo!, Env = env!, Seed = seedValue, Run = run, Config = config!, EnvKwargs = new OptionSet(kwargs), Wrappers = wrappers,
+            EvalEnvKwargs = evalKwargs.Count == 0 ? OptionSet.Empty : new OptionSet(evalKwargs),
             EnvAssemblies = assemblies, OldKeys = notices,
         };
     }
@@ -229,6 +238,21 @@ public sealed record ExperimentConfig
         return null;
     }
 
+    // The keyword options of table `key` ([env_kwargs], [eval_env_kwargs]): numbers, bools and strings only.
+    private static List<KeyValuePair<string, object>> Kwargs(TomlTable doc, string key, List<string> errors)
+    {
+        var kwargs = new List<KeyValuePair<string, object>>();
+        if (Table(doc, key, errors) is { } kw)
+        {
+            foreach (var (k, v) in kw)
+            {
+                if (v is long or double or bool or string) kwargs.Add(KeyValuePair.Create(k, v));
+                else errors.Add($"'{key}.{k}' = {TomlText.Value(v)} must be a number, bool or string");
+            }
+        }
+        return kwargs;
+    }
+
     private static string? RequiredString(TomlTable doc, string key, List<string> errors)
     {
         if (!doc.TryGetValue(key, out var v))
@@ -242,9 +266,17 @@ public sealed record ExperimentConfig
     }
 
     /// <summary>The environment as the algorithm gets it: registered defaults, <c>[env_kwargs]</c> and the run's time limit.</summary>
-    public IEnv MakeEnv()
+    public IEnv MakeEnv() => Make(EnvKwargs);
+
+    /// <summary>
+    /// An evaluation environment: as <see cref="MakeEnv"/> with <see cref="EvalEnvKwargs"/> over <c>[env_kwargs]</c> (the
+    /// same environment when there are none).
+    /// </summary>
+    public IEnv MakeEvalEnv() => Make(EvaluationKwargs);
+
+    private IEnv Make(OptionSet kwargs)
     {
-        var env = Envs.Make(Env, new MakeOptions { Kwargs = EnvKwargs, MaxEpisodeSteps = Run.MaxEpisodeSteps });
+        var env = Envs.Make(Env, new MakeOptions { Kwargs = kwargs, MaxEpisodeSteps = Run.MaxEpisodeSteps });
         if (!Wrappers.Any) return env;
         try
         {
@@ -273,17 +305,26 @@ public sealed record ExperimentConfig
     // Per id and keyword options: making a Python environment starts a worker, so it is asked once per process.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, double?> InstanceThresholds = new(StringComparer.Ordinal);
 
-    /// <summary>Builds the environment once, so bad <c>[env_kwargs]</c> are reported before anything runs.</summary>
-    /// <exception cref="ConfigException">Naming the environment and the option.</exception>
+    /// <summary>
+    /// Builds the environment once (and the evaluation environment when <c>[eval_env_kwargs]</c> is given), so bad options
+    /// are reported before anything runs.
+    /// </summary>
+    /// <exception cref="ConfigException">Naming the table, the environment and the option.</exception>
     public void CheckEnvironment()
     {
-        try
+        Check("env_kwargs", MakeEnv);
+        if (EvalEnvKwargs.Count > 0) Check("eval_env_kwargs", MakeEvalEnv);
+
+        void Check(string table, Func<IEnv> make)
         {
-            using var env = MakeEnv();
-        }
-        catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException)
-        {
-            throw new ConfigException($"env_kwargs for '{Env}': {e.Message}", e);
+            try
+            {
+                using var env = make();
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException)
+            {
+                throw new ConfigException($"{table} for '{Env}': {e.Message}", e);
+            }
         }
     }
 
@@ -308,6 +349,12 @@ public sealed record ExperimentConfig
         sb.Append("\n[env_kwargs]\n");
         foreach (var (k, v) in EnvKwargs.OrderBy(p => p.Key, StringComparer.Ordinal))
             sb.Append(TomlText.Key(k)).Append(" = ").Append(TomlText.Value(v)).Append('\n');
+        if (EvalEnvKwargs.Count > 0)
+        {
+            sb.Append("\n[eval_env_kwargs]\n");
+            foreach (var (k, v) in EvalEnvKwargs.OrderBy(p => p.Key, StringComparer.Ordinal))
+                sb.Append(TomlText.Key(k)).Append(" = ").Append(TomlText.Value(v)).Append('\n');
+        }
         if (withVersions)
         {
             sb.Append("\n[versions]\n");

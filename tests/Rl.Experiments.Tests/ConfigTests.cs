@@ -115,7 +115,7 @@ public class ConfigTests : ConsoleTest
     [Fact]
     public void UnknownTopLevelKeysNestedKeysAndTablesAreRejected()
     {
-        Assert.Contains("unknown top-level key 'sed'; valid keys: algo, env, seed, env_assemblies, run, config, env_kwargs, wrappers, versions",
+        Assert.Contains("unknown top-level key 'sed'; valid keys: algo, env, seed, env_assemblies, run, config, env_kwargs, eval_env_kwargs, wrappers, versions",
             Rejects(Full, "sed=1").Message);
         Assert.Contains("unknown key 'config.init.scael'", Rejects(Full, "config.init.scael=1").Message);
         Assert.Contains("must be a table", Rejects(Full.Replace("[config.init]\nscale = 0.1", "init = 3")).Message);

@@ -240,6 +240,42 @@ public class TrainingTests : ConsoleTest
     }
 
     [Fact]
+    public void EvalEnvKwargsApplyToEvaluationsOnlyAndTravelWithTheRun()
+    {
+        // Training episodes earn 1 per step; with sutton_barto_reward the evaluation episodes earn 0 per step and -1 at the end.
+        using var dir = new TempDir();
+        TrainOk(dir, "ev", "--set", "run.total_steps=2000", "--set", "eval_env_kwargs.sutton_barto_reward=true");
+        string run = dir.Sub("ev");
+        Assert.Contains("[eval_env_kwargs]\nsutton_barto_reward = true\n", File.ReadAllText(Path.Combine(run, "config.toml")));
+        var metrics = File.ReadAllLines(Path.Combine(run, "metrics.csv"));
+        var header = metrics[0].Split(',');
+        var rows = metrics.Skip(1).Select(l => header.Zip(l.Split(',')).ToDictionary(p => p.First, p => p.Second)).ToList();
+        Assert.All(rows, r => Assert.True(double.Parse(r["ep_return_mean"], CultureInfo.InvariantCulture) >= 8));
+        var evals = rows.Where(r => r["eval_mean_return"].Length > 0).Select(r => double.Parse(r["eval_mean_return"], CultureInfo.InvariantCulture)).ToList();
+        Assert.NotEmpty(evals);
+        Assert.All(evals, e => Assert.InRange(e, -1, 0));
+
+        var (code, json, err) = Rl("eval", run, "--episodes", "3", "--seed", "3", "--json");
+        Assert.True(code == 0, err);
+        var o = JsonDocument.Parse(json).RootElement;
+        Assert.InRange(o.GetProperty("mean_return").GetDouble(), -1, 0);
+        Assert.True(o.GetProperty("mean_length").GetDouble() >= 8);
+    }
+
+    [Fact]
+    public void BadEvalEnvKwargsAreReportedWithTheirTable()
+    {
+        using var dir = new TempDir();
+        var (code, _, err) = Train(dir, "bad", "--set", "eval_env_kwargs.sutton_barto_rewrd=true");
+        Assert.NotEqual(0, code);
+        Assert.Contains("eval_env_kwargs for 'CartPole-v1'", err);
+        Assert.Contains("sutton_barto_rewrd", err);
+        (code, _, err) = Train(dir, "bad2", "--set", "eval_env_kwargs.sutton_barto_reward=[1]");
+        Assert.NotEqual(0, code);
+        Assert.Contains("'eval_env_kwargs.sutton_barto_reward' = [1] must be a number, bool or string", err);
+    }
+
+    [Fact]
     public void EvalReportsMeanStdLengthAndThresholdAsTextAndJson()
     {
         using var dir = new TempDir();

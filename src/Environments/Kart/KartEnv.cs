@@ -24,6 +24,7 @@ public abstract partial class KartEnvBase<TAct> : Env<float[], TAct>, IKartEnv
     {
         ["laps"] = "int in [1, 100], default 1: laps to finish (raise the time limit, max_episode_steps, for more than 2)",
         ["track_seed"] = "int, default none: always race on the track generated from this seed (none: a new track every reset)",
+        ["track_seeds"] = "'LOW:HIGH' or 'any' (default): each reset races on the track of a seed drawn uniformly from [LOW, HIGH) (e.g. '0:1000000' keeps training off the held-out tracks of seeds 1000000 and up); 'any': a reset with seed s races on the track of track seed s",
         ["normalize_reward"] = "bool, default false: reward in hundredths of the race (a race is worth 100) instead of metres",
         ["off_track_penalty"] = "number >= 0, default 0.1: reward subtracted per step off the road, in metres of progress (scaled alike with normalize_reward)",
         ["aim_distance"] = "number > 0, default 12: metres ahead along the centreline of the info's aim point",
@@ -66,6 +67,7 @@ public abstract partial class KartEnvBase<TAct> : Env<float[], TAct>, IKartEnv
         {
             Laps = kwargs.GetInt("laps", defaults.Laps),
             TrackSeed = kwargs.ContainsKey("track_seed") ? kwargs.GetInt("track_seed", 0) : null,
+            TrackSeeds = KartTrackSeeds.Parse(kwargs.GetString("track_seeds", KartTrackSeeds.Any)!, id),
             NormalizeReward = kwargs.GetBool("normalize_reward", defaults.NormalizeReward),
             OffTrackPenalty = kwargs.GetDouble("off_track_penalty", defaults.OffTrackPenalty),
             AimDistance = kwargs.GetDouble("aim_distance", defaults.AimDistance),
@@ -140,7 +142,9 @@ public abstract partial class KartEnvBase<TAct> : Env<float[], TAct>, IKartEnv
 /// direction minus kart heading); the centreline points 4, 8, 12, 16, 24 and 32 m ahead in the kart's frame (forward,
 /// left) / 32 m.</description></item>
 /// <item><term>Track</term><description>A closed spline through 8-14 perturbed points on a circle of radius 35-75 m: length
-/// 200-550 m, road width 7-11 m, 4 m of grass to the walls on each side, never self-intersecting (<see cref="KartTrack"/>).</description></item>
+/// 200-550 m, road width 7-11 m, 4 m of grass to the walls on each side, never self-intersecting (<see cref="KartTrack"/>).
+/// A reset with seed s races on the track of track seed s (the same as option <c>track_seed = s</c>); option
+/// <c>track_seeds = "LOW:HIGH"</c> draws each reset's track seed from [LOW, HIGH) instead (<see cref="KartTrackSeeds"/>).</description></item>
 /// <item><term>Dynamics</term><description>A kinematic bicycle model at 10 steps/s: top speed 20 m/s on the road and 8 m/s on
 /// the grass, acceleration 8 m/s², brake 16 m/s², lateral grip 12 m/s² (faster corners understeer); the kart slides
 /// along the walls at the grass's outer edge (<see cref="KartRace"/>).</description></item>

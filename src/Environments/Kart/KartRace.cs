@@ -62,6 +62,13 @@ public sealed record KartOptions
     /// <summary>When set, every episode uses the track generated from this seed; otherwise each reset draws a new track. Default null.</summary>
     public int? TrackSeed { get; init; }
 
+    /// <summary>
+    /// When set (and <see cref="TrackSeed"/> is not), each reset races on the track of a seed drawn uniformly from this range
+    /// with the reset's generator (kwarg <c>track_seeds</c>). Default null: the reset's generator makes the track itself, so
+    /// a reset with seed s races on the track of track seed s.
+    /// </summary>
+    public KartTrackSeeds? TrackSeeds { get; init; }
+
     /// <summary>The kart's length, m (for drawing and the walls). Default 2.4.</summary>
     public double KartLength { get; init; } = 2.4;
 
@@ -87,6 +94,10 @@ public sealed record KartOptions
         Positive("aim_distance", AimDistance);
         if (!(MaxSteerAngle > 0 && MaxSteerAngle < 1.5)) throw new ArgumentException($"{context}: option 'max_steer_angle' = {MaxSteerAngle} must be in (0, 1.5) radians");
         if (!(OffTrackPenalty >= 0) || double.IsInfinity(OffTrackPenalty)) throw new ArgumentException($"{context}: option 'off_track_penalty' = {OffTrackPenalty} must be a non-negative finite number");
+        if (TrackSeed is not null && TrackSeeds is not null)
+            throw new ArgumentException($"{context}: options 'track_seed' and 'track_seeds' exclude each other (one fixed track, or a range of track seeds)");
+        if (TrackSeeds is { } range && (range.Low < 0 || range.High <= range.Low))
+            throw new ArgumentException($"{context}: option 'track_seeds' = '{range}' must have 0 <= LOW < HIGH");
         if (TimeStep > 1) throw new ArgumentException($"{context}: option 'time_step' = {TimeStep} must be at most 1 second");
         // One step of full throttle must not overshoot the grass's top speed (speed stays in [0, max_speed]).
         if (TimeStep * Acceleration > OffTrackMaxSpeed)
@@ -183,13 +194,15 @@ public sealed class KartRace
     public Vector2 Forward => new((float)Math.Cos(Heading), (float)Math.Sin(Heading));
 
     /// <summary>
-    /// Starts a race: a new track from <paramref name="rng"/> (or the fixed track of <see cref="KartOptions.TrackSeed"/>), the
+    /// Starts a race: a new track from <paramref name="rng"/> (or the fixed track of <see cref="KartOptions.TrackSeed"/>, or the
+    /// track of a seed drawn from <see cref="KartOptions.TrackSeeds"/> with <paramref name="rng"/>), the
     /// kart at rest on the start line, on the centreline, facing the driving direction.
     /// </summary>
     public void Reset(Rng rng)
     {
         ArgumentNullException.ThrowIfNull(rng);
         if (Options.TrackSeed is int seed) _track = _fixedTrack ??= KartTrack.Generate(new Rng(seed), _trackOptions);
+        else if (Options.TrackSeeds is { } range) _track = KartTrack.Generate(new Rng(range.Draw(rng)), _trackOptions);
         else _track = KartTrack.Generate(rng, _trackOptions);
         var t = _track.Tangents[0];
         PlaceKart(_track.Centerline[0], Math.Atan2(t.Y, t.X), 0, 0);

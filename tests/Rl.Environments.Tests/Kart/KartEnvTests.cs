@@ -202,6 +202,65 @@ public class KartEnvTests
         Assert.Equal(KartTrack.Generate(new Rng(5)).Length, first.Length);
     }
 
+    private static bool SameTrack(KartTrack a, KartTrack b) => a.Length == b.Length && a.Centerline.SequenceEqual(b.Centerline);
+
+    [Fact]
+    public void TrackSeedsKeepEveryResetOnATrackOfTheRange()
+    {
+        var range = Enumerable.Range(5, 3).Select(s => KartTrack.Generate(new Rng(s))).ToArray();
+        using var env = Envs.Make<float[], float[]>(KartEnv.Id, new MakeOptions { Kwargs = OptionSet.Of(("track_seeds", "5:8")) });
+        var seen = new HashSet<int>();
+        var seeds = new Rng(42);
+        for (int i = 0; i < 40; i++)
+        {
+            // Seeded resets over the whole int range (as training draws them) and unseeded ones that continue the stream.
+            env.Reset(i % 2 == 0 ? seeds.NextSeed() : null);
+            var track = KartExpert.RaceOf(env).Track;
+            int index = Array.FindIndex(range, t => SameTrack(t, track));
+            Assert.True(index >= 0, $"reset {i}: a track outside the seeds 5-7");
+            seen.Add(index);
+        }
+        Assert.Equal(3, seen.Count);
+
+        // The same reset seed draws the same track seed.
+        using var again = Envs.Make<float[], float[]>(KartEnv.Id, new MakeOptions { Kwargs = OptionSet.Of(("track_seeds", "5:8")) });
+        env.Reset(123);
+        again.Reset(123);
+        Assert.True(SameTrack(KartExpert.RaceOf(env).Track, KartExpert.RaceOf(again).Track));
+    }
+
+    [Theory]
+    [InlineData(1_000_000)]
+    [InlineData(1_000_009)]
+    public void WithoutARangeAResetSeedRacesOnTheTrackOfThatTrackSeed(int seed)
+    {
+        // rl eval --seed 1000000 --episodes 10 resets episode i with seed 1000000 + i: the tracks of track seeds 1000000 + i.
+        using var env = Envs.Make<float[], float[]>(KartEnv.Id, new MakeOptions { Kwargs = OptionSet.Of(("track_seeds", "any")) });
+        using var fixedTrack = Envs.Make<float[], float[]>(KartEnv.Id, new MakeOptions { Kwargs = OptionSet.Of(("track_seed", seed)) });
+        env.Reset(seed);
+        fixedTrack.Reset(0);
+        Assert.True(SameTrack(KartExpert.RaceOf(fixedTrack).Track, KartExpert.RaceOf(env).Track));
+        env.Reset(seed + 1);
+        Assert.False(SameTrack(KartExpert.RaceOf(fixedTrack).Track, KartExpert.RaceOf(env).Track));
+    }
+
+    [Theory]
+    [InlineData("8:5", "0 <= LOW < HIGH")]
+    [InlineData("5:5", "0 <= LOW < HIGH")]
+    [InlineData("-1:3", "0 <= LOW < HIGH")]
+    [InlineData("5", "must be 'LOW:HIGH'")]
+    [InlineData("a:b", "must be 'LOW:HIGH'")]
+    [InlineData("0:99999999999", "must be 'LOW:HIGH'")]
+    public void BadTrackSeedRangesAreRejectedWithTheOptionNamed(string value, string message)
+    {
+        var e = Assert.Throws<ArgumentException>(() => Envs.Make(KartEnv.Id, ("track_seeds", value)));
+        Assert.Contains("'track_seeds'", e.Message);
+        Assert.Contains(message, e.Message);
+        e = Assert.Throws<ArgumentException>(() => Envs.Make(KartEnv.Id, ("track_seeds", "0:10"), ("track_seed", 3)));
+        Assert.Contains("'track_seed' and 'track_seeds' exclude each other", e.Message);
+        Assert.Equal(new KartTrackSeeds(0, 1_000_000), KartTrackSeeds.Parse("0:1_000_000", "x"));
+    }
+
     [Fact]
     public void ObservationsStayInTheSpaceUnderExpertAndRandomDriving()
     {
