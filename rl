@@ -36,9 +36,7 @@ if stale; then
     [[ -t 2 ]] && echo "rl: building the runner (Release)..." >&2
     touch "$state/started.stamp"
     log="$state/build.log"
-    # Publish hard-links the files it does not change (libtorch and the other native libraries) instead of copying them.
-    if ! dotnet publish "$project" -c Release -p:PublishReadyToRun=true -p:CreateHardLinksForPublishFilesIfPossible=true \
-        -o "$out" -nologo -v quiet -clp:NoSummary >"$log" 2>&1; then
+    if ! dotnet publish "$project" -c Release -p:PublishReadyToRun=true -o "$out" -nologo -v quiet -clp:NoSummary >"$log" 2>&1; then
       grep -E ' error |error [A-Z]+[0-9]+' "$log" | sort -u >&2 || cat "$log" >&2
       echo "rl: build failed (full log: $log)" >&2
       exit 1

@@ -377,12 +377,13 @@ internal sealed class Chart
         double raw = (max - min) / Math.Max(1, target);
         double power = Math.Pow(10, Math.Floor(Math.Log10(raw)));
         double step = new[] { 1.0, 2, 5, 10 }.Select(f => f * power).MinBy(s => Math.Abs(Math.Log(s / raw)));
+        if (!(step > 0) || !double.IsFinite(step) || !double.IsFinite(min) || !double.IsFinite(max)) return [];
         double largest = Math.Max(Math.Abs(min), Math.Abs(max));
         double unit = largest >= 1e6 && step >= 1e5 ? 1e6 : largest >= 1e4 && step >= 100 ? 1e3 : 1;
         string suffix = unit == 1e6 ? "M" : unit == 1e3 ? "k" : "";
         int decimals = Math.Max(0, (int)-Math.Floor(Math.Log10(step / unit) + 1e-9));
         var ticks = new List<(double, string)>();
-        for (double k = Math.Ceiling(min / step); k * step <= max + step * 1e-9; k++)
+        for (double k = Math.Ceiling(min / step); k * step <= max + step * 1e-9 && ticks.Count < 100; k++)
         {
             double v = k * step;
             if (Math.Abs(v) < step * 1e-9) v = 0;

@@ -180,6 +180,7 @@ public class PlotTests
         Assert.Equal(["0.20", "0.25", "0.30", "0.35", "0.40", "0.45"], Chart.NiceTicks(0.16, 0.47, 6).Select(t => t.Label));
         Assert.Equal(["\u2212200", "\u2212100", "0", "100"], Chart.NiceTicks(-250, 120, 4).Select(t => t.Label));
         Assert.Equal(["0", "0.5M", "1.0M", "1.5M", "2.0M"], Chart.NiceTicks(0, 2_000_000, 4).Select(t => t.Label));
+        Assert.Empty(Chart.NiceTicks(0, double.PositiveInfinity, 5)); // no endless loop on a range that overflowed
     }
 
     [Fact]

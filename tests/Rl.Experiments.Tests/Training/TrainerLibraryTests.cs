@@ -178,8 +178,9 @@ public class TrainerLibraryTests
     {
         string ars = Child("bench", "train", "ars", "CartPole-v1");
         Assert.Contains("TorchSharp loaded: no; Orleans loaded: no", ars);
-        foreach (var phase in new[] { "runtime start", "loading", "training", "evaluation", "checkpoint", "logs", "plot", "total" })
+        foreach (var phase in new[] { "runtime start", "command line", "loading", "training", "evaluation", "checkpoint", "logs", "plot", "total", "of the total: JIT compiling" })
             Assert.Contains($"| {phase}", ars);
+        Assert.Matches(@"\d+ assemblies loaded; rl\.dll ReadyToRun-compiled: (yes|no)", ars);
         string reinforce = Child("bench", "train", "reinforce", "CartPole-v1", "--set", "run.total_steps=600", "--set", "run.device=cpu");
         Assert.Contains("TorchSharp loaded: yes", reinforce);
     }
