@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # ./rl <command> [args]: runs the toolkit's console runner (experiments/, assembly rl), building it in Release first
 # when any source, project or build file is newer than the last successful build. Build output is shown only on failure.
+# The runner is published ReadyToRun (its own and its packages' assemblies compiled ahead of time by crossgen2, which the SDK
+# restores), so a short command spends its start-up running code instead of JIT-compiling some 2,000 methods
+# (docs/benchmarks.md, "The main command, as a whole process").
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 project="$root/experiments/Rl.Experiments.csproj"
-out="$root/experiments/bin/Release/net10.0/linux-x64"
+out="$root/experiments/bin/Release/net10.0/linux-x64/publish"
 state="$root/experiments/obj/rl-script"
 stamp="$state/built.stamp"
 
@@ -14,33 +17,12 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 127
 fi
 
-# Debian packages the runner's main job uses (the learning-curve plot's text needs a font). Installed when missing and
-# running as root; otherwise a note names the command and the run goes on (plots then lack their text). Other commands'
-# native needs (OpenGL, GLFW, MuJoCo, ffmpeg) give messages naming their package when missing; ./test.sh installs them all.
-RUNNER_PACKAGES=(fonts-dejavu-core)
-if command -v dpkg-query >/dev/null 2>&1; then
-  missing=()
-  for p in "${RUNNER_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  if ((${#missing[@]} > 0)); then
-    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-      echo "rl: installing ${missing[*]}" >&2
-      { DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-          apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >/dev/null 2>&1 \
-        || echo "rl: apt-get install ${missing[*]} failed; continuing (plots may lack text)" >&2
-    else
-      echo "rl: note: missing ${missing[*]} (sudo apt-get install -y ${missing[*]}); plots may lack text" >&2
-    fi
-  fi
-fi
-
 stale() {
   [[ -f "$out/rl.dll" && -f "$stamp" ]] || return 0
   local newer
   newer="$(find "$root/src" "$root/experiments" "$root/build" "$root/Directory.Build.props" "$root/Directory.Build.targets" \
     "$root/Directory.Packages.props" \( -name bin -o -name obj \) -prune -o -type f -newer "$stamp" \
-    \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' -o -name '*.toml' -o -name '*.json' \) \
+    \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' -o -name '*.toml' -o -name '*.json' -o -name '*.ttf' \) \
     -print -quit 2>/dev/null)"
   [[ -n "$newer" ]]
 }
@@ -54,7 +36,9 @@ if stale; then
     [[ -t 2 ]] && echo "rl: building the runner (Release)..." >&2
     touch "$state/started.stamp"
     log="$state/build.log"
-    if ! dotnet build "$project" -c Release -nologo -v quiet -clp:NoSummary >"$log" 2>&1; then
+    # Publish hard-links the files it does not change (libtorch and the other native libraries) instead of copying them.
+    if ! dotnet publish "$project" -c Release -p:PublishReadyToRun=true -p:CreateHardLinksForPublishFilesIfPossible=true \
+        -o "$out" -nologo -v quiet -clp:NoSummary >"$log" 2>&1; then
       grep -E ' error |error [A-Z]+[0-9]+' "$log" | sort -u >&2 || cat "$log" >&2
       echo "rl: build failed (full log: $log)" >&2
       exit 1

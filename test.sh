@@ -11,7 +11,7 @@ cd "$root"
 # Debian packages the build and the tests need, in one place (add yours here, one per line, with the reason).
 REQUIRED_PACKAGES=(
   libstdc++6         # libtorch and TorchSharp's native libraries
-  fonts-dejavu-core  # text in the learning-curve plots (ScottPlot through SkiaSharp)
+  strace             # the plot test checks that no font file or directory is read (PlotTests)
   libmujoco2.2.2     # MuJoCo locomotion environments (P/Invoke into libmujoco.so.2.2.2)
   python3            # the Python Gymnasium bridge and its tests (a pure-Python test env)
   python3-numpy      # demonstrations load in numpy (.npz round trip test); the bridge's numpy array paths

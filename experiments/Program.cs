@@ -35,9 +35,14 @@ public static class Program
         ["worker"] = WorkerCommand.Create,
     };
 
+    /// <summary>When <see cref="Main"/> started (a <see cref="System.Diagnostics.Stopwatch"/> timestamp; 0 when the runner was
+    /// not started through it), for the start-up breakdown of <c>rl bench train</c>.</summary>
+    public static long MainStarted { get; private set; }
+
     /// <summary>Parses the arguments and runs the command they name.</summary>
     public static int Main(string[] args)
     {
+        MainStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         ArgumentNullException.ThrowIfNull(args);
         if (args.Length == 0)
         {

@@ -29,7 +29,10 @@ public static class DistributedBenchmark
         var threads = Opt.Int("--threads", "rollout threads per worker (default: the number of cores)", 1, 1024);
         var tlsRepeats = Opt.IntOr("--tls-repeats", 3, "repeats of the TLS handshake measurement", 0, 100);
         var command = new Command("distributed", "ARS rollouts/s on 1, 2, 4 rl worker processes (loopback) against the local pool; coordination " +
-            "overhead per iteration and the projected speed-up on N machines") { workers, iterations, directions, env, threads, tlsRepeats };
+            "overhead per iteration and the projected speed-up on N machines; rl bench distributed sweep: the same for whole sweep trials")
+        {
+            workers, iterations, directions, env, threads, tlsRepeats, DistributedSweepBenchmark.Create(),
+        };
         return command.Runs(r => Run([.. r.GetValue(workers)!], r.GetValue(iterations), r.GetValue(directions), r.GetValue(env)!,
             r.GetValue(threads) ?? Environment.ProcessorCount, r.GetValue(tlsRepeats)));
     }

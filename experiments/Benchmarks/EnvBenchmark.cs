@@ -11,10 +11,60 @@ namespace Rl.Experiments.Benchmarks;
 /// <param name="Steps">Environment steps in the timed run.</param>
 /// <param name="Seconds">Wall time of the timed run (the best of the repeats).</param>
 /// <param name="BytesPerStep">Managed bytes allocated per step on the stepping thread(s).</param>
-public sealed record BenchResult(string Case, long Steps, double Seconds, double BytesPerStep)
+/// <param name="CpuSeconds">CPU time of the stepping thread in the run with the least of it (the best of the repeats), or NaN
+/// where the operating system does not report a thread's CPU time.</param>
+public sealed record BenchResult(string Case, long Steps, double Seconds, double BytesPerStep, double CpuSeconds = double.NaN)
 {
     /// <summary>Environment steps per second.</summary>
     public double StepsPerSecond => Steps / Seconds;
+
+    /// <summary>Environment steps per CPU-second of the stepping thread: steadier than wall time on a loaded machine.</summary>
+    public double StepsPerCpuSecond => Steps / CpuSeconds;
+}
+
+/// <summary>One timed run: steps, wall seconds, the stepping thread's CPU seconds and its allocated bytes.</summary>
+/// <param name="Steps">Environment steps.</param>
+/// <param name="Seconds">Wall time.</param>
+/// <param name="CpuSeconds">The calling thread's CPU time (NaN where it cannot be read).</param>
+/// <param name="Bytes">Managed bytes allocated on the calling thread.</param>
+public readonly record struct BenchRun(long Steps, double Seconds, double CpuSeconds, long Bytes);
+
+/// <summary>Wall time, the calling thread's CPU time and its allocated bytes between <see cref="Start"/> and <see cref="Stop"/>.</summary>
+public readonly struct BenchClock
+{
+    private readonly long _bytes;
+    private readonly double _cpu;
+    private readonly long _ticks;
+
+    private BenchClock(long bytes, double cpu, long ticks) => (_bytes, _cpu, _ticks) = (bytes, cpu, ticks);
+
+    /// <summary>Starts measuring on the calling thread.</summary>
+    public static BenchClock Start() => new(GC.GetAllocatedBytesForCurrentThread(), ThreadCpuSeconds(), Stopwatch.GetTimestamp());
+
+    /// <summary>Stops measuring (on the thread that started) and returns the run.</summary>
+    public BenchRun Stop(long steps)
+    {
+        double wall = Stopwatch.GetElapsedTime(_ticks).TotalSeconds;
+        double cpu = ThreadCpuSeconds() - _cpu;
+        return new BenchRun(steps, wall, cpu, GC.GetAllocatedBytesForCurrentThread() - _bytes);
+    }
+
+    /// <summary>The calling thread's CPU time in seconds (Linux: <c>CLOCK_THREAD_CPUTIME_ID</c>), NaN elsewhere.</summary>
+    public static double ThreadCpuSeconds()
+    {
+        if (!OperatingSystem.IsLinux()) return double.NaN;
+        return ClockGetTime(3, out var ts) == 0 ? ts.Seconds + ts.Nanoseconds * 1e-9 : double.NaN;
+    }
+
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
 }
 
 /// <summary>The Python reference measured in the same run as <see cref="EnvBenchmark"/>.</summary>
@@ -90,7 +140,7 @@ public static class EnvBenchmark
     /// The measured cases. Each takes the number of steps and returns (steps, seconds, allocated bytes); vector cases count
     /// steps per sub-environment.
     /// </summary>
-    public static readonly IReadOnlyList<(string Name, Func<long, (long Steps, double Seconds, long Bytes)> Measure)> Cases =
+    public static readonly IReadOnlyList<(string Name, Func<long, BenchRun> Measure)> Cases =
     [
         ("CartPole-v1, 1 env, Step(action, into) (observation buffer reused)", n => SingleEnv("CartPole-v1", n, reuseBuffer: true, Discrete(2))),
         ("CartPole-v1, 1 env, Step(action) (new observation array per step)", n => SingleEnv("CartPole-v1", n, reuseBuffer: false, Discrete(2))),
@@ -104,24 +154,46 @@ public static class EnvBenchmark
         ("CartPole-v1, SyncVectorEnv of 64 (next-step autoreset)", n => Vector(n, 64)),
     ];
 
-    /// <summary>Runs every case: a warm-up run (JIT tiering), then <paramref name="repeats"/> timed runs, keeping the fastest.</summary>
-    public static List<BenchResult> Run(long steps, int repeats, Action<string>? progress = null)
+    /// <summary>
+    /// Runs every case whose name contains <paramref name="only"/> (null: all): a warm-up run (JIT tiering), then
+    /// <paramref name="repeats"/> timed runs, keeping the fastest. A vector case and the case just before it (the
+    /// environments it wraps, stepped by hand) are measured in alternating rounds, so that a change of the machine's load
+    /// during the run falls on both sides of their ratio.
+    /// </summary>
+    public static List<BenchResult> Run(long steps, int repeats, Action<string>? progress = null, string? only = null)
     {
+        var cases = Cases.Where(c => only is null || c.Name.Contains(only, StringComparison.OrdinalIgnoreCase)).ToList();
         var results = new List<BenchResult>();
-        foreach (var (name, measure) in Cases)
+        for (int k = 0; k < cases.Count; k++)
         {
-            progress?.Invoke(name);
-            measure(Math.Max(1000, steps / 4));
-            (long Steps, double Seconds, long Bytes) best = (0, double.MaxValue, 0);
+            bool paired = k + 1 < cases.Count && IsByHand(cases[k].Name) && IsVector(cases[k + 1].Name);
+            var group = paired ? cases.GetRange(k, 2) : cases.GetRange(k, 1);
+            foreach (var (name, measure) in group)
+            {
+                progress?.Invoke(name);
+                measure(Math.Max(1000, steps / 4));
+            }
+            var best = group.Select(_ => new BenchRun(0, double.MaxValue, double.MaxValue, 0)).ToArray();
+            var bestCpu = group.Select(_ => double.MaxValue).ToArray();
             for (int r = 0; r < repeats; r++)
             {
-                var m = measure(steps);
-                if (m.Seconds < best.Seconds) best = m;
+                for (int g = 0; g < group.Count; g++)
+                {
+                    var m = group[g].Measure(steps);
+                    if (m.Seconds < best[g].Seconds) best[g] = m;
+                    if (!(m.CpuSeconds >= bestCpu[g])) bestCpu[g] = m.CpuSeconds; // NaN where unreadable
+                }
             }
-            results.Add(new BenchResult(name, best.Steps, best.Seconds, (double)best.Bytes / best.Steps));
+            for (int g = 0; g < group.Count; g++)
+                results.Add(new BenchResult(group[g].Name, best[g].Steps, best[g].Seconds, (double)best[g].Bytes / best[g].Steps, bestCpu[g]));
+            k += group.Count - 1;
         }
         return results;
     }
+
+    private static bool IsByHand(string name) => name.Contains("stepped one after another", StringComparison.Ordinal);
+
+    private static bool IsVector(string name) => name.Contains("VectorEnv of", StringComparison.Ordinal);
 
     /// <summary>
     /// Runs <see cref="PythonScript"/> with <c>/usr/bin/python3</c> for <paramref name="steps"/> steps, or returns null with
@@ -154,34 +226,39 @@ public static class EnvBenchmark
     }
 
     /// <summary>
-    /// The results as a Markdown table: vector rows as a ratio to the first (single environment) row, every row as a ratio
-    /// to the Python reference when there is one (otherwise that column says why not).
+    /// The results as a Markdown table: rows as a ratio to the first (single environment) row, vector rows as a ratio to the
+    /// row above (the environments they wrap, stepped by hand) in wall time and in the stepping thread's CPU time, CartPole
+    /// rows as a ratio to the Python reference when there is one (otherwise that row says why not).
     /// </summary>
     public static string ToMarkdown(IReadOnlyList<BenchResult> results, PythonReference? python, string? whyNoPython = null)
     {
         var inv = CultureInfo.InvariantCulture;
+        static string Ratio(double a, double b) => double.IsFinite(a / b) ? (a / b).ToString("0.00", CultureInfo.InvariantCulture) : "-";
         var sb = new StringBuilder();
-        sb.AppendLine("| Case | steps/s | bytes allocated / step | vs 1 env | vs the envs it wraps | vs Python |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|");
-        double single = results.Count > 0 ? results[0].StepsPerSecond : double.NaN;
-        foreach (var r in results)
+        sb.AppendLine("| Case | steps/s | steps per CPU-second | bytes allocated / step | vs 1 env | vs the envs it wraps (wall) | vs the envs it wraps (CPU) | vs Python |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        // The single-environment row (the first case) when it was measured; a filtered run (--only) may not have it.
+        double single = results.Count > 0 && results[0].Case.StartsWith("CartPole-v1, 1 env,", StringComparison.Ordinal) ? results[0].StepsPerSecond : double.NaN;
+        for (int index = 0; index < results.Count; index++)
         {
+            var r = results[index];
             // The Python reference steps CartPole: only CartPole rows are compared with it.
             string vsPython = python is null || !r.Case.Contains("CartPole", StringComparison.Ordinal)
                 ? "-" : string.Create(inv, $"{r.StepsPerSecond / python.StepsPerSecond:0}x");
             // A vector row against the row just above it: the same number of environments stepped one after another by hand.
-            int index = results.ToList().IndexOf(r);
-            string vsWrapped = r.Case.Contains("VectorEnv of", StringComparison.Ordinal) && index > 0 && results[index - 1].Case.Contains("stepped one after another", StringComparison.Ordinal)
-                ? string.Create(inv, $"{r.StepsPerSecond / results[index - 1].StepsPerSecond:0.00}") : "-";
-            sb.AppendLine(string.Create(inv, $"| {r.Case} | {r.StepsPerSecond:0.00e0} | {r.BytesPerStep:0.#} | {r.StepsPerSecond / single:0.00} | {vsWrapped} | {vsPython} |"));
+            bool paired = IsVector(r.Case) && index > 0 && IsByHand(results[index - 1].Case);
+            string vsWall = paired ? Ratio(r.StepsPerSecond, results[index - 1].StepsPerSecond) : "-";
+            string vsCpu = paired ? Ratio(r.StepsPerCpuSecond, results[index - 1].StepsPerCpuSecond) : "-";
+            string cpu = double.IsFinite(r.StepsPerCpuSecond) ? r.StepsPerCpuSecond.ToString("0.00e0", inv) : "-";
+            sb.AppendLine(string.Create(inv, $"| {r.Case} | {r.StepsPerSecond:0.00e0} | {cpu} | {r.BytesPerStep:0.#} | {Ratio(r.StepsPerSecond, single)} | {vsWall} | {vsCpu} | {vsPython} |"));
         }
         sb.AppendLine(python is null
-            ? $"| Python reference: not measured ({whyNoPython ?? "not run"}) | - | - | - | - | - |"
-            : string.Create(inv, $"| Python reference, same run: {python.What} | {python.StepsPerSecond:0.00e0} | - | - | - | 1x |"));
+            ? $"| Python reference: not measured ({whyNoPython ?? "not run"}) | - | - | - | - | - | - | - |"
+            : string.Create(inv, $"| Python reference, same run: {python.What} | {python.StepsPerSecond:0.00e0} | - | - | - | - | - | 1x |"));
         return sb.ToString();
     }
 
-    private static (long, double, long) Vector(long steps, int numEnvs)
+    private static BenchRun Vector(long steps, int numEnvs)
     {
         using var env = Envs.MakeVector<float[], int>("CartPole-v1", numEnvs);
         var rng = new Rng(0);
@@ -189,18 +266,15 @@ public static class EnvBenchmark
         for (int i = 0; i < actions.Length; i++) actions[i] = rng.NextInt(2);
         env.Reset(seed: 0);
         long calls = Math.Max(1, steps / numEnvs);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        var sw = Stopwatch.StartNew();
+        var clock = BenchClock.Start();
         for (long i = 0; i < calls; i++)
             env.Step(actions.AsSpan((int)(i & 4095), numEnvs));
-        sw.Stop();
-        long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
-        return (calls * numEnvs, sw.Elapsed.TotalSeconds, bytes);
+        return clock.Stop(calls * numEnvs);
     }
 
     // The environments a vector of numEnvs wraps, stepped one after another with the same actions, each reset when its
     // episode ends: the baseline a vector step is measured against.
-    private static (long, double, long) ByHand(long steps, int numEnvs)
+    private static BenchRun ByHand(long steps, int numEnvs)
     {
         var envs = new IEnv<float[], int>[numEnvs];
         try
@@ -215,8 +289,7 @@ public static class EnvBenchmark
             var actions = new int[4096 + numEnvs];
             for (int i = 0; i < actions.Length; i++) actions[i] = rng.NextInt(2);
             long calls = Math.Max(1, steps / numEnvs);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            var sw = Stopwatch.StartNew();
+            var clock = BenchClock.Start();
             for (long c = 0; c < calls; c++)
             {
                 int offset = (int)(c & 4095);
@@ -226,9 +299,7 @@ public static class EnvBenchmark
                     if (r.Terminated || r.Truncated) envs[i].Reset(into: obs[i]);
                 }
             }
-            sw.Stop();
-            long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
-            return (calls * numEnvs, sw.Elapsed.TotalSeconds, bytes);
+            return clock.Stop(calls * numEnvs);
         }
         finally
         {
@@ -241,7 +312,7 @@ public static class EnvBenchmark
     // Actions drawn in advance as arrays of one element (the classic tasks' Box(1) actions), uniform in [-high, high].
     private static Func<Rng, float[]> Box(float high) => rng => [(float)rng.Uniform(-high, high)];
 
-    private static (long, double, long) SingleEnv<TAct>(string id, long steps, bool reuseBuffer, Func<Rng, TAct> draw)
+    private static BenchRun SingleEnv<TAct>(string id, long steps, bool reuseBuffer, Func<Rng, TAct> draw)
     {
         using var env = Envs.Make<float[], TAct>(id);
         var rng = new Rng(0);
@@ -250,15 +321,12 @@ public static class EnvBenchmark
         float[] obs = env.Reset(seed: 0).Observation;
         float[]? into = reuseBuffer ? obs : null;
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        var sw = Stopwatch.StartNew();
+        var clock = BenchClock.Start();
         for (long i = 0; i < steps; i++)
         {
             var r = env.Step(actions[i & 4095], into);
             if (r.Terminated || r.Truncated) env.Reset(into: into);
         }
-        sw.Stop();
-        long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
-        return (steps, sw.Elapsed.TotalSeconds, bytes);
+        return clock.Stop(steps);
     }
 }

@@ -35,26 +35,29 @@ public static class GamesBenchmark
         var size = Opt.IntOr("--size", 64, "frame side in pixels", 8, 1024);
         var repeats = Opt.IntOr("--repeats", 3, "repeats (best kept)", 1, 100);
         var seed = Opt.IntOr("--seed", 0, "seed");
+        var only = Opt.Text("--only", "TEXT", "measure only the rows whose env id or description contains TEXT (e.g. \"vector of\")");
         var command = new Command("games", "Kart and arcade env steps/s: state vectors, pixels one frame per step, vector envs with batched atlas " +
-            "rendering or a renderer per thread") { steps, pixelSteps, envs, batch, size, repeats, seed };
+            "rendering or a renderer per thread") { steps, pixelSteps, envs, batch, size, repeats, seed, only };
         return command.Runs(r => Run(r.GetValue(steps), r.GetValue(pixelSteps), r.GetValue(envs), r.GetValue(batch), r.GetValue(size),
-            r.GetValue(repeats), r.GetValue(seed), CommandTree.Line(r)));
+            r.GetValue(repeats), r.GetValue(seed), CommandTree.Line(r), r.GetValue(only)));
     }
 
-    /// <summary>Runs the benchmark and prints a Markdown table; <paramref name="commandLine"/> is printed with it.</summary>
-    public static int Run(int steps, int pixelSteps, int numEnvs, int batchSize, int size, int repeats, int seed, string commandLine)
+    /// <summary>
+    /// Runs the benchmark and prints a Markdown table; <paramref name="commandLine"/> is printed with it. With
+    /// <paramref name="only"/>, only the rows whose env id or description contain it.
+    /// </summary>
+    public static int Run(int steps, int pixelSteps, int numEnvs, int batchSize, int size, int repeats, int seed, string commandLine, string? only = null)
     {
-
         var registry = new EnvRegistry();
         Envs.RegisterBuiltIns(registry);
         PixelEnvironments.EnsureRegistered(registry);
         var pixelKwargs = OptionSet.Of(("width", size), ("height", size));
 
         Console.WriteLine($"Pixel games: env steps per second with random actions, best of {repeats} (seed {seed}); frames {size}x{size} RGB; renderer: {HeadlessRenderer.ForCurrentThread.Description}.");
-        Console.WriteLine($"Machine: {Environment.ProcessorCount} logical cores, .NET {Environment.Version}. Command: `{commandLine}`");
+        Console.WriteLine($"Machine: {Environment.ProcessorCount} logical cores, .NET {Environment.Version}, load average {PolicyGradientBenchmark.LoadAverage()}. Command: `{commandLine}`");
         Console.WriteLine();
-        Console.WriteLine("| Env | observation | how | steps/s (wall) | steps per CPU-second | bytes/step |");
-        Console.WriteLine("|---|---|---|---:|---:|---:|");
+        Console.WriteLine("| Env | observation | how | steps/s (wall) | steps per CPU-second | bytes/step | bytes/step, resets left out | bytes/reset | threaded vs sync (wall / CPU) |");
+        Console.WriteLine("|---|---|---|---:|---:|---:|---:|---:|---:|");
         var rows = new List<(string Env, string Obs, string How, Func<Measurement> Run)>
         {
             (KartDiscreteEnv.Id, "16 floats", "one env (defaults: no step info)", () => Single<float[], int>(registry, KartDiscreteEnv.Id, OptionSet.Empty, steps, seed)),
@@ -74,17 +77,47 @@ public static class GamesBenchmark
             (ArcadeEnvs.BreakoutPixelsId, $"{size}x{size}x3 bytes", $"sync vector of {numEnvs}, a frame per step", () => PixelVector(registry, ArcadeEnvs.BreakoutPixelsId, pixelKwargs, VectorizationMode.Sync, numEnvs, pixelSteps, seed)),
             (ArcadeEnvs.BreakoutPixelsId, $"{size}x{size}x3 bytes", $"threaded vector of {numEnvs}, a renderer per thread", () => PixelVector(registry, ArcadeEnvs.BreakoutPixelsId, pixelKwargs, VectorizationMode.Threaded, numEnvs, pixelSteps, seed)),
         };
-        foreach (var (env, obs, how, run) in rows)
+        if (only is not null) rows.RemoveAll(row => !row.Env.Contains(only, StringComparison.OrdinalIgnoreCase) && !row.How.Contains(only, StringComparison.OrdinalIgnoreCase));
+        for (int k = 0; k < rows.Count; k++)
         {
-            run(); // warm-up: JIT, renderer and contexts
-            var best = Enumerable.Range(0, repeats).Select(_ => run()).MaxBy(m => m.StepsPerSecond)!;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {env} | {obs} | {how} | {best.StepsPerSecond:N0} | {best.StepsPerCpuSecond:N0} | {best.BytesPerStep:0.#} |"));
+            // A threaded vector row and the sync vector row above it (same env and observation) are measured in alternating
+            // rounds, so that a change of the machine's load falls on both; the threaded row gets their ratio.
+            bool paired = k > 0 && rows[k].How.StartsWith("threaded vector", StringComparison.Ordinal) && rows[k - 1].How.StartsWith("sync vector", StringComparison.Ordinal)
+                && rows[k - 1].Env == rows[k].Env && rows[k - 1].Obs == rows[k].Obs;
+            bool pairsWithNext = k + 1 < rows.Count && rows[k + 1].How.StartsWith("threaded vector", StringComparison.Ordinal) && rows[k].How.StartsWith("sync vector", StringComparison.Ordinal)
+                && rows[k + 1].Env == rows[k].Env && rows[k + 1].Obs == rows[k].Obs;
+            if (paired) continue; // measured with the row above
+            var group = pairsWithNext ? new[] { rows[k], rows[k + 1] } : [rows[k]];
+            foreach (var row in group) row.Run(); // warm-up: JIT, renderer and contexts
+            var best = new Measurement?[group.Length];
+            var bestCpu = new double[group.Length];
+            for (int r = 0; r < repeats; r++)
+            {
+                for (int g = 0; g < group.Length; g++)
+                {
+                    var m = group[g].Run();
+                    if (best[g] is null || m.StepsPerSecond > best[g]!.StepsPerSecond) best[g] = m;
+                    bestCpu[g] = Math.Max(bestCpu[g], m.StepsPerCpuSecond);
+                }
+            }
+            for (int g = 0; g < group.Length; g++)
+            {
+                var (env, obs, how, _) = group[g];
+                var m = best[g]! with { StepsPerCpuSecond = bestCpu[g] };
+                string ratio = g == 1 ? string.Create(CultureInfo.InvariantCulture, $"{m.StepsPerSecond / best[0]!.StepsPerSecond:0.00} / {bestCpu[1] / bestCpu[0]:0.00}") : "-";
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {env} | {obs} | {how} | {m.StepsPerSecond:N0} | {m.StepsPerCpuSecond:N0} | {m.BytesPerStep:0.#} | {Split(m.StepOnlyBytesPerStep)} | {Split(m.BytesPerReset)} | {ratio} |"));
+            }
         }
+        Console.WriteLine();
+        Console.WriteLine($"Load average after: {PolicyGradientBenchmark.LoadAverage()}.");
         return 0;
     }
 
-    private sealed record Measurement(double StepsPerSecond, double StepsPerCpuSecond, double BytesPerStep);
+    // StepOnlyBytesPerStep and BytesPerReset: NaN where the resets happen inside a vector environment (not split).
+    private sealed record Measurement(double StepsPerSecond, double StepsPerCpuSecond, double BytesPerStep, double StepOnlyBytesPerStep = double.NaN, double BytesPerReset = double.NaN);
+
+    private static string Split(double bytes) => double.IsNaN(bytes) ? "-" : bytes.ToString("0.#", CultureInfo.InvariantCulture);
 
     private static readonly OptionSet NoInfo = OptionSet.Of(("step_info", false));
 
@@ -131,12 +164,19 @@ public static class GamesBenchmark
         var actions = Enumerable.Range(0, 1024).Select(_ => env.ActionSpace.Sample()).ToArray();
         TObs obs = env.Reset(seed).Observation;
         var clock = new Clock(allThreads: false);
+        long resetBytes = 0;
+        int resets = 0;
         for (int t = 0; t < steps; t++)
         {
             var r = env.Step(actions[t & 1023], obs);
-            if (r.Done) env.Reset(into: obs);
+            if (!r.Done) continue;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            env.Reset(into: obs);
+            resetBytes += GC.GetAllocatedBytesForCurrentThread() - before;
+            resets++;
         }
-        return clock.Stop(steps);
+        var m = clock.Stop(steps);
+        return m with { StepOnlyBytesPerStep = m.BytesPerStep - resetBytes / (double)steps, BytesPerReset = resets > 0 ? resetBytes / (double)resets : double.NaN };
     }
 
     // A synchronous vector environment of the state ids; after each step its frames are rendered by BatchPixelRenderers of

@@ -21,7 +21,7 @@ public static class SweepCommand
         var seed = Opt.LongOr("--seed", 0, "the sweep's seed: every trial's values and training seed derive from it");
         var outDir = Opt.Text("--out", "DIR", "the sweep directory (default sweeps/<algo>-<env>-<time>); the same command with the same " +
                                               "--out continues an interrupted sweep (finished trials are not rerun)");
-        var jobs = Opt.IntOr("--jobs", 1, "trials trained at once; results do not depend on it", 1, 1024);
+        var jobs = Opt.Int("--jobs", "trials trained at once (default 1; with --cluster: as many as the workers' threads take); results do not depend on it", 1, 100_000);
         var stages = Opt.IntOr("--stages", 1, "coarse-to-fine stages: stage k of K trains to the budget / eta^(K-k) and samples around " +
                                               "the best trials of the stage before (log space for loguniform)", 1, 10);
         var rungs = Opt.Text("--rungs", "R", "rungs of successive halving: a count (default 3: budget/eta^2, budget/eta, budget) or " +
@@ -33,22 +33,40 @@ public static class SweepCommand
         var sets = Opt.Set("override a key of the base config (as rl train --set)");
         var device = Opt.Device("torch device: auto (CUDA when available), cpu, cuda (run.device)");
         var allowEnv = Opt.Many("--allow-env", "MODULE:CLASS", "build the Python environment (module:Class, or a registry module) that the config file names");
+        var cluster = ClusterArguments.CreateOptions("train the trials on worker silos (rl worker --cluster M), each trial segment whole on one worker, " +
+            "in parallel: localhost, localhost:PORT (this process is the primary silo) or redis=HOST:PORT; same results as local");
+        var workers = Opt.Int("--workers", "with --cluster: wait for N workers before the first trial (default 1)", 1, 100000);
+        var maxRunMb = Opt.Int("--max-run-mb", "with --cluster: the largest trial run directory (MB) sent to or brought back from a worker (default 2048)", 1, 1 << 20);
         var command = new Command("sweep", "Search hyperparameters: random trials, the worse stopped early at rungs of the budget (successive halving)")
         {
-            config, param, trials, seed, outDir, jobs, stages, rungs, eta, keep, explode, lossKey, sets, device, allowEnv, UserEnvironments.CreateOption(),
+            config, param, trials, seed, outDir, jobs, stages, rungs, eta, keep, explode, lossKey, sets, device, allowEnv, workers, maxRunMb, UserEnvironments.CreateOption(),
         };
+        cluster.AddTo(command);
         command.Notes("""
             Results: DIR/results.csv and results.md (trials ranked best first), DIR/best.toml (rl train DIR/best.toml),
             DIR/score-vs-<key>.png; every trial is a run directory DIR/trial-000, ... (rl eval DIR/trial-000).
             Ctrl-C stops after the running trials write a checkpoint; run the same command again to continue.
+            On the cluster (--cluster M): every trial segment trains whole on an rl worker, as many at once as the workers'
+            threads take (a trial takes its run.threads, 1 when the config leaves it at 0); a worker lost mid-trial has the
+            segment trained again elsewhere; rungs and resume work as locally (docs/experiments.md).
             """);
-        return command.Runs(r => Execute(new SweepOptions
+        return command.Runs(r =>
         {
-            Config = r.GetValue(config)!, Params = r.GetValue(param)!, Trials = r.GetValue(trials), Seed = r.GetValue(seed),
-            OutDir = r.GetValue(outDir), Jobs = r.GetValue(jobs), Stages = r.GetValue(stages), Rungs = r.GetValue(rungs), Eta = r.GetValue(eta),
-            KeepCheckpoints = r.GetValue(keep), ExplodeFactor = r.GetValue(explode) ?? 3, LossKey = r.GetValue(lossKey), Overrides = r.GetValue(sets)!,
-            Device = r.GetValue(device), AllowEnv = r.GetValue(allowEnv)!,
-        }, Console.Out));
+            var o = new SweepOptions
+            {
+                Config = r.GetValue(config)!, Params = r.GetValue(param)!, Trials = r.GetValue(trials), Seed = r.GetValue(seed),
+                OutDir = r.GetValue(outDir), Jobs = r.GetValue(jobs), Stages = r.GetValue(stages), Rungs = r.GetValue(rungs), Eta = r.GetValue(eta),
+                KeepCheckpoints = r.GetValue(keep), ExplodeFactor = r.GetValue(explode) ?? 3, LossKey = r.GetValue(lossKey), Overrides = r.GetValue(sets)!,
+                Device = r.GetValue(device), AllowEnv = r.GetValue(allowEnv)!,
+            };
+            var clusterArguments = ClusterArguments.Read(r, cluster, "rl sweep");
+            if (clusterArguments is null)
+            {
+                if (r.GetValue(workers) is not null || r.GetValue(maxRunMb) is not null) throw new UsageException("rl sweep: --workers and --max-run-mb need --cluster");
+                return Execute(o, Console.Out);
+            }
+            return TrainCommand.WithCluster(clusterArguments, r.GetValue(workers), c => Execute(o, Console.Out, c.Runs(r.GetValue(workers), r.GetValue(maxRunMb))));
+        });
     }
 
     /// <summary>What <c>rl sweep</c> was asked to do.</summary>
@@ -69,8 +87,8 @@ public static class SweepCommand
         /// <summary>The sweep directory (null: sweeps/&lt;algo&gt;-&lt;env&gt;-&lt;time&gt;).</summary>
         public string? OutDir { get; init; }
 
-        /// <summary>Trials at once.</summary>
-        public int Jobs { get; init; } = 1;
+        /// <summary>Trials at once (null: 1, or with a cluster every trial of a rung).</summary>
+        public int? Jobs { get; init; }
 
         /// <summary>Coarse-to-fine stages.</summary>
         public int Stages { get; init; } = 1;
@@ -131,7 +149,10 @@ public static class SweepCommand
     }
 
     /// <summary>Runs a sweep with parsed options, printing progress and the results to <paramref name="w"/>; returns the exit code.</summary>
-    public static int Execute(SweepOptions o, TextWriter w)
+    /// <param name="o">The options.</param>
+    /// <param name="w">Where progress and results go.</param>
+    /// <param name="cluster">Trains the trials on the cluster's workers (<c>--cluster</c>); null: in this process.</param>
+    public static int Execute(SweepOptions o, TextWriter w, Rl.Distributed.DistributedRuns? cluster = null)
     {
         ArgumentNullException.ThrowIfNull(o);
         BuiltInAlgorithms.EnsureRegistered();
@@ -148,20 +169,23 @@ public static class SweepCommand
         var (text, source) = TrainCommand.LoadConfigText(o.Config, null);
         foreach (var p in space.Parameters.Where(p => p.Key is "seed" or "algo" or "env" || p.Key.StartsWith("run.total_steps", StringComparison.Ordinal)))
             throw new UsageException($"rl sweep: --param {p.Key}: the sweep sets the seed and the budget of its trials itself; choose a config.* or env_kwargs.* key");
-        int threads = Math.Max(1, Environment.ProcessorCount / o.Jobs);
+        int jobs = o.Jobs ?? (cluster is null ? 1 : Math.Max(1, o.Trials));
+        // On the cluster each trial takes one thread (unless run.threads says otherwise), so a worker trains as many at once as it has.
+        int threads = cluster is null ? Math.Max(1, Environment.ProcessorCount / jobs) : 1;
         var runner = new ConfigTrialRunner(text, source, o.Overrides, o.Device, o.KeepCheckpoints, threads) { Space = space };
+        ISweepTrialRunner trialRunner = cluster is null ? runner : new ClusterTrialRunner(runner, cluster);
         if (File.Exists(o.Config)) PythonEnvGuard.Check(runner.BaseConfig, o.Config, o.AllowEnv);
         var settings = new SweepSettings
         {
             Space = space, Trials = o.Trials, Seed = o.Seed, TotalSteps = runner.BaseConfig.Run.TotalSteps, Stages = o.Stages, Eta = o.Eta,
-            Rungs = ParseRungs(o.Rungs, o.Eta), Jobs = o.Jobs, ExplodeFactor = o.ExplodeFactor, LossKey = o.LossKey,
+            Rungs = ParseRungs(o.Rungs, o.Eta), Jobs = jobs, ExplodeFactor = o.ExplodeFactor, LossKey = o.LossKey,
         };
         string dir = o.OutDir ?? DefaultDirectory(runner.BaseConfig);
         if (File.Exists(dir)) throw new UsageException($"rl sweep: --out '{dir}' is a file; give a directory");
         Sweep sweep;
         try
         {
-            sweep = new Sweep(settings, runner, dir, runner.Fingerprint, line =>
+            sweep = new Sweep(settings, trialRunner, dir, runner.Fingerprint, line =>
             {
                 lock (w) w.WriteLine(line);
             });
@@ -172,7 +196,8 @@ public static class SweepCommand
         }
         var b = runner.BaseConfig;
         w.WriteLine((sweep.Resumed ? "resuming the sweep in " : "sweep directory: ") + sweep.Directory);
-        w.WriteLine($"sweeping {b.Algo} on {b.Env}: {o.Trials} trials x {o.Stages} stage(s), budget {b.Run.TotalSteps:N0} steps, seed {o.Seed}, {o.Jobs} at once");
+        w.WriteLine($"sweeping {b.Algo} on {b.Env}: {o.Trials} trials x {o.Stages} stage(s), budget {b.Run.TotalSteps:N0} steps, seed {o.Seed}, " +
+                    (cluster is null ? $"{jobs} at once" : $"on the cluster's workers ({cluster.Membership}), up to {jobs} at once"));
 
         using var stop = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>

@@ -41,34 +41,51 @@ public static class TrainCommand
         var seeds = Opt.Text("--seeds", "LIST", "train one run per seed (0-4, 0,3,7, or both: 0-2,10), each in its own process and run " +
             "directory OUT/seed-N (same result as --seed N alone), then write OUT/summary.json, OUT/summary.md and OUT/learning-curve.png " +
             "(IQM over seeds with its 95% stratified bootstrap band). OUT: --out, else runs/<algo>-<env>-<time>-seeds; " +
-            "continue a stopped group with rl train --resume OUT. With --cluster: one seed at a time, its rollouts on the workers");
-        var jobs = Opt.Int("--jobs", "with --seeds: seeds trained at once (default: one per core, at most the number of seeds); each seed " +
-            "gets cores/N threads unless run.threads is set (results do not depend on it)", 1, 4096);
+            "continue a stopped group with rl train --resume OUT. With --cluster: every seed is trained whole on a worker (rl worker), " +
+            "in parallel, and its run directory brought back (any algorithm)");
+        var jobs = Opt.Int("--jobs", "with --seeds: seeds trained at once (default: one per core, at most the number of seeds; with --cluster: " +
+            "as many as the workers' threads take); each seed gets cores/N threads unless run.threads is set (results do not depend on it)", 1, 4096);
+        var maxRunMb = Opt.Int("--max-run-mb", "with --seeds --cluster: the largest run directory (MB) sent to or brought back from a worker (default 2048)", 1, 1 << 20);
+        var explode = Opt.Double("--explode-factor", "stop the run when its loss exceeds F x its initial value (status stopped; what rl sweep does to its trials)", 0, helpName: "F");
+        var lossKey = Opt.Text("--loss-key", "KEY", "with --explode-factor: the loss watched (default: the first of loss/value, loss/q, loss/train, loss, loss/policy)");
+        var noConfigAssemblies = Opt.Flag("--no-config-assemblies", "load only the --env-assembly assemblies, never a config's env_assemblies " +
+            "(how rl worker trains a learner's runs)");
         var command = new Command("train", "Train an algorithm on an environment from a config, with progress, logs, checkpoints and plots")
         {
             config, env, sets, seed, device, outDir, resume, plain, workers, allowEnv, videoDir, videoEvery, human, humanFps, humanTurnBased,
-            humanScript, seeds, jobs, UserEnvironments.CreateOption(),
+            humanScript, seeds, jobs, maxRunMb, explode, lossKey, noConfigAssemblies, UserEnvironments.CreateOption(),
         };
         cluster.AddTo(command);
         command.Notes("""
             Forms: rl train <config.toml> | rl train <algo> <env-id> | rl train --resume DIR.
             Several seeds: rl train <config> --seeds 0-4 [--jobs N] --out GROUP; rl compare GROUP ... (docs/experiments.md).
+            On the cluster: rl train <config> --seeds 0-4 --cluster M trains each seed whole on an rl worker (docs/distributed.md).
             Logs, checkpoints and plots go to runs/<algo>-<env>-<timestamp>/ (or --out DIR).
             Ctrl-C writes a checkpoint and the learning curve, then exits (code 130); Ctrl-C twice aborts at once.
             """);
-        return command.Runs(r => r.GetValue(seeds) is not null || r.GetValue(jobs) is not null || (r.GetValue(resume) is { } g && SeedGroupTraining.IsGroup(g))
+        return command.Runs(r =>
+        {
+            if (r.GetValue(noConfigAssemblies)) UserEnvironments.ConfigMayLoad = false;
+            if (r.GetValue(explode) is { } f && f != 0 && !(f > 1)) throw new UsageException($"rl train: --explode-factor {f}: must be above 1 (or 0: off)");
+            if (r.GetValue(lossKey) is not null && r.GetValue(explode) is null) throw new UsageException("rl train: --loss-key goes with --explode-factor");
+            bool group = r.GetValue(seeds) is not null || r.GetValue(jobs) is not null || (r.GetValue(resume) is { } g && SeedGroupTraining.IsGroup(g));
+            if (group && r.GetValue(explode) is not null) throw new UsageException("rl train: --explode-factor is for single runs (rl sweep stops its trials itself)");
+            if (!group && r.GetValue(maxRunMb) is not null) throw new UsageException("rl train: --max-run-mb goes with --seeds and --cluster");
+            return group
             ? TrainGroup(new SeedGroupOptions
             {
                 Config = r.GetValue(config), Env = r.GetValue(env), Overrides = r.GetValue(sets)!, Device = r.GetValue(device), AllowEnv = r.GetValue(allowEnv)!,
                 Seeds = ParseSeeds(r.GetValue(seeds)), Jobs = r.GetValue(jobs), OutDir = r.GetValue(outDir), Resume = r.GetValue(resume),
             }, r.GetValue(seeds) is not null, r.GetValue(seed) is not null, r.GetValue(human) || r.GetValue(videoDir) is not null,
-                ClusterArguments.Read(r, cluster, "rl train"), r.GetValue(workers))
+                ClusterArguments.Read(r, cluster, "rl train"), r.GetValue(workers), r.GetValue(maxRunMb))
             : Run(new TrainOptions
         {
             Config = r.GetValue(config), Env = r.GetValue(env), Overrides = r.GetValue(sets)!, Seed = r.GetValue(seed), Device = r.GetValue(device),
             OutDir = r.GetValue(outDir), Resume = r.GetValue(resume), Plain = r.GetValue(plain), AllowEnv = r.GetValue(allowEnv)!,
+            ExplodeFactor = r.GetValue(explode) ?? 0, LossKey = r.GetValue(lossKey),
         }, ClusterArguments.Read(r, cluster, "rl train"), r.GetValue(workers), VideoRecording.Read(r, videoDir, videoEvery, "rl train"),
-            (r.GetValue(human), r.GetValue(humanFps), r.GetValue(humanTurnBased), r.GetValue(humanScript))));
+            (r.GetValue(human), r.GetValue(humanFps), r.GetValue(humanTurnBased), r.GetValue(humanScript)));
+        });
     }
 
     /// <summary>
@@ -108,7 +125,9 @@ public static class TrainCommand
     /// <param name="singleRunOnly">Whether <c>--human</c> or <c>--record-video</c> was given (single runs only).</param>
     /// <param name="clusterArguments">The cluster (<c>--cluster</c>), if any.</param>
     /// <param name="minWorkers">The <c>--workers</c> option.</param>
-    public static int TrainGroup(SeedGroupOptions o, bool seedsGiven, bool seedGiven, bool singleRunOnly, ClusterArguments? clusterArguments, int? minWorkers)
+    /// <param name="maxRunMb">The <c>--max-run-mb</c> option (with <c>--cluster</c>).</param>
+    public static int TrainGroup(SeedGroupOptions o, bool seedsGiven, bool seedGiven, bool singleRunOnly, ClusterArguments? clusterArguments, int? minWorkers,
+        int? maxRunMb = null)
     {
         ArgumentNullException.ThrowIfNull(o);
         if (!seedsGiven && o.Resume is null) throw new UsageException("rl train: --jobs goes with --seeds");
@@ -117,12 +136,10 @@ public static class TrainCommand
         if (clusterArguments is null)
         {
             if (minWorkers is not null) throw new UsageException("rl train: --workers needs --cluster");
+            if (maxRunMb is not null) throw new UsageException("rl train: --max-run-mb needs --cluster");
             return SeedGroupTraining.Run(o);
         }
-        var runOverrides = o.Overrides.Where(x => x.TrimStart().StartsWith("run.", StringComparison.Ordinal)).ToList();
-        return WithCluster(clusterArguments, minWorkers, cluster => SeedGroupTraining.Run(o, inProcess: (s, dir, again) => Train(again
-            ? new TrainOptions { Resume = dir, Overrides = runOverrides, Device = o.Device, Plain = true, Cluster = cluster }
-            : new TrainOptions { Config = o.Config, Env = o.Env, Overrides = o.Overrides, Seed = s, Device = o.Device, OutDir = dir, Plain = true, Cluster = cluster, AllowEnv = o.AllowEnv })));
+        return WithCluster(clusterArguments, minWorkers, cluster => SeedGroupTraining.Run(o, cluster: cluster.Runs(minWorkers, maxRunMb)));
     }
 
     private static IReadOnlyList<long> ParseSeeds(string? text)
@@ -138,7 +155,7 @@ public static class TrainCommand
     }
 
     /// <summary>Starts this learner's silo in the cluster, runs <paramref name="train"/> with it, and shuts the silo down.</summary>
-    private static int WithCluster(ClusterArguments clusterArguments, int? minWorkers, Func<ClusterRollouts, int> train)
+    internal static int WithCluster(ClusterArguments clusterArguments, int? minWorkers, Func<ClusterRollouts, int> train)
     {
         var membership = clusterArguments.Membership;
         using var credential = clusterArguments.Credential("rl train");
@@ -146,7 +163,7 @@ public static class TrainCommand
         var cluster = ClusterRollouts.StartAsync(membership, credential, rolloutOptions, line => Console.Error.WriteLine(line), clusterArguments.Advertise).GetAwaiter().GetResult();
         try
         {
-            Console.Out.WriteLine($"learner silo up ({membership}, credential {credential.Fingerprint}); rollouts run on the workers (rl worker --cluster {membership})");
+            Console.Out.WriteLine($"learner silo up ({membership}, credential {credential.Fingerprint}); the work runs on the workers (rl worker --cluster {membership})");
             return train(cluster);
         }
         finally
@@ -196,6 +213,12 @@ public static class TrainCommand
 
         /// <summary>Python environments (<c>module:Class</c> or registry modules) a config file may name (<c>--allow-env</c>).</summary>
         public IReadOnlyList<string> AllowEnv { get; init; } = [];
+
+        /// <summary>Stop when the loss exceeds this multiple of its initial value (<c>--explode-factor</c>; 0: never).</summary>
+        public double ExplodeFactor { get; init; }
+
+        /// <summary>The loss the explosion stop watches (<c>--loss-key</c>; null: the default keys).</summary>
+        public string? LossKey { get; init; }
     }
 
     /// <summary>Runs <c>rl train</c> with parsed options: a new or resumed session, progress, interruption handling and the report.</summary>
@@ -236,6 +259,7 @@ public static class TrainCommand
 
         using (session)
         {
+            if (o.ExplodeFactor > 0) session.Trainer.Callbacks.Add(new Rl.Training.Sweeps.LossExplosionStop(o.ExplodeFactor, o.LossKey));
             var c = session.Config;
             Console.Out.WriteLine($"training {c.Algo} on {c.Env}, seed {c.Seed}, budget {c.Run.TotalSteps:N0} steps" +
                                   (session.RewardThreshold is double t ? $", solved at mean return {t}" : ""));

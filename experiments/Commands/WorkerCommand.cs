@@ -7,7 +7,10 @@ using Rl.Experiments.Training;
 
 namespace Rl.Experiments.Commands;
 
-/// <summary><c>rl worker</c>: a silo that runs the rollouts of distributed gradient-free training (<c>rl train ... --cluster</c>).</summary>
+/// <summary>
+/// <c>rl worker</c>: a silo that runs the rollouts of distributed gradient-free training (<c>rl train ... --cluster</c>) and
+/// trains whole runs for seed groups and sweeps on the cluster (<c>rl train --seeds ... --cluster</c>, <c>rl sweep ... --cluster</c>).
+/// </summary>
 public static class WorkerCommand
 {
     /// <summary>The command: its options, help and action.</summary>
@@ -21,9 +24,12 @@ public static class WorkerCommand
             "(all its classes) or one module:Class. Without it the worker runs the toolkit's native environments only");
         var allowDir = Opt.Many("--allow-dir", "DIR", "environment options that are paths (model files, the python interpreter) may point inside DIR");
         var verbose = Opt.Flag("--verbose", "a line per chunk of rollouts");
-        var command = new Command("worker", "Run rollouts for distributed es/ars/cem training (rl train ... --cluster) until Ctrl-C")
+        var workDir = Opt.Text("--work-dir", "DIR", "where the whole runs it trains live until the learner has their files (default: a folder in the temporary directory, removed whenever no run is in it)");
+        var maxRunMb = Opt.IntOr("--max-run-mb", 2048, "the largest run directory (MB) a learner may upload to continue a run here", 1, 1 << 20);
+        var command = new Command("worker", "Run rollouts for distributed es/ars/cem training (rl train ... --cluster) and train whole runs of seed groups and sweeps " +
+            "(rl train --seeds ... --cluster, rl sweep ... --cluster) until Ctrl-C")
         {
-            threads, port, allowEnv, allowDir, verbose, UserEnvironments.CreateOption(),
+            threads, port, allowEnv, allowDir, verbose, workDir, maxRunMb, UserEnvironments.CreateOption(),
         };
         cluster.AddTo(command);
         command.Notes("""
@@ -32,13 +38,26 @@ public static class WorkerCommand
             environments it was not allowed, and refuses a learner of another rl build. With localhost membership it waits for
             the learner, and serves the next one when a learner ends. A worker loads only the assemblies of its own
             --env-assembly options, never a path a learner sends.
+            Whole runs (seeds, sweep trials) train as rl train processes of this worker's own build, with its --env-assembly and
+            --allow-env options, as many at once as --threads allows (a run takes its run.threads, 1 when the config leaves it at 0);
+            a run whose learner stops polling it for 2 minutes is stopped and deleted.
             """);
         return command.Runs(r => Run(ClusterArguments.Read(r, cluster, "rl worker", defaultCluster: "localhost")!,
-            r.GetValue(threads) ?? Environment.ProcessorCount, r.GetValue(port), r.GetValue(allowEnv)!, r.GetValue(allowDir)!, r.GetValue(verbose)));
+            r.GetValue(threads) ?? Environment.ProcessorCount, r.GetValue(port), r.GetValue(allowEnv)!, r.GetValue(allowDir)!, r.GetValue(verbose),
+            r.GetValue(workDir), r.GetValue(maxRunMb)));
     }
 
-    /// <summary>Serves rollouts until Ctrl-C or SIGTERM.</summary>
-    public static int Run(ClusterArguments cluster, int threads, int port, IReadOnlyList<string> allowEnv, IReadOnlyList<string> allowDir, bool verbose)
+    /// <summary>Serves rollouts and whole runs until Ctrl-C or SIGTERM.</summary>
+    /// <param name="cluster">The cluster options.</param>
+    /// <param name="threads">Rollout threads, and the threads whole runs share.</param>
+    /// <param name="port">The silo port (0: a free one).</param>
+    /// <param name="allowEnv">Python environments allowed (<c>--allow-env</c>).</param>
+    /// <param name="allowDir">Directories path-valued options may point into (<c>--allow-dir</c>).</param>
+    /// <param name="verbose">A line per chunk of rollouts.</param>
+    /// <param name="workDir">Where whole runs live (null: a temporary folder).</param>
+    /// <param name="maxRunMb">The largest upload of a continued run, in MB.</param>
+    public static int Run(ClusterArguments cluster, int threads, int port, IReadOnlyList<string> allowEnv, IReadOnlyList<string> allowDir, bool verbose,
+        string? workDir = null, int maxRunMb = 2048)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         foreach (var dir in allowDir)
@@ -58,9 +77,14 @@ public static class WorkerCommand
             ctx.Cancel = true;
             stop.Cancel();
         });
-        var options = new WorkerHostOptions(threads, ClusterRollouts.Resolver(permissions), Log, verbose ? Log : null);
+        string work = Path.GetFullPath(workDir ?? Path.Combine(Path.GetTempPath(), $"rl-worker-{Environment.ProcessId}"));
+        var options = new WorkerHostOptions(threads, ClusterRollouts.Resolver(permissions), Log, verbose ? Log : null)
+        {
+            Runs = ClusterRuns.WorkerHost(permissions, allowEnv, UserEnvironments.CommandLinePaths, work, maxRunMb * (1L << 20)),
+        };
         Log($"rl worker: build {RolloutProtocol.Build} (protocol {RolloutProtocol.Version}), {threads} thread{(threads == 1 ? "" : "s")}, cluster {membership}, " +
-            $"credential {credential.Fingerprint} ({credential.Source}); Python environments allowed: {(allowEnv.Count == 0 ? "none" : string.Join(", ", allowEnv))}");
+            $"credential {credential.Fingerprint} ({credential.Source}); Python environments allowed: {(allowEnv.Count == 0 ? "none" : string.Join(", ", allowEnv))}; " +
+            $"whole runs in {work}");
         ServeAsync(membership, credential, options, port, cluster.Advertise, stop.Token).GetAwaiter().GetResult();
         Log("rl worker: stopped");
         return 0;

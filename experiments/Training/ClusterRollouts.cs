@@ -83,6 +83,16 @@ public sealed class ClusterRollouts : IAsyncDisposable
         };
     }
 
+    /// <summary>
+    /// Whole runs on this learner's silo (seeds, sweep trials): waiting for <paramref name="minWorkers"/> workers (default 1),
+    /// run directories of at most <paramref name="maxRunMb"/> MB (default 2048) each way.
+    /// </summary>
+    public DistributedRuns Runs(int? minWorkers = null, int? maxRunMb = null) => new(_silo, new DistributedRunOptions
+    {
+        RunBuild = ClusterRuns.Build, MinWorkers = minWorkers ?? 1, WorkerWait = _options.WorkerWait,
+        MaxRunBytes = (maxRunMb ?? 2048) * (1L << 20),
+    }, _log);
+
     /// <summary>Stops the learner's silo.</summary>
     public ValueTask DisposeAsync() => _silo.DisposeAsync();
 }

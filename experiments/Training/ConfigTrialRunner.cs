@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Rl.Distributed;
 using Rl.Training.Sweeps;
 
 namespace Rl.Experiments.Training;
@@ -52,7 +53,8 @@ public sealed class ConfigTrialRunner : ISweepTrialRunner
         set => _space = value;
     }
 
-    private IReadOnlyList<string> RunOverrides(long budget)
+    /// <summary>The <c>run.*</c> settings of a trial trained to <paramref name="budget"/> steps.</summary>
+    internal IReadOnlyList<string> RunOverrides(long budget)
     {
         var list = new List<string> { $"run.total_steps={budget}" };
         if (!_keepCheckpoints) list.Add("run.keep_checkpoints=1");
@@ -79,19 +81,11 @@ public sealed class ConfigTrialRunner : ISweepTrialRunner
     public TrialSegment Run(SweepTrial trial, long budget, IReadOnlyList<Rl.Training.ITrainingCallback> callbacks, CancellationToken cancel)
     {
         if (Finished(trial.Directory, budget) is { } done) return done;
-        var run = RunOverrides(budget);
         TrainingSession session;
-        bool started = Directory.Exists(trial.Directory) &&
-                       (File.Exists(Path.Combine(trial.Directory, TrainingSession.ConfigFile)) || Rl.Training.CheckpointStore.Files(Path.Combine(trial.Directory, Rl.Training.RunFiles.Checkpoints)).Count > 0);
-        if (started)
-        {
-            session = TrainingSession.Resume(trial.Directory, [.. run.Where(o => o.StartsWith("run.total_steps=", StringComparison.Ordinal))], _device, _ => { });
-        }
+        if (Started(trial))
+            session = TrainingSession.Resume(trial.Directory, ContinueOverrides(budget), _device, _ => { });
         else
-        {
-            var config = ExperimentConfig.Parse(_text, _source, [.. _overrides, .. trial.Overrides(Space), .. run], trial.Seed, _device);
-            session = TrainingSession.Create(config, trial.Directory);
-        }
+            session = TrainingSession.Create(NewConfig(trial, budget), trial.Directory);
         using (session)
         {
             session.Trainer.Callbacks.AddRange(callbacks);
@@ -100,11 +94,31 @@ public sealed class ConfigTrialRunner : ISweepTrialRunner
         }
     }
 
-    /// <summary>
-    /// A trial that already ended for good before the sweep was killed (solved, stopped, diverged, as its
-    /// <c>result.json</c> says): its recorded outcome, so that it is not trained on.
-    /// </summary>
-    private static TrialSegment? Finished(string directory, long budget)
+    /// <summary>Whether the trial's run directory holds a run (a config or checkpoints): its next segment continues it.</summary>
+    internal static bool Started(SweepTrial trial) =>
+        Directory.Exists(trial.Directory) &&
+        (File.Exists(Path.Combine(trial.Directory, TrainingSession.ConfigFile)) || Rl.Training.CheckpointStore.Files(Path.Combine(trial.Directory, Rl.Training.RunFiles.Checkpoints)).Count > 0);
+
+    /// <summary>The <c>--set</c> items of a continued segment to <paramref name="budget"/> steps.</summary>
+    internal IReadOnlyList<string> ContinueOverrides(long budget) => [.. RunOverrides(budget).Where(o => o.StartsWith("run.total_steps=", StringComparison.Ordinal))];
+
+    /// <summary>The resolved config of a trial's first segment, to <paramref name="budget"/> steps.</summary>
+    internal ExperimentConfig NewConfig(SweepTrial trial, long budget) =>
+        ExperimentConfig.Parse(_text, _source, [.. _overrides, .. trial.Overrides(Space), .. RunOverrides(budget)], trial.Seed, _device);
+
+    /// <summary>How the run in <paramref name="directory"/> ended, as its <c>result.json</c> says; null without one.</summary>
+    internal static TrialSegment? Result(string directory)
+    {
+        var r = ReadResult(directory);
+        if (r is null) return null;
+        var (status, steps, wall, score, problem) = r.Value;
+        string name = string.Concat(status.Split('_').Select(w => w.Length == 0 ? w : char.ToUpperInvariant(w[0]) + w[1..]));
+        if (!Enum.TryParse<Rl.Training.TrainingStatus>(name, out var parsed))
+            throw new InvalidOperationException($"{Path.Combine(directory, TrainingSession.ResultFile)}: unknown status '{status}'");
+        return new TrialSegment(parsed, steps, score, wall, problem);
+    }
+
+    private static (string Status, long Steps, double Wall, double? Score, string? Problem)? ReadResult(string directory)
     {
         string file = Path.Combine(directory, TrainingSession.ResultFile);
         if (!File.Exists(file)) return null;
@@ -115,6 +129,16 @@ public sealed class ConfigTrialRunner : ISweepTrialRunner
         double wall = root.GetProperty("wall_seconds").GetDouble();
         double? score = root.TryGetProperty("final_eval", out var e) && e.ValueKind == JsonValueKind.Object ? e.GetProperty("mean_return").GetDouble() : null;
         string? problem = root.TryGetProperty("problem", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+        return (status, steps, wall, score, problem);
+    }
+
+    /// <summary>
+    /// A trial that already ended for good before the sweep was killed (solved, stopped, diverged, as its
+    /// <c>result.json</c> says): its recorded outcome, so that it is not trained on.
+    /// </summary>
+    internal static TrialSegment? Finished(string directory, long budget)
+    {
+        if (ReadResult(directory) is not var (status, steps, wall, score, problem)) return null;
         return status switch
         {
             "solved" when steps <= budget => new TrialSegment(Rl.Training.TrainingStatus.Solved, steps, score, wall, null),
@@ -123,5 +147,54 @@ public sealed class ConfigTrialRunner : ISweepTrialRunner
             "diverged" => new TrialSegment(Rl.Training.TrainingStatus.Diverged, steps, null, wall, problem),
             _ => null,
         };
+    }
+}
+
+/// <summary>
+/// The trials of <c>rl sweep --cluster</c>: each segment is trained whole on a worker (<see cref="DistributedRuns"/>): a
+/// trial's first segment from its resolved config, a later rung's by continuing its run directory (uploaded), with the
+/// sweep's loss-explosion stop applied on the worker. The run directory comes back here after every segment, so pruning,
+/// the results and a resumed sweep see exactly what a local sweep would. When no worker is left for the cluster's wait
+/// (every one died), the segment trains in this process.
+/// </summary>
+/// <param name="local">The local runner (configs, checks, budgets); its trials get one thread each unless run.threads is set.</param>
+/// <param name="cluster">The cluster's runs.</param>
+public sealed class ClusterTrialRunner(ConfigTrialRunner local, Rl.Distributed.DistributedRuns cluster) : IAsyncSweepTrialRunner
+{
+    /// <inheritdoc />
+    public string? Check(SweepTrial trial) => local.Check(trial);
+
+    /// <inheritdoc />
+    public TrialSegment Run(SweepTrial trial, long budget, IReadOnlyList<Rl.Training.ITrainingCallback> callbacks, CancellationToken cancel) =>
+        RunAsync(trial, budget, callbacks, cancel).GetAwaiter().GetResult();
+
+    /// <inheritdoc />
+    public async Task<TrialSegment> RunAsync(SweepTrial trial, long budget, IReadOnlyList<Rl.Training.ITrainingCallback> callbacks, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        if (ConfigTrialRunner.Finished(trial.Directory, budget) is { } done) return done;
+        var explosion = callbacks.OfType<LossExplosionStop>().FirstOrDefault();
+        double factor = explosion?.Factor ?? 0;
+        string name = $"{trial.Name} to {budget:N0} steps";
+        var order = ConfigTrialRunner.Started(trial)
+            ? ClusterRuns.Continue(name, trial.Directory, local.ContinueOverrides(budget), null, factor, explosion?.Key)
+            : ClusterRuns.NewRun(name, local.NewConfig(trial, budget), trial.Directory, null, factor, explosion?.Key);
+        RunOutcome outcome;
+        try
+        {
+            outcome = await cluster.RunAsync(order, cancel).ConfigureAwait(false);
+        }
+        catch (NoWorkerException)
+        {
+            // No worker left (or none came): the segment trains here, as a local sweep would train it.
+            return local.Run(trial, budget, callbacks, cancel);
+        }
+        if (outcome.ExitCode == 130) return new TrialSegment(Rl.Training.TrainingStatus.Interrupted, 0, null, 0, null);
+        var segment = ConfigTrialRunner.Result(trial.Directory);
+        // A failed process (exit code 1) is a trial outcome only when it diverged; anything else is an error, as it is locally.
+        if (segment is null || (outcome.ExitCode != 0 && segment.Status != Rl.Training.TrainingStatus.Diverged))
+            throw new InvalidOperationException($"{trial.Name} failed on worker {outcome.Worker} (exit code {outcome.ExitCode}{(outcome.Error is null ? "" : ": " + outcome.Error)}); " +
+                                                $"its run directory: {trial.Directory}");
+        return segment;
     }
 }

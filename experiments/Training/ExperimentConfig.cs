@@ -371,12 +371,15 @@ public sealed record ExperimentConfig
         return File.Exists(file) ? System.Diagnostics.FileVersionInfo.GetVersionInfo(file).ProductVersion ?? "?" : "?";
     }
 
-    /// <summary>The versions of the toolkit, the runtime and TorchSharp, for the record.</summary>
+    private static IReadOnlyList<(string Key, string Value)>? _versions;
+
+    /// <summary>The versions of the toolkit, the runtime and TorchSharp, for the record (read once per process: a run writes
+    /// them into config.toml and into every checkpoint).</summary>
     public static IReadOnlyList<(string Key, string Value)> Versions()
     {
         static string Info(Assembly a) =>
             a.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? a.GetName().Version?.ToString() ?? "?";
-        return
+        return _versions ??=
         [
             // From the file's version resource: reading the assembly's attributes would load the assemblies of all its
             // attributes (Orleans' code-generation markers among them).

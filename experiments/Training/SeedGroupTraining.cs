@@ -58,13 +58,11 @@ public static class SeedGroupTraining
     /// <exception cref="UsageException">If the group directory already holds a group (without --resume) or is not one (with it).</exception>
     /// <param name="o">The options.</param>
     /// <param name="output">Where progress and the summary go; null: standard output.</param>
-    /// <param name="inProcess">
-    /// Trains one seed in this process instead of a child process (given the seed's run directory and whether to resume
-    /// it; returns the exit code), one seed after the other: for <c>--cluster</c>, where this process is the learner silo
-    /// and the workers run every seed's rollouts in parallel (the algorithm must be gradient-free). Null: child processes,
-    /// <c>--jobs</c> at a time.
+    /// <param name="cluster">
+    /// Trains every seed whole on the cluster's workers (<c>--cluster</c>; this process is the learner silo), as many at once
+    /// as their threads take (or <c>--jobs</c>), each run directory brought back here. Null: child processes here, <c>--jobs</c> at a time.
     /// </param>
-    public static int Run(SeedGroupOptions o, TextWriter? output = null, Func<long, string, bool, int>? inProcess = null)
+    public static int Run(SeedGroupOptions o, TextWriter? output = null, Rl.Distributed.DistributedRuns? cluster = null)
     {
         ArgumentNullException.ThrowIfNull(o);
         var w = output ?? Console.Out;
@@ -77,12 +75,11 @@ public static class SeedGroupTraining
         if (o.Env is null && File.Exists(o.Config) && !o.Overrides.Any(x => x.StartsWith("env=", StringComparison.Ordinal)))
             PythonEnvGuard.Check(config, o.Config, o.AllowEnv);
         config.CheckEnvironment();
-        if (inProcess is not null) ClusterRollouts.EnsureSupported(config);
-        if (inProcess is not null && o.Jobs is > 1) throw new UsageException("rl train: --seeds with --cluster trains one seed at a time (the workers share each seed's rollouts); leave out --jobs");
-        int jobs = inProcess is not null ? 1 : o.Jobs ?? SeedGroup.DefaultJobs(o.Seeds.Count);
-        // Each seed's threads are fixed (results do not depend on them), so the seeds share the cores instead of each taking all.
-        int threads = config.Run.Threads > 0 || inProcess is not null ? config.Run.Threads : Math.Max(1, Environment.ProcessorCount / jobs);
-        var overrides = config.Run.Threads > 0 || inProcess is not null ? o.Overrides : [.. o.Overrides, $"run.threads={threads.ToString(CultureInfo.InvariantCulture)}"];
+        int jobs = o.Jobs ?? (cluster is not null ? o.Seeds.Count : SeedGroup.DefaultJobs(o.Seeds.Count));
+        // Each seed's threads are fixed (results do not depend on them), so the seeds share the cores instead of each taking all;
+        // on the cluster one thread each, so a worker trains as many seeds at once as it has threads.
+        int threads = config.Run.Threads > 0 ? config.Run.Threads : cluster is not null ? 1 : Math.Max(1, Environment.ProcessorCount / jobs);
+        var overrides = config.Run.Threads > 0 ? o.Overrides : [.. o.Overrides, $"run.threads={threads.ToString(CultureInfo.InvariantCulture)}"];
         string group = Path.GetFullPath(o.OutDir ?? TrainCommand.DefaultRunDirectory(config) + "-seeds");
         if (o.Resume is null)
         {
@@ -93,9 +90,9 @@ public static class SeedGroupTraining
             WriteGroupFile(group, o);
         }
         w.WriteLine($"seed group: {config.Algo} on {config.Env}, seeds {SeedList.Format(o.Seeds)} ({o.Seeds.Count}), " +
-                    (inProcess is null ? $"{jobs} at a time, {threads} thread(s) each" : "one at a time on the cluster") + $"; group directory {group}");
-        w.WriteLine($"each seed: {group}/seed-N (a full run directory)" +
-                    (inProcess is null ? $", console output in {group}/{SeedGroup.LogFolder}/seed-N.log" : ""));
+                    (cluster is null ? $"{jobs} at a time" : $"on the cluster's workers ({cluster.Membership}), up to {jobs} at a time") +
+                    $", {threads} thread(s) each; group directory {group}");
+        w.WriteLine($"each seed: {group}/seed-N (a full run directory), console output in {group}/{SeedGroup.LogFolder}/seed-N.log");
 
         using var stop = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -115,7 +112,7 @@ public static class SeedGroupTraining
         try
         {
             var kept = new System.Collections.Concurrent.ConcurrentDictionary<long, bool>();
-            outcomes = SeedGroup.RunAsync(group, o.Seeds, jobs, (job, cancel) => TrainSeed(job, o, overrides, group, w, inProcess, kept, cancel), outcome =>
+            outcomes = SeedGroup.RunAsync(group, o.Seeds, jobs, (job, cancel) => TrainSeed(job, o, overrides, group, w, cluster, kept, cancel), outcome =>
             {
                 if (kept.ContainsKey(outcome.Seed)) return;
                 string what = outcome.ExitCode switch { 0 => "done", 130 => "interrupted", _ => $"failed (exit code {outcome.ExitCode}, see its log)" };
@@ -152,7 +149,7 @@ public static class SeedGroupTraining
     }
 
     private static async Task<int> TrainSeed(SeedJob job, SeedGroupOptions o, IReadOnlyList<string> overrides, string group, TextWriter w,
-        Func<long, string, bool, int>? inProcess, System.Collections.Concurrent.ConcurrentDictionary<long, bool> kept, CancellationToken cancel)
+        Rl.Distributed.DistributedRuns? cluster, System.Collections.Concurrent.ConcurrentDictionary<long, bool> kept, CancellationToken cancel)
     {
         var args = new List<string> { "train" };
         string? status = RunHistory.IsRunDirectory(job.Directory) && File.Exists(Path.Combine(job.Directory, TrainingSession.ResultFile))
@@ -165,11 +162,9 @@ public static class SeedGroupTraining
             return 0;
         }
         bool resume = o.Resume is not null && File.Exists(Path.Combine(job.Directory, TrainingSession.ConfigFile));
-        if (inProcess is not null)
-        {
-            lock (w) w.WriteLine($"seed {job.Seed}: {(resume ? "resuming" : "started")}");
-            return inProcess(job.Seed, job.Directory, resume);
-        }
+        string log = Path.Combine(group, SeedGroup.LogFolder, $"seed-{job.Seed.ToString(CultureInfo.InvariantCulture)}.log");
+        if (cluster is not null && await TrainSeedOnCluster(job, o, overrides, w, cluster, resume, log, cancel).ConfigureAwait(false) is int code)
+            return code;
         if (resume)
         {
             args.AddRange(["--resume", job.Directory]);
@@ -188,8 +183,50 @@ public static class SeedGroupTraining
         args.Add("--plain");
         foreach (var path in UserEnvironments.CommandLinePaths) args.AddRange(["--env-assembly", path]);
         lock (w) w.WriteLine($"seed {job.Seed}: {(args[1] == "--resume" ? "resuming" : "started")}");
-        string log = Path.Combine(group, SeedGroup.LogFolder, $"seed-{job.Seed.ToString(CultureInfo.InvariantCulture)}.log");
         return await SeedGroup.RunProcessAsync(StartInfo(args), log, Terminate, cancel).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One seed on the cluster: a new run of the config with the seed, or the continuation of the seed's stopped run (its
+    /// directory uploaded); the worker's console output is appended to the seed's log. A failure to place or bring back the
+    /// run (every worker refused it, too large) fails the seed with its message; with no worker left for the wait, null: the
+    /// seed trains here.
+    /// </summary>
+    private static async Task<int?> TrainSeedOnCluster(SeedJob job, SeedGroupOptions o, IReadOnlyList<string> overrides, TextWriter w,
+        Rl.Distributed.DistributedRuns cluster, bool resume, string log, CancellationToken cancel)
+    {
+        string name = $"seed {job.Seed.ToString(CultureInfo.InvariantCulture)}";
+        try
+        {
+            Rl.Distributed.RunOrder order;
+            if (resume)
+            {
+                order = ClusterRuns.Continue(name, job.Directory, [.. overrides.Where(x => x.TrimStart().StartsWith("run.", StringComparison.Ordinal) &&
+                                                                                        !x.TrimStart().StartsWith("run.threads=", StringComparison.Ordinal))], log);
+            }
+            else
+            {
+                var (text, source) = TrainCommand.LoadConfigText(o.Config!, o.Env, quiet: true);
+                var config = ExperimentConfig.Parse(text, source, overrides, job.Seed, o.Device, noticeTo: TextWriter.Null);
+                order = ClusterRuns.NewRun(name, config, job.Directory, log);
+            }
+            lock (w) w.WriteLine($"{name}: {(resume ? "resuming" : "started")} on the cluster");
+            var outcome = await cluster.RunAsync(order, cancel).ConfigureAwait(false);
+            if (outcome.Worker.Length > 0)
+                lock (w) w.WriteLine($"{name}: trained on worker {outcome.Worker}" + (outcome.Attempts > 1 ? $" (attempt {outcome.Attempts}: a worker was lost under it)" : "") +
+                                     (outcome.Error is { } error ? $": {error}" : ""));
+            return outcome.ExitCode;
+        }
+        catch (Rl.Distributed.NoWorkerException e)
+        {
+            lock (w) w.WriteLine($"{name}: {e.Message}; training it on this machine instead");
+            return null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ConfigException or IOException)
+        {
+            lock (w) Console.Error.WriteLine($"rl train: {name}: {e.Message}");
+            return 1;
+        }
     }
 
     /// <summary>How to start this runner again with <paramref name="args"/> (<c>dotnet rl.dll ...</c>, or the app host).</summary>
@@ -211,7 +248,7 @@ public static class SeedGroupTraining
     private static extern int SysKill(int pid, int signal);
 
     // SIGTERM: the child trainer finishes its iteration, writes a checkpoint and exits with 130.
-    private static void Terminate(Process p)
+    internal static void Terminate(Process p)
     {
         if (OperatingSystem.IsWindows() || SysKill(p.Id, 15) != 0) p.Kill(entireProcessTree: true);
     }

@@ -288,6 +288,9 @@ public sealed class TrainingSession : IDisposable
     {
         Trainer.Progress = progress;
         var outcome = Trainer.Train(cancel);
+        // A run stopped by a callback says why when the callback does (the loss-explosion stop of sweeps).
+        if (outcome.Status == TrainingStatus.Stopped && outcome.Problem is null)
+            outcome = outcome with { Problem = Trainer.Callbacks.OfType<Rl.Training.Sweeps.LossExplosionStop>().Select(c => c.Reason).FirstOrDefault(r => r is not null) };
         WriteResult(outcome);
         return outcome;
     }

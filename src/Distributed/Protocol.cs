@@ -41,6 +41,16 @@ public static class RolloutProtocol
         return null;
     }
 
+    /// <summary>How a worker silo of this process with <paramref name="threads"/> threads describes itself.</summary>
+    public static WorkerInfo Self(int threads) => new()
+    {
+        Protocol = Version,
+        Build = Build,
+        ProductVersion = ProductVersion,
+        Name = $"{Environment.MachineName}:{Environment.ProcessId}",
+        Threads = threads,
+    };
+
     /// <summary>A checksum of the whole noise table, so a worker can tell its table is the learner's, value for value.</summary>
     public static double Checksum(NoiseTable noise)
     {

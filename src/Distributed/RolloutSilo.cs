@@ -38,6 +38,9 @@ public sealed class RolloutSilo : IAsyncDisposable
 
     internal IClusterMembershipService MembershipService { get; }
 
+    /// <summary>The whole-run trainings of this silo (a worker's; a learner's has none).</summary>
+    public TrainingRunService TrainingRuns => _host.Services.GetRequiredService<TrainingRunService>();
+
     /// <summary>Starts a worker silo whose grain runs rollouts as <paramref name="options"/> say.</summary>
     /// <param name="membership">The cluster to join.</param>
     /// <param name="credential">The cluster's credential (mutual TLS); null only to measure what TLS costs (no authentication at all).</param>
@@ -120,8 +123,12 @@ public sealed class RolloutSilo : IAsyncDisposable
                 membership.Configure(silo, learner, port, advertise);
                 if (credential is not null) ClusterSecurity.Configure(silo, credential, log);
                 silo.Configure<SiloOptions>(o => o.SiloName = (learner ? "rl-learner-" : WorkerPrefix) + $"{Environment.MachineName}-{Environment.ProcessId}-{Environment.TickCount64 % 100000}");
-                silo.ConfigureServices(s => s.AddSingleton(options ?? new WorkerHostOptions(1, _ =>
-                    throw new InvalidOperationException("the learner's silo runs no rollouts"), _ => { })));
+                silo.ConfigureServices(s =>
+                {
+                    s.AddSingleton(options ?? new WorkerHostOptions(1, _ =>
+                        throw new InvalidOperationException("the learner's silo runs no rollouts"), _ => { }));
+                    s.AddSingleton<TrainingRunService>();
+                });
             });
         var host = builder.Build();
         try

@@ -35,6 +35,9 @@ public sealed record WorkerHostOptions(int Threads, Func<string, WorkerJobSetup>
 {
     /// <summary>Tests only: changes every result before it is sent (a faulty worker), to check that learners drop it.</summary>
     internal Func<ChunkResult, ChunkResult>? Tamper { get; init; }
+
+    /// <summary>How the worker trains whole runs (<see cref="ITrainingWorkerGrain"/>); null: it refuses them.</summary>
+    public RunHostOptions? Runs { get; init; }
 }
 
 /// <summary>The environment factory and policy options of a job, as the worker's host resolves them.</summary>
@@ -54,14 +57,7 @@ public sealed class RolloutWorkerGrain(WorkerHostOptions host) : Grain, IRollout
     private readonly List<PreparedJob> _jobs = [];
 
     /// <inheritdoc />
-    public Task<WorkerInfo> Hello() => Task.FromResult(new WorkerInfo
-    {
-        Protocol = RolloutProtocol.Version,
-        Build = RolloutProtocol.Build,
-        ProductVersion = RolloutProtocol.ProductVersion,
-        Name = $"{Environment.MachineName}:{Environment.ProcessId}",
-        Threads = host.Threads,
-    });
+    public Task<WorkerInfo> Hello() => Task.FromResult(RolloutProtocol.Self(host.Threads));
 
     /// <inheritdoc />
     public async Task Prepare(JobSpec job)

@@ -35,12 +35,25 @@ public sealed record WorkerPermissions
             if (value is not string text) continue;
             if (key == "python_module" && !Allows(text))
                 return $"this worker does not import the Python registry module '{text}' (option python_module); start it with --allow-env {text} to allow it";
-            if (!IsPath(key, text)) continue;
-            if (Inside(text) is null)
-                return $"the environment option {key}={text} is a path outside the directories this worker was given " +
-                       $"({(Directories.Count == 0 ? "none" : string.Join(", ", Directories))}); start the worker with --allow-dir DIR to allow one";
+            if (PathRefusal(key, text, "environment option") is { } refusal) return refusal;
         }
         return null;
+    }
+
+    /// <summary>
+    /// Why this worker will not let the option <paramref name="key"/> = <paramref name="value"/> (of a config it trains) point
+    /// where it points: a path-valued option outside <see cref="Directories"/>; null when it is no path or allowed.
+    /// </summary>
+    /// <param name="key">The option's key.</param>
+    /// <param name="value">Its value.</param>
+    /// <param name="what">What the option is, for the message.</param>
+    public string? PathRefusal(string key, string value, string what = "config option")
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Length == 0 || !IsPath(key, value) || Inside(value) is not null) return null;
+        return $"the {what} {key}={value} is a path outside the directories this worker was given " +
+               $"({(Directories.Count == 0 ? "none" : string.Join(", ", Directories))}); start the worker with --allow-dir DIR to allow one";
     }
 
     /// <summary>Whether <paramref name="id"/> (without <c>gym:</c>) is on the allow list.</summary>

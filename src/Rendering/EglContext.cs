@@ -104,6 +104,7 @@ public sealed unsafe class EglContext : IGlContext
     public void MakeCurrent()
     {
         ObjectDisposedException.ThrowIf(_context == 0, this);
+        if (CurrentContext.IsCurrent(this)) return; // every frame renders here: no delegate for the usual case
         CurrentContext.Switch(this, () =>
         {
             if (Egl.Functions.MakeCurrent(_display, _surface, _surface, _context) == 0)

@@ -38,6 +38,10 @@ internal static class CurrentContext
 {
     [ThreadStatic] private static IGlContext? _current;
 
+    /// <summary>Whether <paramref name="context"/> is current on this thread: callers test it before building the
+    /// <see cref="Switch"/> delegate, so that the usual call (already current) allocates nothing.</summary>
+    public static bool IsCurrent(IGlContext context) => ReferenceEquals(_current, context);
+
     /// <summary>Makes <paramref name="context"/> current with <paramref name="makeCurrent"/> unless it already is.</summary>
     public static void Switch(IGlContext context, Action makeCurrent)
     {

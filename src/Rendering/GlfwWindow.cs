@@ -179,6 +179,7 @@ public sealed unsafe class GlfwWindow : IGlContext, IKeySource
     public void MakeCurrent()
     {
         nint handle = Handle;
+        if (CurrentContext.IsCurrent(this)) return;
         CurrentContext.Switch(this, () => Glfw.Functions.MakeContextCurrent(handle));
     }
 

@@ -173,8 +173,10 @@ public sealed unsafe class SceneRenderer : IDisposable
         gl.ActiveTexture(TextureUnit.Texture0);
         uint program = 0;
         bool? blend = null;
-        foreach (var call in batch.Calls)
+        var calls = batch.Calls;
+        for (int c = 0; c < calls.Count; c++) // by index: a foreach over the interface would box the list's enumerator
         {
+            var call = calls[c];
             if (call.Count == 0) continue;
             uint wanted = _programs[(call.Source == DrawSource.Solid ? 0 : 2) + (gray ? 1 : 0)];
             if (wanted != program) gl.UseProgram(program = wanted);

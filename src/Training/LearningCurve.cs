@@ -1,28 +1,31 @@
 using System.Globalization;
-using ScottPlot;
+using Rl.Training.Plotting;
 
 namespace Rl.Training;
 
-/// <summary>The learning-curve PNG of a run (ScottPlot): returns against environment steps, read from metrics.csv rows.</summary>
+/// <summary>
+/// The learning-curve PNG of a run: returns against environment steps, read from metrics.csv rows. Drawn by the toolkit's
+/// own plotting code (src/Training/Plotting, no native library) with text from an embedded font, so no system font is read.
+/// </summary>
 public static class LearningCurve
 {
     private static readonly Lock Gate = new();
     private static Task? _warmUp;
 
     /// <summary>
-    /// Starts loading the plotting library on a background thread (SkiaSharp's native library and its font manager, which
-    /// reads the system's font files once per process), so that cost overlaps training instead of delaying the end of a
-    /// short run. Idempotent; <see cref="Write"/> works without it.
+    /// Starts loading the plotting code on a background thread (the embedded font, the PNG encoder and the JIT of the
+    /// drawing code), so that cost overlaps training instead of delaying the end of a short run.
+    /// Idempotent; <see cref="Write"/> works without it.
     /// </summary>
     public static void WarmUp()
     {
         lock (Gate)
             _warmUp ??= Task.Run(() =>
             {
-                // A tiny plot with text loads the native library, the font manager, text shaping and the PNG encoder.
-                var plot = new Plot();
-                plot.Title("warm-up");
-                _ = plot.GetImageBytes(16, 16, ImageFormat.Png);
+                // A tiny plot with text reads the font and runs the rasterizer and the PNG encoder once.
+                var chart = new Chart { Title = "warm-up", XLabel = "x" };
+                chart.Add([0, 1], [0, 1], Chart.Palette[0], "y");
+                _ = Figure.EncodePng(64, 48, chart);
             });
     }
 
@@ -44,27 +47,17 @@ public static class LearningCurve
         catch (AggregateException)
         {
         }
-        var plot = new Plot();
-        AddSeries(plot, rows, "ep_return_mean", "mean return of the iteration's episodes", markersOnly: true);
-        AddSeries(plot, rows, "recent_return_mean", $"mean of the last {recentEpisodes} episodes", markersOnly: false);
-        AddSeries(plot, rows, "eval_mean_return", "evaluation (deterministic policy)", markersOnly: true, markerSize: 8);
+        var chart = new Chart { Title = title, XLabel = "environment steps", YLabel = "episode return", Legend = LegendPlace.LowerRight };
+        AddSeries(chart, rows, "ep_return_mean", "mean return of the iteration's episodes", Chart.Palette[0], markersOnly: true);
+        AddSeries(chart, rows, "recent_return_mean", $"mean of the last {recentEpisodes} episodes", Chart.Palette[1], markersOnly: false);
+        AddSeries(chart, rows, "eval_mean_return", "evaluation (deterministic policy)", Chart.Palette[2], markersOnly: true, markerSize: 8);
         if (threshold is double t)
-        {
-            var line = plot.Add.HorizontalLine(t);
-            line.LinePattern = LinePattern.Dashed;
-            line.LegendText = $"reward threshold {t.ToString("G", CultureInfo.InvariantCulture)}";
-        }
-        plot.Title(title);
-        plot.XLabel("environment steps");
-        plot.YLabel("episode return");
-        plot.ShowLegend(Alignment.LowerRight);
-        string tmp = path + ".tmp.png";
-        plot.SavePng(tmp, 1000, 600);
-        File.Move(tmp, path, overwrite: true);
+            chart.AddHorizontalLine(t, Chart.Palette[3], $"reward threshold {t.ToString("G", CultureInfo.InvariantCulture)}");
+        Figure.SavePng(path, 1000, 600, chart);
     }
 
-    private static void AddSeries(Plot plot, IReadOnlyList<IReadOnlyDictionary<string, string>> rows, string column, string label,
-        bool markersOnly, float markerSize = 4)
+    private static void AddSeries(Chart chart, IReadOnlyList<IReadOnlyDictionary<string, string>> rows, string column, string label,
+        Rgba color, bool markersOnly, float markerSize = 5)
     {
         var xs = new List<double>();
         var ys = new List<double>();
@@ -75,9 +68,7 @@ public static class LearningCurve
             ys.Add(double.Parse(y, CultureInfo.InvariantCulture));
         }
         if (xs.Count == 0) return;
-        var s = plot.Add.Scatter(xs.ToArray(), ys.ToArray());
-        s.LegendText = label;
-        s.MarkerSize = markersOnly ? markerSize : 0;
-        s.LineWidth = markersOnly ? 0 : 2;
+        chart.Add(xs.ToArray(), ys.ToArray(), color, label, lineWidth: markersOnly ? 0 : 2, marker: markersOnly ? Marker.FilledCircle : Marker.None,
+            markerSize: markerSize);
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Rl.Training;
@@ -189,7 +188,7 @@ public sealed class CsvMetricsSink : ITrainingSink
             foreach (var (k, v) in row.OrderBy(p => p.Key, StringComparer.Ordinal)) sb.Append(k).Append('=').Append(v).Append('\u001f');
             sb.Append('\n');
         }
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
+        return Convert.ToHexString(Sha256.Hash(Encoding.UTF8.GetBytes(sb.ToString())));
     }
 
     /// <inheritdoc />

@@ -211,6 +211,33 @@ public class VectorTests
         AssertEnv(r, 1, CounterEnv.Starts(6, 1)[0], 1, 12, false, false);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AFailingSubEnvDoesNotStopTheOthersAndItsErrorIsThrown(bool threaded)
+    {
+        // Sub-env 1 throws in its second step; 0 and 2 (one a wrapper, one not) are stepped all the same.
+        var factories = new Func<IEnv<float[], int>>[]
+        {
+            () => new CounterEnv(10),
+            () => new Rl.Core.Wrappers.TransformReward<float[], int>(new CounterEnv(10), r => r == 21 ? throw new InvalidOperationException("sub-env 1 failed") : r),
+            () => new Rl.Core.Wrappers.TimeLimit<float[], int>(new CounterEnv(10), 100),
+        };
+        using IVectorEnv<float[], int> env = threaded
+            ? new ThreadedVectorEnv<float[], int>(factories, AutoresetMode.NextStep, workers: 2)
+            : new SyncVectorEnv<float[], int>(factories, AutoresetMode.NextStep);
+        env.Reset(seed: 1);
+        env.Step([1, 1, 1]);
+        var e = Assert.Throws<InvalidOperationException>(() => env.Step([1, 1, 1]));
+        Assert.Equal("sub-env 1 failed", e.Message);
+        Assert.Equal(2, ((CounterEnv)env.Envs[0]).T);
+        Assert.Equal(2, ((CounterEnv)env.Envs[2].Unwrapped).T);
+        // The error was thrown once: the next step goes on (sub-env 1's reward is no longer 21).
+        var r = env.Step([0, 0, 0]);
+        Assert.Equal(30, r.Rewards[0]);
+        Assert.Equal(30, r.Rewards[2]);
+    }
+
     [Fact]
     public void ThreadedMatchesSyncOverManyEpisodes()
     {

@@ -14,7 +14,10 @@ public enum Activation
     ReLU,
 }
 
-/// <summary>How weights are initialized (biases always start at zero). Never all zeros: units would stay identical.</summary>
+/// <summary>
+/// How weights are initialized (biases start at zero, except with <see cref="TorchDefault"/>). Never all zeros: units would
+/// stay identical.
+/// </summary>
 public enum InitScheme
 {
     /// <summary>He (Kaiming) normal: std = gain / sqrt(fan_in) with gain sqrt(2), for ReLU layers.</summary>
@@ -25,6 +28,14 @@ public enum InitScheme
 
     /// <summary>A random orthogonal matrix scaled by the gain (Saxe et al. 2014), common in RL code.</summary>
     Orthogonal,
+
+    /// <summary>
+    /// PyTorch's own default for Linear layers (kaiming_uniform with a = √5): weights and biases uniform in ±1/sqrt(fan_in),
+    /// whatever the activation (the gain is not used). Stable-Baselines3 keeps it for DQN's Q-network; the random biases
+    /// spread the first layer's ReLU kinks over the input space, which matters for raw, uncentred observations such as
+    /// MountainCar's.
+    /// </summary>
+    TorchDefault,
 }
 
 /// <summary>The normalization layer inserted after each convolution.</summary>

@@ -23,7 +23,7 @@ public sealed record NetworkSettings
     public Activation Activation { get; init; } = Activation.Tanh;
 
     /// <summary>Weight initialization of the MLP and the heads. Default orthogonal.</summary>
-    [Description("Weight init of the MLP and the heads: he | xavier | orthogonal (conv layers use he).")]
+    [Description("Weight init of the MLP and the heads: he | xavier | orthogonal | torch_default (PyTorch's default, weights and biases uniform in ±1/sqrt(fan_in), as in SB3's DQN; conv layers use he).")]
     public InitScheme Init { get; init; } = InitScheme.Orthogonal;
 
     /// <summary>LayerNorm in the MLP's hidden layers. Default false.</summary>
@@ -70,7 +70,7 @@ public sealed record NetworkSettings
         string prefix = table.Length == 0 ? "" : table + ".";
         if (!Enum.IsDefined(Kind)) throw new ArgumentException($"{prefix}kind = {Kind} is not valid; use auto, mlp or conv");
         if (!Enum.IsDefined(Activation)) throw new ArgumentException($"{prefix}activation = {Activation} is not valid; use tanh or relu");
-        if (!Enum.IsDefined(Init)) throw new ArgumentException($"{prefix}init = {Init} is not valid; use he, xavier or orthogonal");
+        if (!Enum.IsDefined(Init)) throw new ArgumentException($"{prefix}init = {Init} is not valid; use he, xavier, orthogonal or torch_default");
         if (!Enum.IsDefined(ConvNorm)) throw new ArgumentException($"{prefix}conv_norm = {ConvNorm} is not valid; use none, batch, group or layer");
         NetworkNames.CheckHiddenSizes(HiddenSizes, prefix + "hidden_sizes");
         var conv = new ConvNetSpec

@@ -38,6 +38,12 @@ public static class WeightInit
                 for (int i = 0; i < values.Length; i++) values[i] = rng.Uniform(-bound, bound);
                 break;
             }
+            case InitScheme.TorchDefault:
+            {
+                double bound = TorchDefaultBound(fanIn);
+                for (int i = 0; i < values.Length; i++) values[i] = rng.Uniform(-bound, bound);
+                break;
+            }
             default:
                 Orthogonal(values, (int)weight.shape[0], (int)fanIn, gain, rng);
                 break;
@@ -77,14 +83,30 @@ public static class WeightInit
         }
     }
 
-    /// <summary>Initializes one layer: the weight by <paramref name="scheme"/>, the bias (if any) to zero.</summary>
+    /// <summary>
+    /// Initializes one layer: the weight by <paramref name="scheme"/>, the bias (if any) to zero, or, for
+    /// <see cref="InitScheme.TorchDefault"/>, uniform in ±1/sqrt(fan_in) as PyTorch does.
+    /// </summary>
     public static void InitializeLayer(Tensor weight, Tensor? bias, InitScheme scheme, double gain, Rng rng)
     {
         Initialize(weight, scheme, gain, rng);
         if (bias is null) return;
         using var _ = torch.no_grad();
-        bias.zero_();
+        if (scheme != InitScheme.TorchDefault)
+        {
+            bias.zero_();
+            return;
+        }
+        double bound = TorchDefaultBound(weight.numel() / weight.shape[0]);
+        var values = new double[bias.numel()];
+        for (int i = 0; i < values.Length; i++) values[i] = rng.Uniform(-bound, bound);
+        using var cpu = torch.tensor(values, bias.shape, ScalarType.Float64);
+        bias.copy_(cpu);
     }
+
+    // PyTorch's default bound for a layer's weights and biases: kaiming_uniform with a = √5 gives gain √(1/3) and
+    // bound gain·√(3/fan_in) = 1/√fan_in, the same bound its bias init uses.
+    private static double TorchDefaultBound(long fanIn) => 1.0 / Math.Sqrt(fanIn);
 
     private static void ResetAffine(Tensor? weight, Tensor? bias)
     {

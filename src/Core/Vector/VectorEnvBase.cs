@@ -1,4 +1,7 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 using Rl.Core.Spaces;
 
 namespace Rl.Core.Vector;
@@ -51,23 +54,51 @@ internal sealed class VectorBuffers<TObs>(int n, AutoresetMode mode, Space<TObs>
     {
         if (actions.Length != Status.Length)
             throw new ArgumentException($"{name}: expected {Status.Length} actions (one per sub-env) but got {actions.Length}", nameof(actions));
-        for (int i = 0; i < actions.Length; i++)
+        // Scanned only while a sub-environment may be blocked (never reset, or ended with autoreset Disabled): after a full
+        // reset in an autoresetting mode every step skips the scan.
+        if (_mayBeBlocked) ScanBlocked(name);
+        // Discrete int actions (most environments): the range check inline instead of a virtual call per action; the space's
+        // range is looked up once (spaces are immutable) instead of a type test per call.
+        if (typeof(TAct) == typeof(int) && checkAll && IsDiscrete(actionSpace))
         {
-            if (Status[i] is VectorEnvStatus.NeverReset or VectorEnvStatus.Ended)
-                throw new ResetNeededException(name, Status[i] == VectorEnvStatus.Ended
-                    ? $"sub-env {i}'s episode ended and the autoreset mode is Disabled; reset it with Reset(mask: ...) before stepping it"
-                    : $"Step was called before sub-env {i} was reset; call Reset first");
-        }
-        // Discrete int actions (most environments): the range check inline instead of a virtual call per action.
-        if (typeof(TAct) == typeof(int) && actionSpace is Spaces.Discrete discrete && checkAll)
-        {
-            long start = discrete.Start, n = discrete.N;
+            long start = _discreteStart, n = _discreteN;
             for (int i = 0; i < actions.Length; i++)
                 if (unchecked((ulong)((int)(object)actions[i]! - start)) >= (ulong)n) ThrowInvalid(name, actionSpace, actions[i], i); // no box: TAct is int
             return;
         }
         for (int i = 0; i < actions.Length; i++)
             if ((checkAll || Status[i] == VectorEnvStatus.Running) && !actionSpace.Contains(actions[i])) ThrowInvalid(name, actionSpace, actions[i], i);
+    }
+
+    private Space? _actionSpace;
+    private bool _discrete;
+    private long _discreteStart, _discreteN;
+
+    private bool IsDiscrete(Space actionSpace)
+    {
+        if (!ReferenceEquals(actionSpace, _actionSpace))
+        {
+            _discrete = actionSpace is Spaces.Discrete;
+            (_discreteStart, _discreteN) = actionSpace is Spaces.Discrete e ? (e.Start, e.N) : (0L, 0L);
+            _actionSpace = actionSpace;
+        }
+        return _discrete;
+    }
+
+    // Whether some sub-environment may be NeverReset or Ended: true from the start, set again whenever one ends with autoreset
+    // Disabled (possibly from several worker threads at once: they all write true), cleared by a scan that finds none.
+    private bool _mayBeBlocked = true;
+
+    private void ScanBlocked(string name)
+    {
+        for (int i = 0; i < Status.Length; i++)
+        {
+            if (Status[i] is VectorEnvStatus.NeverReset or VectorEnvStatus.Ended)
+                throw new ResetNeededException(name, Status[i] == VectorEnvStatus.Ended
+                    ? $"sub-env {i}'s episode ended and the autoreset mode is Disabled; reset it with Reset(mask: ...) before stepping it"
+                    : $"Step was called before sub-env {i} was reset; call Reset first");
+        }
+        _mayBeBlocked = false;
     }
 
     private static void ThrowInvalid<TAct>(string name, Space<TAct> actionSpace, TAct action, int i) =>
@@ -85,13 +116,17 @@ internal sealed class VectorBuffers<TObs>(int n, AutoresetMode mode, Space<TObs>
     }
 
     /// <summary>Records a step's reward and flags; its observation too unless a same-step reset follows.</summary>
+    /// <param name="i">The sub-environment, in [0, n): the hot path reads and writes the buffers without bounds checks.</param>
+    /// <param name="s">Its step's result.</param>
     /// <returns>Whether a same-step autoreset must follow (the episode ended and the mode is SameStep).</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool RecordStep(int i, StepResult<TObs> s)
     {
-        Rewards[i] = s.Reward;
-        Terminated[i] = s.Terminated;
-        Truncated[i] = s.Truncated;
-        Autoreset[i] = false;
+        Debug.Assert((uint)i < (uint)Status.Length);
+        At(Rewards, i) = s.Reward;
+        At(Terminated, i) = s.Terminated;
+        At(Truncated, i) = s.Truncated;
+        At(Autoreset, i) = false;
         if (s.Done && Mode == AutoresetMode.SameStep)
         {
             FinalObservations[i] = s.Observation;
@@ -101,23 +136,39 @@ internal sealed class VectorBuffers<TObs>(int n, AutoresetMode mode, Space<TObs>
         }
         SetObservation(i, s.Observation);
         SetInfo(Infos, i, s.Info);
-        if (s.Done) Status[i] = Mode == AutoresetMode.NextStep ? VectorEnvStatus.PendingAutoreset : VectorEnvStatus.Ended;
+        if (s.Done)
+        {
+            if (Mode == AutoresetMode.NextStep) Status[i] = VectorEnvStatus.PendingAutoreset;
+            else
+            {
+                Status[i] = VectorEnvStatus.Ended;
+                _mayBeBlocked = true;
+            }
+        }
         return false;
     }
 
+    /// <summary>Element <paramref name="i"/> of a buffer without a bounds check: every buffer has one element per sub-env and
+    /// callers pass a sub-environment index. A reference-type element is written without the array-covariance check, which
+    /// is safe because each buffer's element type is exactly its declared type (they are allocated here).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ref T At<T>(T[] buffer, int i) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffer), i);
+
     // A sub-environment that steps into the buffer it was given returns that same array, and most steps return the shared
-    // Info.Empty (or an info kept while it is unchanged): storing only a different reference skips the array-covariance check
-    // and the GC write barrier of a reference store, which are a measurable part of a cheap environment's step.
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    // Info.Empty (or an info kept while it is unchanged): storing only a different reference skips the GC write barrier of a
+    // reference store, which is a measurable part of a cheap environment's step.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void SetObservation(int i, TObs observation)
     {
-        if (typeof(TObs).IsValueType || !ReferenceEquals(Observations[i], observation)) Observations[i] = observation;
+        ref TObs slot = ref At(Observations, i);
+        if (typeof(TObs).IsValueType || !ReferenceEquals(slot, observation)) slot = observation;
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void SetInfo(Info[] infos, int i, Info info)
     {
-        if (!ReferenceEquals(infos[i], info)) infos[i] = info;
+        ref Info slot = ref At(infos, i);
+        if (!ReferenceEquals(slot, info)) slot = info;
     }
 
     /// <summary>Records the reset that followed a same-step end (its observation was written into the spare buffer).</summary>
@@ -129,10 +180,10 @@ internal sealed class VectorBuffers<TObs>(int n, AutoresetMode mode, Space<TObs>
     }
 
     /// <summary>The buffer holding the previous step's final observation becomes the spare for the next reset.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void RecycleFinal(int i)
     {
-        if (!_hasFinal[i]) return;
+        if (!At(_hasFinal, i)) return;
         Spare[i] = FinalObservations[i];
         FinalObservations[i] = default!;
         FinalInfos[i] = null;
@@ -167,6 +218,9 @@ public abstract class VectorEnvBase<TObs, TAct> : IVectorEnv<TObs, TAct>
     private readonly TAct[] _actions;
     private readonly Action<int> _resetOne, _stepOne;
     private readonly Exception?[] _errors;
+    // The sub-environments that are wrappers (the registry's are: TimeLimit at least), typed as the wrapper base class; null
+    // where a sub-environment is not one.
+    private readonly Wrappers.Wrapper<TObs, TAct, TObs, TAct>?[] _wrappers;
     private bool[] _resetMask;
     private int? _resetSeed;
     private OptionSet? _resetOptions;
@@ -218,6 +272,8 @@ public abstract class VectorEnvBase<TObs, TAct> : IVectorEnv<TObs, TAct>
         _actions = new TAct[n];
         _errors = new Exception?[n];
         _resetMask = new bool[n];
+        _wrappers = new Wrappers.Wrapper<TObs, TAct, TObs, TAct>?[n];
+        for (int i = 0; i < n; i++) _wrappers[i] = _envs[i] as Wrappers.Wrapper<TObs, TAct, TObs, TAct>;
         _resetOne = ResetOne;
         _stepOne = StepOne;
     }
@@ -281,13 +337,49 @@ public abstract class VectorEnvBase<TObs, TAct> : IVectorEnv<TObs, TAct>
         // Check everything before stepping anything, so a rejected call leaves every sub-environment as it was.
         _buffers.CheckStep(Name, actions, SingleActionSpace, checkAll: true);
         actions.CopyTo(_actions);
-        if (_onCallingThread)
+        if (_onCallingThread) StepOnCallingThread(actions);
+        else
         {
-            for (int i = 0; i < _envs.Length; i++) StepOne(i);
-            ThrowFirstError();
+            actions.CopyTo(_actions);
+            Run(_stepOne);
         }
-        else Run(_stepOne);
         return new VectorStepResult<TObs>(_buffers);
+    }
+
+    // Every sub-environment in order on this thread, reading the caller's actions directly. A failing sub-environment does
+    // not stop the others (as on worker threads): the loop resumes after it. The loop itself (StepRange) has no exception
+    // handler, so the JIT keeps its index and buffers in registers; _stepping says which sub-environment threw.
+    private void StepOnCallingThread(ReadOnlySpan<TAct> actions)
+    {
+        int i = 0;
+        while (i < actions.Length)
+        {
+            try
+            {
+                StepRange(i, actions);
+                i = actions.Length;
+            }
+            catch (Exception e)
+            {
+                i = _stepping;
+                _errors[i++] = e;
+                _failed = true;
+            }
+        }
+        ThrowFirstError();
+    }
+
+    private int _stepping;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void StepRange(int from, ReadOnlySpan<TAct> actions)
+    {
+        bool recycle = _buffers.Mode == AutoresetMode.SameStep;
+        for (int i = from; i < actions.Length; i++)
+        {
+            _stepping = i;
+            StepCore(i, actions[i], recycle);
+        }
     }
 
     /// <inheritdoc />
@@ -331,24 +423,35 @@ public abstract class VectorEnvBase<TObs, TAct> : IVectorEnv<TObs, TAct>
     {
         try
         {
-            var env = _envs[i];
-            var b = _buffers;
-            b.RecycleFinal(i);
-            if (b.Status[i] == VectorEnvStatus.PendingAutoreset)
-            {
-                // NextStep: the episode ended in the previous step; reset instead of stepping and ignore the action.
-                b.RecordReset(i, env.Reset(null, null, b.Observations[i]), autoreset: true);
-                return;
-            }
-            // SameStep: the final observation stays aside and the reset goes into the spare buffer.
-            if (b.RecordStep(i, env.Step(_actions[i], b.Observations[i])))
-                b.RecordSameStepReset(i, env.Reset(null, null, b.Spare[i]));
+            StepCore(i, _actions[i], _buffers.Mode == AutoresetMode.SameStep);
         }
         catch (Exception e)
         {
             _errors[i] = e;
             Volatile.Write(ref _failed, true);
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void StepCore(int i, TAct action, bool recycle)
+    {
+        // i is a sub-environment index (< n, the length of every buffer): the reads below skip bounds checks. Only SameStep
+        // keeps final observations aside (recycle).
+        var b = _buffers;
+        if (recycle) b.RecycleFinal(i);
+        if (VectorBuffers<TObs>.At(b.Status, i) == VectorEnvStatus.PendingAutoreset)
+        {
+            // NextStep: the episode ended in the previous step; reset instead of stepping and ignore the action.
+            b.RecordReset(i, _envs[i].Reset(null, null, b.Observations[i]), autoreset: true);
+            return;
+        }
+        // A wrapper's Step is a virtual call through its class's method table; a call through the generic interface from
+        // this shared generic code first looks the interface up at run time.
+        var wrapper = VectorBuffers<TObs>.At(_wrappers, i);
+        var into = VectorBuffers<TObs>.At(b.Observations, i);
+        var r = wrapper is not null ? wrapper.Step(action, into) : _envs[i].Step(action, into);
+        // SameStep: the final observation stays aside and the reset goes into the spare buffer.
+        if (b.RecordStep(i, r)) b.RecordSameStepReset(i, _envs[i].Reset(null, null, b.Spare[i]));
     }
 
     /// <summary>Disposes the sub-environments.</summary>

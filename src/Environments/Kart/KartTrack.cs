@@ -86,35 +86,15 @@ public sealed class KartTrack
     private readonly double[] _s;
     private readonly double[] _curvature;
 
-    private KartTrack(Vector2[] points, double width, double grassWidth, int attempts)
+    // The arrays come from Generate's accepted candidate (copied out of its reused workspace, so the track owns them).
+    private KartTrack(Vector2[] points, double[] s, Vector2[] tangents, Vector2[] normals, double[] curvature, double width, double grassWidth, int attempts)
     {
-        int n = points.Length;
         _points = points;
-        _s = new double[n + 1];
-        for (int i = 0; i < n; i++) _s[i + 1] = _s[i] + Vector2.Distance(points[i], points[(i + 1) % n]);
-        Length = _s[n];
-        _tangents = new Vector2[n];
-        for (int i = 0; i < n; i++) _tangents[i] = Vector2.Normalize(points[(i + 1) % n] - points[i]);
-        _normals = new Vector2[n];
-        for (int i = 0; i < n; i++)
-        {
-            // The mean of the adjacent segments' directions, turned left: edges offset along it meet without gaps.
-            var t = _tangents[(i - 1 + n) % n] + _tangents[i];
-            t = t.LengthSquared() > 1e-12f ? Vector2.Normalize(t) : _tangents[i];
-            _normals[i] = new Vector2(-t.Y, t.X);
-        }
-        _curvature = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            // Turning angle from segment i-2 to segment i+1 over the three segment lengths between their midpoints: a
-            // centred estimate that smooths the resampling's small kinks.
-            var a = _tangents[(i - 2 + n) % n];
-            var b = _tangents[(i + 1) % n];
-            double turn = Math.Atan2(a.X * b.Y - a.Y * b.X, a.X * b.X + a.Y * b.Y);
-            double ds = 0;
-            for (int k = -2; k <= 1; k++) ds += (k is -2 or 1 ? 0.5 : 1) * SegmentLength((i + k + n) % n);
-            _curvature[i] = turn / ds;
-        }
+        _s = s;
+        _tangents = tangents;
+        _normals = normals;
+        _curvature = curvature;
+        Length = s[points.Length];
         Width = width;
         GrassWidth = grassWidth;
         Attempts = attempts;
@@ -128,6 +108,37 @@ public sealed class KartTrack
         float pad = (float)HalfCorridor;
         BoundsMin = min - new Vector2(pad);
         BoundsMax = max + new Vector2(pad);
+    }
+
+    // Arc lengths (n + 1), segment directions, normals and curvature of the closed polyline through n points.
+    private static void ComputeGeometry(ReadOnlySpan<Vector2> points, Span<double> s, Span<Vector2> tangents, Span<Vector2> normals, Span<double> curvature)
+    {
+        int n = points.Length;
+        s[0] = 0;
+        for (int i = 0; i < n; i++) s[i + 1] = s[i] + Vector2.Distance(points[i], points[(i + 1) % n]);
+        for (int i = 0; i < n; i++) tangents[i] = Vector2.Normalize(points[(i + 1) % n] - points[i]);
+        for (int i = 0; i < n; i++)
+        {
+            // The mean of the adjacent segments' directions, turned left: edges offset along it meet without gaps.
+            var t = tangents[(i - 1 + n) % n] + tangents[i];
+            t = t.LengthSquared() > 1e-12f ? Vector2.Normalize(t) : tangents[i];
+            normals[i] = new Vector2(-t.Y, t.X);
+        }
+        for (int i = 0; i < n; i++)
+        {
+            // Turning angle from segment i-2 to segment i+1 over the three segment lengths between their midpoints: a
+            // centred estimate that smooths the resampling's small kinks.
+            var a = tangents[(i - 2 + n) % n];
+            var b = tangents[(i + 1) % n];
+            double turn = Math.Atan2(a.X * b.Y - a.Y * b.X, a.X * b.X + a.Y * b.Y);
+            double ds = 0;
+            for (int k = -2; k <= 1; k++)
+            {
+                int j = (i + k + n) % n;
+                ds += (k is -2 or 1 ? 0.5 : 1) * (s[j + 1] - s[j]);
+            }
+            curvature[i] = turn / ds;
+        }
     }
 
     /// <summary>The number of centreline samples (and of segments: the last joins the first).</summary>
@@ -170,7 +181,19 @@ public sealed class KartTrack
     public double CurvatureAtSample(int i) => _curvature[i];
 
     /// <summary>The smallest radius of curvature of the centreline, in metres.</summary>
-    public double MinRadiusOfCurvature => 1 / _curvature.Max(Math.Abs);
+    public double MinRadiusOfCurvature => MinRadius(_curvature);
+
+    // 1 / the largest |curvature| (NaN only when every curvature is NaN, as Enumerable.Max).
+    private static double MinRadius(ReadOnlySpan<double> curvature)
+    {
+        double max = double.NaN;
+        foreach (double c in curvature)
+        {
+            double a = Math.Abs(c);
+            if (a > max || double.IsNaN(max)) max = a;
+        }
+        return 1 / max;
+    }
 
     /// <summary>The left edge of the road at sample <paramref name="i"/> (left of the driving direction).</summary>
     public Vector2 LeftEdge(int i) => _points[i] + (float)(Width / 2) * Normal(i);
@@ -284,13 +307,16 @@ public sealed class KartTrack
         ArgumentNullException.ThrowIfNull(rng);
         options ??= KartTrackOptions.Default;
         options.Validate();
+        // Rejected draws (most of them) are built and checked in buffers this thread reuses: only the accepted track's
+        // arrays are allocated, so a race's reset costs a few tens of kilobytes instead of a megabyte.
+        var w = t_workspace ??= new Workspace();
         for (int attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             int controlCount = rng.NextInt(options.MinControlPoints, options.MaxControlPoints + 1);
             double radius = rng.Uniform(options.MinRadius, options.MaxRadius);
             double width = rng.Uniform(options.MinWidth, options.MaxWidth);
             bool clockwise = rng.NextDouble() < 0.5;
-            var control = new Vector2[controlCount];
+            var control = Workspace.Grow(ref w.Control, controlCount).AsSpan(0, controlCount);
             double step = 2 * Math.PI / controlCount;
             for (int i = 0; i < controlCount; i++)
             {
@@ -298,15 +324,36 @@ public sealed class KartTrack
                 double r = radius * rng.Uniform(1 - options.RadialJitter, 1 + options.RadialJitter / 2);
                 control[clockwise ? controlCount - 1 - i : i] = new Vector2((float)(r * Math.Cos(angle)), (float)(r * Math.Sin(angle)));
             }
-            var dense = SampleSpline(control);
-            var points = Resample(dense, options.Spacing);
-            if (points is null) continue;
-            var track = new KartTrack(points, width, options.GrassWidth, attempt);
-            if (track.Length < options.MinLength || track.Length > options.MaxLength) continue;
-            if (!track.CorridorIsClear()) continue;
-            return track;
+            var dense = SampleSpline(control, w);
+            int n = Resample(dense, options.Spacing, w);
+            if (n < 0) continue;
+            var points = w.Points.AsSpan(0, n);
+            var s = Workspace.Grow(ref w.S, n + 1).AsSpan(0, n + 1);
+            var tangents = Workspace.Grow(ref w.Tangents, n).AsSpan(0, n);
+            var normals = Workspace.Grow(ref w.Normals, n).AsSpan(0, n);
+            var curvature = Workspace.Grow(ref w.Curvature, n).AsSpan(0, n);
+            ComputeGeometry(points, s, tangents, normals, curvature);
+            double length = s[n];
+            if (length < options.MinLength || length > options.MaxLength) continue;
+            if (!CorridorIsClear(points, s, width / 2 + options.GrassWidth, MinRadius(curvature))) continue;
+            return new KartTrack(points.ToArray(), s.ToArray(), tangents.ToArray(), normals.ToArray(), curvature.ToArray(), width, options.GrassWidth, attempt);
         }
         throw new InvalidOperationException($"KartTrack.Generate: no valid track in {MaxAttempts} draws with {options}");
+    }
+
+    [ThreadStatic] private static Workspace? t_workspace;
+
+    // Generate's buffers, grown to the largest draw seen and reused by every later draw on the thread.
+    private sealed class Workspace
+    {
+        public Vector2[] Control = [], Dense = [], Points = [], Tangents = [], Normals = [];
+        public double[] Cumulative = [], S = [], Curvature = [];
+
+        public static T[] Grow<T>(ref T[] buffer, int length)
+        {
+            if (buffer.Length < length) buffer = new T[Math.Max(length, buffer.Length * 2)];
+            return buffer;
+        }
     }
 
     /// <summary>
@@ -314,19 +361,21 @@ public sealed class KartTrack
     /// 10% margin) and any two samples more than three half-corridors apart along the track are more than a corridor width
     /// (plus 2 m) apart in space.
     /// </summary>
-    public bool CorridorIsClear()
+    public bool CorridorIsClear() => CorridorIsClear(_points, _s, HalfCorridor, MinRadiusOfCurvature);
+
+    private static bool CorridorIsClear(ReadOnlySpan<Vector2> points, ReadOnlySpan<double> s, double h, double minRadiusOfCurvature)
     {
-        double h = HalfCorridor;
-        if (MinRadiusOfCurvature * 0.9 <= h) return false;
+        if (minRadiusOfCurvature * 0.9 <= h) return false;
         double minGap = 2 * h + 2, minGap2 = minGap * minGap;
-        int n = Count;
+        int n = points.Length;
+        double length = s[n];
         for (int i = 0; i < n; i++)
         {
             for (int j = i + 1; j < n; j++)
             {
-                double arc = _s[j] - _s[i];
-                if (Math.Min(arc, Length - arc) <= 3 * h) continue;
-                if (Vector2.DistanceSquared(_points[i], _points[j]) <= minGap2) return false;
+                double arc = s[j] - s[i];
+                if (Math.Min(arc, length - arc) <= 3 * h) continue;
+                if (Vector2.DistanceSquared(points[i], points[j]) <= minGap2) return false;
             }
         }
         return true;
@@ -372,10 +421,11 @@ public sealed class KartTrack
     }
 
     // Closed centripetal Catmull-Rom (alpha = 0.5), which never forms cusps or loops within a segment.
-    private static List<Vector2> SampleSpline(Vector2[] c)
+    private static ReadOnlySpan<Vector2> SampleSpline(ReadOnlySpan<Vector2> c, Workspace w)
     {
         int n = c.Length;
-        var dense = new List<Vector2>(n * SplineSamplesPerSegment);
+        var dense = Workspace.Grow(ref w.Dense, n * SplineSamplesPerSegment);
+        int count = 0;
         for (int i = 0; i < n; i++)
         {
             Vector2 p0 = c[(i - 1 + n) % n], p1 = c[i], p2 = c[(i + 1) % n], p3 = c[(i + 2) % n];
@@ -391,25 +441,27 @@ public sealed class KartTrack
                 var a3 = Mix(p2, p3, t2, t3, t);
                 var b1 = Mix(a1, a2, t0, t2, t);
                 var b2 = Mix(a2, a3, t1, t3, t);
-                dense.Add(Mix(b1, b2, t1, t2, t));
+                dense[count++] = Mix(b1, b2, t1, t2, t);
             }
         }
-        return dense;
+        return dense.AsSpan(0, count);
     }
 
     private static Vector2 Mix(Vector2 a, Vector2 b, double ta, double tb, double t) =>
         tb - ta < 1e-12 ? a : (float)((tb - t) / (tb - ta)) * a + (float)((t - ta) / (tb - ta)) * b;
 
-    // Evenly spaced samples along the closed dense polyline: the lap is divided into round(length / spacing) equal arcs.
-    private static Vector2[]? Resample(List<Vector2> dense, double spacing)
+    // Evenly spaced samples along the closed dense polyline, into the workspace's points: the lap is divided into
+    // round(length / spacing) equal arcs. Returns their count, or -1 for a lap too short to hold 16.
+    private static int Resample(ReadOnlySpan<Vector2> dense, double spacing, Workspace w)
     {
-        int m = dense.Count;
-        var cum = new double[m + 1];
+        int m = dense.Length;
+        var cum = Workspace.Grow(ref w.Cumulative, m + 1);
+        cum[0] = 0;
         for (int i = 0; i < m; i++) cum[i + 1] = cum[i] + Vector2.Distance(dense[i], dense[(i + 1) % m]);
         double length = cum[m];
         int count = (int)Math.Round(length / spacing);
-        if (count < 16) return null;
-        var result = new Vector2[count];
+        if (count < 16) return -1;
+        var result = Workspace.Grow(ref w.Points, count);
         int seg = 0;
         for (int k = 0; k < count; k++)
         {
@@ -419,6 +471,6 @@ public sealed class KartTrack
             float f = len > 0 ? (float)((target - cum[seg]) / len) : 0;
             result[k] = Vector2.Lerp(dense[seg], dense[(seg + 1) % m], f);
         }
-        return result;
+        return count;
     }
 }

@@ -113,8 +113,9 @@ public static class SeedGroup
     /// <param name="logFile">Where its output goes.</param>
     /// <param name="stop">Asks the process to stop gracefully; null: kill it.</param>
     /// <param name="cancel">Triggers <paramref name="stop"/>.</param>
+    /// <param name="kill">Ends the process (and its children) at once, even after a graceful stop was asked for.</param>
     /// <returns>Its exit code.</returns>
-    public static async Task<int> RunProcessAsync(ProcessStartInfo start, string logFile, Action<Process>? stop, CancellationToken cancel)
+    public static async Task<int> RunProcessAsync(ProcessStartInfo start, string logFile, Action<Process>? stop, CancellationToken cancel, CancellationToken kill = default)
     {
         ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(logFile);
@@ -141,6 +142,17 @@ public static class SeedGroup
                    {
                        if (stop is null) process.Kill(entireProcessTree: true);
                        else stop(process);
+                   }
+                   catch (InvalidOperationException)
+                   {
+                       // already exited
+                   }
+               }))
+        using (kill.Register(() =>
+               {
+                   try
+                   {
+                       process.Kill(entireProcessTree: true);
                    }
                    catch (InvalidOperationException)
                    {

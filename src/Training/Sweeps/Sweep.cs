@@ -122,6 +122,18 @@ public interface ISweepTrialRunner
     TrialSegment Run(SweepTrial trial, long budget, IReadOnlyList<ITrainingCallback> callbacks, CancellationToken cancel);
 }
 
+/// <summary>
+/// A trial runner whose trials train elsewhere (other machines): <see cref="Sweep"/> awaits its segments instead of
+/// blocking a thread per trial, so <see cref="SweepSettings.Jobs"/> can be as large as the trials of a rung. The
+/// <see cref="LossExplosionStop"/> among the callbacks is to be applied where the trial trains (its factor and key), and the
+/// reason of a stop returned in <see cref="TrialSegment.Problem"/>.
+/// </summary>
+public interface IAsyncSweepTrialRunner : ISweepTrialRunner
+{
+    /// <summary>As <see cref="ISweepTrialRunner.Run"/>, awaited.</summary>
+    Task<TrialSegment> RunAsync(SweepTrial trial, long budget, IReadOnlyList<ITrainingCallback> callbacks, CancellationToken cancel);
+}
+
 /// <summary>Where a trial stands.</summary>
 public enum TrialState
 {
@@ -406,6 +418,22 @@ public sealed class Sweep
     {
         bool interrupted = false;
         var options = new ParallelOptions { MaxDegreeOfParallelism = Settings.Jobs };
+        if (Runner is IAsyncSweepTrialRunner remote)
+        {
+            // Trials that wait on other machines hold no thread while they wait.
+            Parallel.ForEachAsync(due, options, async (record, _) =>
+            {
+                if (cancel.IsCancellationRequested)
+                {
+                    interrupted = true;
+                    return;
+                }
+                var explosion = Settings.ExplodeFactor > 0 ? new LossExplosionStop(Settings.ExplodeFactor, Settings.LossKey) : null;
+                var segment = await remote.RunAsync(ToTrial(record), budget, explosion is null ? [] : [explosion], cancel).ConfigureAwait(false);
+                if (!Record(record, rung, budget, segment, explosion)) interrupted = true;
+            }).GetAwaiter().GetResult();
+            return !interrupted;
+        }
         Parallel.ForEach(due, options, (record, loop) =>
         {
             if (cancel.IsCancellationRequested)
@@ -415,14 +443,19 @@ public sealed class Sweep
             }
             var explosion = Settings.ExplodeFactor > 0 ? new LossExplosionStop(Settings.ExplodeFactor, Settings.LossKey) : null;
             var segment = Runner.Run(ToTrial(record), budget, explosion is null ? [] : [explosion], cancel);
+            if (!Record(record, rung, budget, segment, explosion)) interrupted = true;
+        });
+        return !interrupted;
+    }
+
+    /// <summary>Records how a trial's segment ended (false: it was interrupted, nothing recorded) and saves the state.</summary>
+    private bool Record(TrialRecord record, int rung, long budget, TrialSegment segment, LossExplosionStop? explosion)
+    {
+        {
             Interlocked.Increment(ref _segmentsRun);
             lock (_gate)
             {
-                if (segment.Status == TrainingStatus.Interrupted)
-                {
-                    interrupted = true;
-                    return;
-                }
+                if (segment.Status == TrainingStatus.Interrupted) return false;
                 record.Rungs.Add(new RungRecord(rung, budget, Snake(segment.Status), segment.EnvSteps, segment.Score, Math.Round(segment.WallSeconds, 3)));
                 switch (segment.Status)
                 {
@@ -445,8 +478,8 @@ public sealed class Sweep
                     $", {segment.WallSeconds:0.#} s");
                 Save();
             }
-        });
-        return !interrupted;
+        }
+        return true;
     }
 
     private void Decide(StageRecord stage, int rung, IReadOnlyList<long> budgets, bool last)

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using ScottPlot;
+using Rl.Training.Plotting;
 
 namespace Rl.Training.Sweeps;
 
@@ -129,43 +129,40 @@ public static class SweepReport
 
     private static void Plot(Sweep sweep, SweepParameter p, string path, string title)
     {
-        var plot = new Plot();
+        var chart = new Chart
+        {
+            Title = title,
+            XLabel = p.Kind == ParameterKind.LogUniform ? $"log10({p.Key})" : p.Key,
+            YLabel = "evaluation mean return (latest rung)",
+            Legend = LegendPlace.Below,
+        };
         var choices = p.Kind == ParameterKind.Choice ? p.Choices.Select(SweepParameter.Format).ToList() : null;
         double X(object v) => choices is not null ? choices.IndexOf(SweepParameter.Format(v))
             : p.Kind == ParameterKind.LogUniform ? Math.Log10(Convert.ToDouble(v, CultureInfo.InvariantCulture))
             : Convert.ToDouble(v, CultureInfo.InvariantCulture);
-        var groups = new (string Label, Func<TrialRecord, bool> Where, MarkerShape Shape)[]
+        var groups = new (string Label, Func<TrialRecord, bool> Where, Marker Shape)[]
         {
-            ("its stage's full budget, or solved", t => t.State is TrialState.Completed or TrialState.Solved, MarkerShape.FilledCircle),
-            ("pruned at a rung", t => t.State == TrialState.Pruned, MarkerShape.OpenCircle),
-            ("stopped (loss exploded, diverged)", t => t.State is TrialState.Exploded or TrialState.Diverged, MarkerShape.Cross),
+            ("its stage's full budget, or solved", t => t.State is TrialState.Completed or TrialState.Solved, Marker.FilledCircle),
+            ("pruned at a rung", t => t.State == TrialState.Pruned, Marker.OpenCircle),
+            ("stopped (loss exploded, diverged)", t => t.State is TrialState.Exploded or TrialState.Diverged, Marker.Cross),
         };
-        foreach (var (label, where, shape) in groups)
+        for (int g = 0; g < groups.Length; g++)
         {
+            var (label, where, shape) = groups[g];
             var trials = sweep.Trials.Where(where).Where(t => t.Score is not null || t.Rungs.Count > 0).ToList();
             if (trials.Count == 0) continue;
             // A stopped trial without a score is drawn at its last evaluation before it stopped, if any.
             var points = trials.Select(t => (X: X(t.ParsedValues()[p.Key]), Y: t.Score ?? t.Rungs.LastOrDefault(r => r.Score is not null)?.Score))
                 .Where(q => q.Y is not null).ToList();
             if (points.Count == 0) continue;
-            var s = plot.Add.ScatterPoints(points.Select(q => q.X).ToArray(), points.Select(q => q.Y!.Value).ToArray());
-            s.LegendText = label;
-            s.MarkerShape = shape;
-            s.MarkerSize = 9;
+            chart.Add(points.Select(q => q.X).ToArray(), points.Select(q => q.Y!.Value).ToArray(), Chart.Palette[g], label, lineWidth: 0,
+                marker: shape, markerSize: 9);
         }
         if (choices is not null)
         {
-            var ticks = new ScottPlot.TickGenerators.NumericManual();
-            for (int i = 0; i < choices.Count; i++) ticks.AddMajor(i, choices[i].Trim('"'));
-            plot.Axes.Bottom.TickGenerator = ticks;
-            plot.Axes.SetLimitsX(-0.5, choices.Count - 0.5);
+            chart.SetXTicks(choices.Select((c, i) => ((double)i, c.Trim('"'))));
+            chart.SetXLimits(-0.5, choices.Count - 0.5);
         }
-        plot.Title(title);
-        plot.XLabel(p.Kind == ParameterKind.LogUniform ? $"log10({p.Key})" : p.Key);
-        plot.YLabel("evaluation mean return (latest rung)");
-        plot.ShowLegend(Edge.Bottom);
-        string tmp = path + ".tmp.png";
-        plot.SavePng(tmp, 800, 560);
-        File.Move(tmp, path, overwrite: true);
+        Figure.SavePng(path, 800, 560, chart);
     }
 }

@@ -127,6 +127,22 @@ public class NetworkTests
         Assert.InRange(w.std().item<float>(), 0.98 * bound / Math.Sqrt(3), 1.02 * bound / Math.Sqrt(3));
     }
 
+    [Fact]
+    public void TorchDefaultInitDrawsWeightsAndBiasesUniformlyWithinOneOverRootFanIn()
+    {
+        using var w = torch.empty(256, 400);
+        using var bias = torch.empty(256);
+        WeightInit.InitializeLayer(w, bias, InitScheme.TorchDefault, Math.Sqrt(2), new Rng(8)); // the gain is not used
+        double bound = 1 / Math.Sqrt(400);
+        Assert.True(w.abs().max().item<float>() <= bound);
+        Assert.InRange(w.std().item<float>(), 0.98 * bound / Math.Sqrt(3), 1.02 * bound / Math.Sqrt(3));
+        Assert.True(bias.abs().max().item<float>() <= bound);
+        Assert.InRange(bias.std().item<float>(), 0.85 * bound / Math.Sqrt(3), 1.15 * bound / Math.Sqrt(3));
+        // Every other scheme starts the bias at zero.
+        WeightInit.InitializeLayer(w, bias, InitScheme.He, Math.Sqrt(2), new Rng(8));
+        Assert.Equal(0f, bias.abs().sum().item<float>());
+    }
+
     [Theory]
     [InlineData(64, 16)]
     [InlineData(16, 64)]

@@ -77,7 +77,7 @@ public class SeedGroupTrainingTests : ConsoleTest
     }
 }
 
-/// <summary>A seed group whose rollouts run on a loopback worker process (<c>--seeds</c> with <c>--cluster</c>).</summary>
+/// <summary>A seed group trained whole on a loopback <c>rl worker</c> process (<c>--seeds</c> with <c>--cluster</c>).</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public class ClusterSeedGroupTests : ConsoleTest
 {
@@ -86,13 +86,13 @@ public class ClusterSeedGroupTests : ConsoleTest
     {
         using var tmp = new TempDir();
         int port = ClusterMembership.FreePort();
-        using var worker = new WorkerProcess(port);
+        using var worker = new WorkerProcess(port, threads: 2);
         string[] small = ["--set", "run.eval_episodes=10", "--set", "run.total_steps=20000", "--set", "run.checkpoint_interval=0", "--set", "run.threads=1"];
         var (code, output, err) = Rl(["train", "ars", "CartPole-v1", "--seeds", "3-4", "--out", tmp.Sub("g"), "--cluster", $"localhost:{port}",
             "--credential", TestCredential.File, .. small]);
         Assert.True(code == 0, $"exit {code}: {err}\n{output}");
-        Assert.Contains("one at a time on the cluster", output);
-        Assert.True(worker.WaitFor("chunk of version", TimeSpan.FromSeconds(5)), "the worker ran no chunk: " + string.Join("\n", worker.Seen));
+        Assert.Contains("on the cluster's workers", output);
+        Assert.True(worker.WaitFor("run seed 4", TimeSpan.FromSeconds(5)), "the worker trained no seed: " + string.Join("\n", worker.Seen));
         Assert.True(File.Exists(Path.Combine(tmp.Sub("g"), SeedGroup.SummaryJson)));
         (code, _, err) = Rl(["train", "ars", "CartPole-v1", "--seed", "4", "--out", tmp.Sub("solo"), "--plain", .. small]);
         Assert.True(code == 0, err);

@@ -3,8 +3,10 @@ using Rl.Agents;
 using Rl.Agents.GradientFree;
 using Rl.Agents.Training;
 using Rl.Core;
+using Rl.Distributed;
 using Rl.Environments;
 using Rl.Experiments.Commands;
+using Rl.Experiments.Tests.Distributed;
 using Rl.Experiments.Training;
 using Rl.Training;
 using Rl.Training.Sweeps;
@@ -298,15 +300,15 @@ public class SweepCommandTests : ConsoleTest
 {
     public SweepCommandTests() => BuiltInAlgorithms.EnsureRegistered();
 
-    private static SweepCommand.SweepOptions Options(string dir, int jobs = 1) => new()
+    internal static SweepCommand.SweepOptions Options(string dir, int? jobs = 1, int trials = 5) => new()
     {
         Config = "ars-CartPole-v1.toml",
         Params = ["config.step_size=loguniform(0.003,0.1)", "config.noise_std=uniform(0.01,0.05)", "config.directions=int(4,8)"],
-        Trials = 5, Seed = 3, OutDir = dir, Jobs = jobs,
+        Trials = trials, Seed = 3, OutDir = dir, Jobs = jobs,
         Overrides = ["run.total_steps=6000", "run.eval_episodes=5", "run.checkpoint_interval=500", "config.top_directions=4"],
     };
 
-    private static string WithoutWallTimes(string csv) =>
+    internal static string WithoutWallTimes(string csv) =>
         string.Join("\n", csv.Split('\n').Select(line => string.Join(",", line.Split(',').Where((_, i) => i != 7))));
 
     [Fact]
@@ -404,5 +406,91 @@ public class SweepCommandTests : ConsoleTest
         Assert.Contains("stepsize", err);
         Assert.Equal([1.0 / 9, 1.0 / 3, 1], SweepCommand.ParseRungs("1/9,1/3,1", 3));
         Assert.Equal([0.25, 0.5, 1], SweepCommand.ParseRungs("3", 2));
+    }
+}
+
+/// <summary>
+/// <c>rl sweep --cluster</c>: the trials' segments trained whole on two worker silos, interrupted and resumed, give the local
+/// sweep's results (rungs, pruning, scores), and every trial is an ordinary run directory here.
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public class ClusterSweepTests : ConsoleTest
+{
+    private static SweepCommand.SweepOptions Options(string dir, int? jobs = null) => SweepCommandTests.Options(dir, jobs, trials: 4);
+
+    private static string WithoutWallTimes(string csv) => SweepCommandTests.WithoutWallTimes(csv);
+
+    [Fact]
+    public async Task ASweepOnTheClusterInterruptedAndResumedGivesTheLocalSweepsResults()
+    {
+        using var dir = new TempDir();
+        Assert.Equal(0, Exclusive(() => SweepCommand.Execute(Options(dir.Sub("local"), jobs: 2), new StringWriter())));
+        string local = File.ReadAllText(dir.Sub("local/results.csv"));
+
+        var membership = ClusterMembership.Parse($"localhost:{ClusterMembership.FreePort()}");
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var cluster = await ClusterRollouts.StartAsync(membership, TestCredential.Value, new Rl.Distributed.DistributedRolloutOptions(), log.Enqueue);
+        try
+        {
+            await using var a = await RunWorkers.StartAsync(membership, 2, dir.Sub("work-a"), log);
+            await using var b = await RunWorkers.StartAsync(membership, 2, dir.Sub("work-b"), log);
+            var runs = cluster.Runs(minWorkers: 2);
+
+            // Stopped as soon as the first segment is recorded (as Ctrl-C would): the running trials stop and come back.
+            using var cancel = new CancellationTokenSource();
+            var runner = new ConfigTrialRunner(ShippedConfigs.Find("ars-CartPole-v1.toml")!.Value.Text, "configs/ars-CartPole-v1.toml",
+                Options("").Overrides, null, keepCheckpoints: false, threads: 1) { Space = SearchSpace.Parse(Options("").Params) };
+            var settings = new SweepSettings { Space = runner.Space, Trials = 4, Seed = 3, TotalSteps = 6000, Jobs = 4 };
+            var first = new List<string>();
+            bool finished = Exclusive(() => new Sweep(settings, new ClusterTrialRunner(runner, runs), dir.Sub("cluster"), runner.Fingerprint, line =>
+            {
+                lock (first) first.Add(line);
+                if (line.Contains(" rung 1 ", StringComparison.Ordinal)) cancel.Cancel();
+            }).Run(cancel.Token));
+            Assert.False(finished);
+
+            var w = new StringWriter();
+            Assert.Equal(0, Exclusive(() => SweepCommand.Execute(Options(dir.Sub("cluster")), w, runs)));
+            string resumed = w.ToString();
+            Assert.Contains("resuming the sweep in", resumed);
+            Assert.Contains("on the cluster's workers", resumed);
+            foreach (var done in first.Where(l => l.Contains(" rung 1 ", StringComparison.Ordinal)).Select(l => l.Split(' ')[0]))
+                Assert.DoesNotContain($"{done} rung 1 ", resumed); // finished segments are not trained again
+            Assert.Equal(WithoutWallTimes(local), WithoutWallTimes(File.ReadAllText(dir.Sub("cluster/results.csv"))));
+            for (int i = 0; i < 4; i++)
+            {
+                Assert.Equal(File.ReadAllText(dir.Sub($"local/trial-{i:000}/metrics.csv")), File.ReadAllText(dir.Sub($"cluster/trial-{i:000}/metrics.csv")));
+                Assert.Single(CheckpointStore.Files(dir.Sub($"cluster/trial-{i:000}/checkpoints")));
+            }
+            Assert.Contains(log, l => l.Contains("continued,", StringComparison.Ordinal)); // a later rung continued an uploaded run
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task WithNoWorkerLeftATrialTrainsHereWithTheLocalResult()
+    {
+        using var dir = new TempDir();
+        var membership = ClusterMembership.Parse($"localhost:{ClusterMembership.FreePort()}");
+        var cluster = await ClusterRollouts.StartAsync(membership, TestCredential.Value, new Rl.Distributed.DistributedRolloutOptions { WorkerWait = TimeSpan.FromSeconds(1) }, _ => { });
+        try
+        {
+            var runner = new ConfigTrialRunner(ShippedConfigs.Find("ars-CartPole-v1.toml")!.Value.Text, "configs/ars-CartPole-v1.toml",
+                Options("").Overrides, null, keepCheckpoints: false, threads: 1) { Space = SearchSpace.Parse(Options("").Params) };
+            var values = new Dictionary<string, object> { ["config.step_size"] = 0.02, ["config.noise_std"] = 0.03, ["config.directions"] = 6L };
+            var here = new SweepTrial(0, 0, 11, values, dir.Sub("here"));
+            var fallback = here with { Directory = dir.Sub("fallback") };
+            var expected = Exclusive(() => runner.Run(here, 2000, [], CancellationToken.None));
+            var got = await Task.Run(() => Exclusive(() => new ClusterTrialRunner(runner, cluster.Runs()).RunAsync(fallback, 2000, [], CancellationToken.None).GetAwaiter().GetResult()));
+            Assert.Equal((expected.Status, expected.EnvSteps, expected.Score), (got.Status, got.EnvSteps, got.Score));
+            Assert.Equal(File.ReadAllText(dir.Sub("here/metrics.csv")), File.ReadAllText(dir.Sub("fallback/metrics.csv")));
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
     }
 }
