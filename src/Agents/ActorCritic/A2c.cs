@@ -40,18 +40,24 @@ public sealed class A2c : ActorCriticAgent
         try
         {
             using var scope = torch.NewDisposeScope();
+            // Explicit Scalars, alive until the ops have run (docs/architecture.md, "TorchSharp Scalars").
+            using var epsilon = 1e-8.ToScalar();
+            using var half = 0.5.ToScalar();
+            using var two = 2.ToScalar();
+            using var valueCoef = _config.ValueCoef.ToScalar();
+            using var entropyCoef = _config.EntropyCoef.ToScalar();
             var observations = Normalizer.Normalize(Gather(rollout.Observations, rollout.ObservationSize, all));
             var actions = Gather(rollout.Actions, rollout.ActionWidth, all).reshape(all.Length, rollout.ActionWidth);
             var targets = Gather(rollout.Returns, 1, all);
             var advantages = Gather(rollout.Advantages, 1, all);
-            if (_config.NormalizeAdvantages && all.Length > 1) advantages = (advantages - advantages.mean()) / (advantages.std() + 1e-8);
+            if (_config.NormalizeAdvantages && all.Length > 1) advantages = (advantages - advantages.mean()) / (advantages.std() + epsilon);
 
             // The loss: policy gradient with advantages, squared value error, entropy bonus; one step.
             var (dist, values) = Network.PolicyAndValue(observations);
             var lPolicy = -(advantages * dist.LogProb(actions)).mean();
-            var lValue = 0.5 * (values - targets).pow(2).mean();
+            var lValue = half * (values - targets).pow(two).mean();
             var h = dist.Entropy().mean();
-            var loss = lPolicy + _config.ValueCoef * lValue - _config.EntropyCoef * h;
+            var loss = lPolicy + valueCoef * lValue - entropyCoef * h;
             report = Optimizer.Step(loss, diagnose: Diagnose);
             (policyLoss, valueLoss, entropy) = (lPolicy.item<float>(), lValue.item<float>(), h.item<float>());
         }

@@ -33,9 +33,12 @@ public sealed class Ppo : ActorCriticAgent
     /// <summary>The clipped surrogate loss −E[min(r Â, clip(r, 1 − ε, 1 + ε) Â)] with r = exp(log π − log π_old).</summary>
     public static Tensor ClippedSurrogateLoss(Tensor logProbs, Tensor oldLogProbs, Tensor advantages, double clipRange)
     {
+        // Explicit Scalars, alive until the ops have run (docs/architecture.md, "TorchSharp Scalars").
+        using var low = (1 - clipRange).ToScalar();
+        using var high = (1 + clipRange).ToScalar();
         var ratio = (logProbs - oldLogProbs).exp();
         var unclipped = ratio * advantages;
-        var clipped = ratio.clamp(1 - clipRange, 1 + clipRange) * advantages;
+        var clipped = ratio.clamp(low, high) * advantages;
         return -torch.minimum(unclipped, clipped).mean();
     }
 
@@ -45,10 +48,14 @@ public sealed class Ppo : ActorCriticAgent
     /// </summary>
     public static Tensor ValueLoss(Tensor values, Tensor oldValues, Tensor targets, double clipRange)
     {
-        var squared = (values - targets).pow(2);
-        if (clipRange <= 0) return 0.5 * squared.mean();
-        var clippedValues = oldValues + (values - oldValues).clamp(-clipRange, clipRange);
-        return 0.5 * torch.maximum(squared, (clippedValues - targets).pow(2)).mean();
+        using var two = 2.ToScalar();
+        using var half = 0.5.ToScalar();
+        var squared = (values - targets).pow(two);
+        if (clipRange <= 0) return half * squared.mean();
+        using var low = (-clipRange).ToScalar();
+        using var high = clipRange.ToScalar();
+        var clippedValues = oldValues + (values - oldValues).clamp(low, high);
+        return half * torch.maximum(squared, (clippedValues - targets).pow(two)).mean();
     }
 
     /// <inheritdoc />
@@ -60,6 +67,11 @@ public sealed class Ppo : ActorCriticAgent
         double policyLoss = 0, valueLoss = 0, entropy = 0, approxKl = 0, clipFraction = 0, gradNorm = 0;
         int steps = 0, epochsDone = 0;
         var order = Enumerable.Range(0, rollout.Count).ToArray();
+        using var one = 1.ToScalar();
+        using var epsilon = 1e-8.ToScalar();
+        using var valueCoef = _config.ValueCoef.ToScalar();
+        using var entropyCoef = _config.EntropyCoef.ToScalar();
+        using var clipRange = _config.ClipRange.ToScalar();
         Network.train();
         try
         {
@@ -79,7 +91,7 @@ public sealed class Ppo : ActorCriticAgent
                     var oldValues = Gather(rollout.Values, 1, index);
                     var targets = Gather(rollout.Returns, 1, index);
                     var advantages = Gather(rollout.Advantages, 1, index);
-                    if (_config.NormalizeAdvantages && index.Length > 1) advantages = (advantages - advantages.mean()) / (advantages.std() + 1e-8);
+                    if (_config.NormalizeAdvantages && index.Length > 1) advantages = (advantages - advantages.mean()) / (advantages.std() + epsilon);
 
                     Times.Add("update: minibatch gather", t0);
                     t0 = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -90,7 +102,7 @@ public sealed class Ppo : ActorCriticAgent
                     var lClip = ClippedSurrogateLoss(logProbs, oldLogProbs, advantages, _config.ClipRange);
                     var lVf = ValueLoss(values, oldValues, targets, _config.ValueClipRange);
                     var h = dist.Entropy().mean();
-                    var loss = lClip + _config.ValueCoef * lVf - _config.EntropyCoef * h;
+                    var loss = lClip + valueCoef * lVf - entropyCoef * h;
                     Times.Add("update: forward + loss", t0);
                     t0 = System.Diagnostics.Stopwatch.GetTimestamp();
                     var report = Optimizer.Step(loss, diagnose: epoch == _config.Epochs - 1 && start + _config.MinibatchSize >= order.Length);
@@ -101,10 +113,10 @@ public sealed class Ppo : ActorCriticAgent
                     using (torch.no_grad())
                     {
                         var logRatio = logProbs.detach() - oldLogProbs;
-                        double kl = ((logRatio.exp() - 1) - logRatio).mean().item<float>();
+                        double kl = ((logRatio.exp() - one) - logRatio).mean().item<float>();
                         epochKl += kl;
                         approxKl += kl;
-                        clipFraction += ((logRatio.exp() - 1).abs() > _config.ClipRange).to(ScalarType.Float32).mean().item<float>();
+                        clipFraction += ((logRatio.exp() - one).abs() > clipRange).to(ScalarType.Float32).mean().item<float>();
                     }
                     policyLoss += lClip.item<float>();
                     valueLoss += lVf.item<float>();

@@ -70,7 +70,8 @@ public sealed class Categorical : ActionDistribution
         using var cdf = LogProbs.exp().cumsum(1);
         using var u = UniformNoise(rng, [LogProbs.shape[0], 1], LogProbs.device);
         // Inverse CDF: the index is the number of cumulative probabilities below u (clamped against rounding at the top).
-        return (cdf < u).sum(1, keepdim: true).clamp_max(n - 1).to(ScalarType.Float32);
+        using var last = (n - 1).ToScalar(); // kept alive across the native call (docs/architecture.md, "TorchSharp Scalars")
+        return (cdf < u).sum(1, keepdim: true).clamp_max(last).to(ScalarType.Float32);
     }
 
     /// <inheritdoc />
@@ -129,12 +130,18 @@ public sealed class DiagGaussian : ActionDistribution
     /// <inheritdoc />
     public override Tensor LogProb(Tensor actions)
     {
+        using var minusHalf = (-0.5).ToScalar();
+        using var halfLog2Pi = HalfLog2Pi.ToScalar();
         var z = (actions - Mean) * (-LogStd).exp();
-        return (-0.5 * z * z - LogStd - HalfLog2Pi).sum(-1);
+        return (minusHalf * z * z - LogStd - halfLog2Pi).sum(-1);
     }
 
     /// <inheritdoc />
-    public override Tensor Entropy() => (LogStd + (0.5 + HalfLog2Pi)).sum(-1);
+    public override Tensor Entropy()
+    {
+        using var constant = (0.5 + HalfLog2Pi).ToScalar();
+        return (LogStd + constant).sum(-1);
+    }
 
     /// <summary>Reparametrized sample a = μ + σ·ε, differentiable with respect to μ and σ.</summary>
     public Tensor RSample(Rng rng)
@@ -180,7 +187,8 @@ public static class GumbelSoftmax
             g[i] = (float)-Math.Log(-Math.Log(u));
         }
         using var gumbel = TensorRows.FromSpan(g, logits.shape, logits.device);
-        var y = ((logits + gumbel) / temperature).softmax(-1);
+        using var temperatureScalar = temperature.ToScalar();
+        var y = ((logits + gumbel) / temperatureScalar).softmax(-1);
         if (!hard) return y;
         using var index = y.argmax(-1);
         using var oneHot = nn.functional.one_hot(index, y.shape[^1]).to(y.dtype);

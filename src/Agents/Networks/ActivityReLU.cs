@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Rl.Agents.Networks;
@@ -24,7 +25,8 @@ public sealed class ActivityReLU : nn.Module<Tensor, Tensor>
         {
             using var _ = no_grad();
             using var scope = NewDisposeScope();
-            var positive = output.gt(0);
+            using var zero = 0.ToScalar(); // kept alive across the native call (docs/architecture.md, "TorchSharp Scalars")
+            var positive = output.gt(zero);
             // Any sample (dimension 0) and, for feature maps N×C×H×W, any position: one flag per unit or channel.
             var active = output.dim() == 2 ? positive.any(0) : positive.flatten(2).any(2).any(0);
             if (_active is null || !_active.shape.SequenceEqual(active.shape)) ReplaceActive(active);

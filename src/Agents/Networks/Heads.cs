@@ -121,7 +121,8 @@ public sealed class DiagGaussianHead : ActionHead
     {
         _space = space;
         mean = nn.Linear(inputSize, space.Size);
-        log_std = nn.Parameter(torch.full(space.Size, initLogStd, ScalarType.Float32));
+        using var logStd = initLogStd.ToScalar(); // kept alive across the native call (docs/architecture.md, "TorchSharp Scalars")
+        log_std = nn.Parameter(torch.full(space.Size, logStd, ScalarType.Float32));
         RegisterComponents();
         WeightInit.InitializeLayer(mean.weight!, mean.bias, init, OutputGain, rng);
     }

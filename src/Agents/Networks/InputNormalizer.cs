@@ -51,9 +51,17 @@ public sealed class InputNormalizer : IDisposable
     /// <summary>Normalizes rows of raw inputs [N, Size] on the device.</summary>
     public Tensor Normalize(Tensor x)
     {
-        if (_mean is not null && _invStd is not null) return ((x - _mean) * _invStd).clamp_(-Clip, Clip);
+        // Explicit Scalars, alive until the ops have run (docs/architecture.md, "TorchSharp Scalars").
+        if (_mean is not null && _invStd is not null)
+        {
+            using var low = (-Clip).ToScalar();
+            using var high = Clip.ToScalar();
+            return ((x - _mean) * _invStd).clamp_(low, high);
+        }
+        if (_divisor == 1.0) return x.alias();
         // Multiplying by the reciprocal: out-of-place division by a scalar is many times slower in libtorch here.
-        return _divisor == 1.0 ? x.alias() : x * (1.0 / _divisor);
+        using var reciprocal = (1.0 / _divisor).ToScalar();
+        return x * reciprocal;
     }
 
     /// <summary>Adds <paramref name="count"/> rows of raw inputs to the running statistics (no-op without them).</summary>

@@ -111,7 +111,8 @@ public static class WeightInit
     private static void ResetAffine(Tensor? weight, Tensor? bias)
     {
         using var _ = torch.no_grad();
-        weight?.fill_(1.0);
+        using var one = 1.0.ToScalar(); // kept alive across the native call (docs/architecture.md, "TorchSharp Scalars")
+        weight?.fill_(one);
         bias?.zero_();
     }
 

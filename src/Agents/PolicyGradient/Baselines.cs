@@ -98,8 +98,11 @@ public sealed class RunningMeanBaseline(double decay) : Baseline
     public override BaselineKind Kind => BaselineKind.RunningMean;
 
     /// <inheritdoc />
-    public override Tensor Values(Tensor normalizedObservations) =>
-        torch.full(normalizedObservations.shape[0], _mean, ScalarType.Float32, device: normalizedObservations.device);
+    public override Tensor Values(Tensor normalizedObservations)
+    {
+        using var mean = _mean.ToScalar(); // kept alive across the native call (docs/architecture.md, "TorchSharp Scalars")
+        return torch.full(normalizedObservations.shape[0], mean, ScalarType.Float32, device: normalizedObservations.device);
+    }
 
     /// <inheritdoc />
     public override BaselineFit Fit(Tensor normalizedObservations, Tensor returns)
@@ -192,7 +195,8 @@ public sealed class ValueBaseline : Baseline
             var index = TensorRows.FromSpan(order.AsSpan(next, size), returns.device);
             next += size;
             var v = Network.forward(normalizedObservations.index_select(0, index));
-            var mse = (v - returns.index_select(0, index)).pow(2).mean();
+            using var two = 2.ToScalar(); // kept alive across the native call (docs/architecture.md, "TorchSharp Scalars")
+            var mse = (v - returns.index_select(0, index)).pow(two).mean();
             loss = Optimizer.Step(mse, diagnose: u == _updates - 1).Loss;
         }
         Network.eval();

@@ -171,8 +171,11 @@ public sealed class OffPolicyPg : PolicyGradientAgent
         var a = PolicyLearner.Standardize(advantages, normalizeAdvantages);
         var detached = logPi.detach();
         var w = ImportanceWeights.PerDecision(detached, behaviourLogProbs, truncation);
-        var loss = -(w * a * logPi).mean() - entropyCoef * entropy;
-        double cut = (detached - behaviourLogProbs).exp().gt(truncation).to(ScalarType.Float32).mean().item<float>();
+        // Explicit Scalars, alive until the ops have run (docs/architecture.md, "TorchSharp Scalars").
+        using var entropyScalar = entropyCoef.ToScalar();
+        using var truncationScalar = truncation.ToScalar();
+        var loss = -(w * a * logPi).mean() - entropyScalar * entropy;
+        double cut = (detached - behaviourLogProbs).exp().gt(truncationScalar).to(ScalarType.Float32).mean().item<float>();
         return new OffPolicyLoss(loss, entropy.item<float>(), w.mean().item<float>(), cut, (behaviourLogProbs - detached).mean().item<float>());
     }
 

@@ -30,7 +30,8 @@ public static class ImportanceWeights
     {
         if (!(c > 0)) throw new ArgumentOutOfRangeException(nameof(c), c, "importance truncation c must be positive");
         using var ratio = (logPi - logMu).exp();
-        return ratio.clamp_max(c);
+        using var cScalar = c.ToScalar(); // kept alive across the native call (docs/architecture.md, "TorchSharp Scalars")
+        return ratio.clamp_max(cScalar);
     }
 }
 
@@ -86,8 +87,12 @@ public sealed class PolicyLearner : IDisposable
     }
 
     /// <summary>Â standardized over the batch, (Â − mean) / (std + 1e-8), when asked and the batch has more than one row.</summary>
-    public static Tensor Standardize(Tensor advantages, bool normalize) =>
-        normalize && advantages.shape[0] > 1 ? (advantages - advantages.mean()) / (advantages.std() + 1e-8) : advantages;
+    public static Tensor Standardize(Tensor advantages, bool normalize)
+    {
+        if (!normalize || advantages.shape[0] <= 1) return advantages;
+        using var epsilon = 1e-8.ToScalar(); // kept alive across the native call (docs/architecture.md, "TorchSharp Scalars")
+        return (advantages - advantages.mean()) / (advantages.std() + epsilon);
+    }
 
     /// <summary>
     /// One optimizer step on the loss that <paramref name="loss"/> computes with the network in training mode (each

@@ -100,6 +100,7 @@ public sealed class Reinforce : PolicyGradientAgent
         var logPi = dist.LogProb(actions);
         var entropy = dist.Entropy().mean();
         var a = PolicyLearner.Standardize(advantages, normalizeAdvantages);
-        return (-(a * logPi).mean() - entropyCoef * entropy, entropy.item<float>());
+        using var entropyScalar = entropyCoef.ToScalar(); // kept alive across the native call (docs/architecture.md, "TorchSharp Scalars")
+        return (-(a * logPi).mean() - entropyScalar * entropy, entropy.item<float>());
     }
 }

@@ -130,7 +130,9 @@ public sealed class Dqn : IAlgorithm
         var next = nextOnline is null
             ? nextTarget.max(1).values
             : nextTarget.gather(1, nextOnline.argmax(1, keepdim: true)).squeeze(1);
-        return rewards + gamma * (1 - terminated) * next;
+        using var one = 1.ToScalar(); // kept alive across the native call (docs/architecture.md, "TorchSharp Scalars")
+        using var gammaScalar = gamma.ToScalar();
+        return rewards + gammaScalar * (one - terminated) * next;
     }
 
     /// <inheritdoc />
@@ -245,10 +247,12 @@ public sealed class Dqn : IAlgorithm
         using var _ = torch.no_grad();
         var online = Network.parameters().ToArray();
         var target = _target.parameters().ToArray();
+        using var keep = (1 - _config.Tau).ToScalar(); // kept alive across the native call (docs/architecture.md, "TorchSharp Scalars")
+        using var tau = _config.Tau.ToScalar();
         for (int i = 0; i < online.Length; i++)
         {
             if (_config.Tau >= 1) target[i].copy_(online[i]);
-            else target[i].mul_(1 - _config.Tau).add_(online[i], alpha: _config.Tau);
+            else target[i].mul_(keep).add_(online[i], alpha: tau);
         }
     }
 
