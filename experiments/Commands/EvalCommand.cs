@@ -18,7 +18,7 @@ public static class EvalCommand
             "a run directory (its newest usable checkpoint; older ones are tried when it is damaged) or a checkpoint file " +
             "(runs/.../checkpoints/step-*.ckpt)");
         var episodes = Opt.IntOr("--episodes", 100, "evaluation episodes", 1, 10_000_000);
-        var seed = Opt.IntOr("--seed", 0, "seed of the first reset; later resets continue the stream");
+        var seed = Opt.IntOr("--seed", 0, "base seed of the evaluation: episode i resets with seed + i (e.g. --seed 10000 --episodes 10 evaluates on reset seeds 10000-10009)");
         var device = Opt.Device("torch device: auto (CUDA when available), cpu, cuda");
         var json = Opt.Flag("--json", "print one JSON object: mean_return, std_return, episodes, mean_length, reward_threshold, solved");
         var (videoDir, videoEvery) = VideoRecording.Options(
