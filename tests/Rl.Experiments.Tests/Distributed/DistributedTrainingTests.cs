@@ -344,6 +344,20 @@ public class WorkerRefusalTests
 {
     private sealed class EnvironmentOfItsOwnException(string message) : Exception(message);
 
+    /// <summary>The job a learner sends for the shipped ARS CartPole-v1 config.</summary>
+    private static JobSpec ShippedArsJob(string id)
+    {
+        Rl.Agents.BuiltInAlgorithms.EnsureRegistered();
+        var config = ExperimentConfig.Parse(ShippedConfigs.For("ars", "CartPole-v1")!.Value.Text, "ars-CartPole-v1");
+        var gf = (Rl.Agents.GradientFree.GradientFreeConfig)config.Config;
+        using var env = config.MakeEnv();
+        var options = gf.ToPolicyOptions();
+        var architecture = Rl.Agents.Policies.PolicyArchitecture.Create(env.ObservationSpace, env.ActionSpace, options);
+        var noise = Rl.Agents.Parameters.NoiseTable.Shared(gf.NoiseTableSeed, gf.NoiseTableSize);
+        var job = new Rl.Agents.GradientFree.RolloutJob("ars", architecture, options, noise, 1, 0, true);
+        return RolloutProtocol.Describe(id, job, config.ToToml());
+    }
+
     [Fact]
     public async Task AWorkerThatCannotSetUpAJobSaysWhyEvenForExceptionTypesOrleansCannotCarry()
     {
@@ -355,16 +369,7 @@ public class WorkerRefusalTests
         for (int i = 0; i < 100 && learner.LiveWorkers().Count == 0; i++) await Task.Delay(100);
         var grain = learner.Grains.GetGrain<IRolloutWorkerGrain>(Assert.Single(learner.LiveWorkers()).ToParsableString());
 
-        Rl.Agents.BuiltInAlgorithms.EnsureRegistered();
-        var config = ExperimentConfig.Parse(ShippedConfigs.For("ars", "CartPole-v1")!.Value.Text, "ars-CartPole-v1");
-        var gf = (Rl.Agents.GradientFree.GradientFreeConfig)config.Config;
-        using var env = config.MakeEnv();
-        var options = gf.ToPolicyOptions();
-        var architecture = Rl.Agents.Policies.PolicyArchitecture.Create(env.ObservationSpace, env.ActionSpace, options);
-        var noise = Rl.Agents.Parameters.NoiseTable.Shared(gf.NoiseTableSeed, gf.NoiseTableSize);
-        var job = new Rl.Agents.GradientFree.RolloutJob("ars", architecture, options, noise, 1, 0, true);
-
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => grain.Prepare(RolloutProtocol.Describe("own", job, config.ToToml())));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => grain.Prepare(ShippedArsJob("own")));
         Assert.Contains("could not set up the learner's environment", error.Message);
         Assert.Contains("EnvironmentOfItsOwnException: the track file is missing", error.Message);
         Assert.Contains(log, line => line.Contains("refused job own") && line.Contains("the track file is missing"));
@@ -379,15 +384,7 @@ public class WorkerRefusalTests
         for (int i = 0; i < 100 && learner.LiveWorkers().Count == 0; i++) await Task.Delay(100);
         var grain = learner.Grains.GetGrain<IRolloutWorkerGrain>(Assert.Single(learner.LiveWorkers()).ToParsableString());
 
-        Rl.Agents.BuiltInAlgorithms.EnsureRegistered();
-        var config = ExperimentConfig.Parse(ShippedConfigs.For("ars", "CartPole-v1")!.Value.Text, "ars-CartPole-v1");
-        var gf = (Rl.Agents.GradientFree.GradientFreeConfig)config.Config;
-        using var env = config.MakeEnv();
-        var options = gf.ToPolicyOptions();
-        var architecture = Rl.Agents.Policies.PolicyArchitecture.Create(env.ObservationSpace, env.ActionSpace, options);
-        var noise = Rl.Agents.Parameters.NoiseTable.Shared(gf.NoiseTableSeed, gf.NoiseTableSize);
-        var job = new Rl.Agents.GradientFree.RolloutJob("ars", architecture, options, noise, 1, 0, true);
-        var good = RolloutProtocol.Describe("good", job, config.ToToml());
+        var good = ShippedArsJob("good");
 
         await grain.Prepare(good);
         var info = await grain.Hello();
