@@ -47,9 +47,10 @@ public sealed class TrainingOptimizer : IDisposable
         double lr = schedule.LearningRate(settings.LearningRate, 0);
         _optimizer = settings.Kind switch
         {
-            OptimizerKind.Sgd => torch.optim.SGD(ps, lr, settings.Momentum, 0.0, settings.WeightDecay, settings.Nesterov, false),
-            OptimizerKind.RmsProp => torch.optim.RMSProp(ps, lr, settings.Alpha, settings.Epsilon, settings.WeightDecay, settings.Momentum, false, false),
-            _ => torch.optim.AdamW(ps, lr, settings.Beta1, settings.Beta2, settings.Epsilon, settings.WeightDecay, false, false),
+            // TorchSharp's SGD/RMSProp/AdamW with steps that keep their Scalars alive (bit-identical; same saved state).
+            OptimizerKind.Sgd => new KeptScalarOptimizers.SGD(ps, lr, settings.Momentum, 0.0, settings.WeightDecay, settings.Nesterov),
+            OptimizerKind.RmsProp => new KeptScalarOptimizers.RMSProp(ps, lr, settings.Alpha, settings.Epsilon, settings.WeightDecay, settings.Momentum, false),
+            _ => new KeptScalarOptimizers.AdamW(ps, lr, settings.Beta1, settings.Beta2, settings.Epsilon, settings.WeightDecay),
         };
     }
 
