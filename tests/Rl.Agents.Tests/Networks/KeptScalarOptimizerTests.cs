@@ -77,7 +77,7 @@ public class KeptScalarOptimizerTests
     [InlineData("adamw-no-decay")]
     public void OptimizerStepEqualsTorchSharpsBitForBitAndItsStateRoundTrips(string kind)
     {
-        var gen = new Generator(7);
+        using var gen = new Generator(7);
         using var x = torch.randn([32, 4], generator: gen);
         using var y = torch.randn([32, 2], generator: gen);
         using var oursNet = Net(3);
@@ -101,7 +101,8 @@ public class KeptScalarOptimizerTests
             foreach (var ((_, p), (_, q)) in resumedNet.named_parameters().Zip(oursNet.named_parameters())) p.copy_(q);
         using var resumed = Make(kind, true, resumedNet.parameters());
         Load(resumed, theirsBytes);
-        using var theirsResumed = Make(kind, false, Net(98).parameters());
+        using var otherNet = Net(98);
+        using var theirsResumed = Make(kind, false, otherNet.parameters());
         Load(theirsResumed, oursBytes);
         Assert.Equal(theirsBytes, Saved(resumed));
         Assert.Equal(oursBytes, Saved(theirsResumed));
