@@ -336,7 +336,7 @@ public abstract class VectorEnvBase<TObs, TAct> : IVectorEnv<TObs, TAct>
         ObjectDisposedException.ThrowIf(_disposed, this);
         // Check everything before stepping anything, so a rejected call leaves every sub-environment as it was.
         _buffers.CheckStep(Name, actions, SingleActionSpace, checkAll: true);
-        actions.CopyTo(_actions);
+        // On the calling thread the loop reads the caller's span directly; only worker threads need the actions copied.
         if (_onCallingThread) StepOnCallingThread(actions);
         else
         {
