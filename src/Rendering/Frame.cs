@@ -1,5 +1,4 @@
-using System.Buffers.Binary;
-using System.IO.Compression;
+using Rl.Core.Rendering;
 
 namespace Rl.Rendering;
 
@@ -73,64 +72,5 @@ public sealed class Frame
     }
 
     /// <summary>Writes the frame as PNG to a stream.</summary>
-    public void WritePng(Stream stream)
-    {
-        stream.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
-        Span<byte> header = stackalloc byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(header, Width);
-        BinaryPrimitives.WriteInt32BigEndian(header[4..], Height);
-        header[8] = 8; // bit depth
-        header[9] = Channels switch { 1 => 0, 3 => 2, _ => 6 }; // colour type: gray, RGB, RGBA
-        WriteChunk(stream, "IHDR", header);
-        using var raw = new MemoryStream();
-        using (var z = new ZLibStream(raw, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            int stride = Width * Channels;
-            for (int y = 0; y < Height; y++)
-            {
-                z.WriteByte(0); // filter: none
-                z.Write(Pixels, y * stride, stride);
-            }
-        }
-        WriteChunk(stream, "IDAT", raw.GetBuffer().AsSpan(0, (int)raw.Length));
-        WriteChunk(stream, "IEND", []);
-    }
-
-    private static void WriteChunk(Stream stream, string type, ReadOnlySpan<byte> data)
-    {
-        Span<byte> b4 = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(b4, data.Length);
-        stream.Write(b4);
-        Span<byte> typeBytes = [(byte)type[0], (byte)type[1], (byte)type[2], (byte)type[3]];
-        stream.Write(typeBytes);
-        stream.Write(data);
-        uint crc = Crc32.Update(Crc32.Update(0xFFFFFFFFu, typeBytes), data) ^ 0xFFFFFFFFu;
-        BinaryPrimitives.WriteUInt32BigEndian(b4, crc);
-        stream.Write(b4);
-    }
-}
-
-/// <summary>CRC-32 (IEEE 802.3, as PNG uses it).</summary>
-internal static class Crc32
-{
-    private static readonly uint[] Table = BuildTable();
-
-    private static uint[] BuildTable()
-    {
-        var t = new uint[256];
-        for (uint n = 0; n < 256; n++)
-        {
-            uint c = n;
-            for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            t[n] = c;
-        }
-        return t;
-    }
-
-    /// <summary>Continues a CRC over <paramref name="data"/> (start with 0xFFFFFFFF, finish by xor with 0xFFFFFFFF).</summary>
-    public static uint Update(uint crc, ReadOnlySpan<byte> data)
-    {
-        foreach (byte b in data) crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        return crc;
-    }
+    public void WritePng(Stream stream) => Png.Write(stream, Pixels, Width, Height, Channels);
 }

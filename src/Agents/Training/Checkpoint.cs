@@ -146,21 +146,6 @@ public sealed class Checkpoint
         }
     }
 
-    private static readonly uint[] CrcTable = Enumerable.Range(0, 256).Select(i =>
-    {
-        uint c = (uint)i;
-        for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-        return c;
-    }).ToArray();
-
-    /// <summary>The CRC-32 (IEEE, as zip stores it) of <paramref name="data"/>.</summary>
-    private static uint Crc32(ReadOnlySpan<byte> data)
-    {
-        uint crc = 0xFFFFFFFFu;
-        foreach (byte b in data) crc = CrcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        return ~crc;
-    }
-
     /// <summary>
     /// The most bytes <see cref="Read"/> accepts in one entry (1 GiB) and in a whole checkpoint (4 GiB), checked against the
     /// sizes the archive declares before anything is allocated and again while reading, so a forged size or a zip bomb fails
@@ -197,7 +182,7 @@ public sealed class Checkpoint
                 using var s = entry.Open();
                 byte[] data = BoundedRead.ToEnd(s, Math.Min(entry.Length, MaxBytes.Entry), $"entry '{entry.FullName}'");
                 // ZipArchive does not check the stored CRC-32 itself; a flipped bit would otherwise load silently.
-                if (Crc32(data) != entry.Crc32)
+                if (Crc32.Compute(data) != entry.Crc32)
                     throw new InvalidDataException($"entry '{entry.FullName}' fails its CRC-32 check");
                 cp._entries[entry.FullName] = data;
             }

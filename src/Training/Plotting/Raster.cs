@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
+using Rl.Core.Rendering;
 
 namespace Rl.Training.Plotting;
 
@@ -300,67 +300,7 @@ internal sealed class Raster
     public byte[] EncodePng()
     {
         using var output = new MemoryStream();
-        output.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
-        var header = new byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(header, Width);
-        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), Height);
-        header[8] = 8; // bits per channel
-        header[9] = 2; // RGB
-        Chunk(output, "IHDR", header);
-        using (var raw = new MemoryStream())
-        {
-            using (var z = new ZLibStream(raw, CompressionLevel.Optimal, leaveOpen: true))
-            {
-                int rowBytes = Width * 3;
-                var line = new byte[rowBytes + 1];
-                for (int y = 0; y < Height; y++)
-                {
-                    // Filter 1 (Sub): each byte minus the byte one pixel to its left; long flat runs become zeros.
-                    line[0] = 1;
-                    int o = y * rowBytes;
-                    for (int i = 0; i < rowBytes; i++)
-                        line[i + 1] = unchecked((byte)(_rgb[o + i] - (i >= 3 ? _rgb[o + i - 3] : 0)));
-                    z.Write(line);
-                }
-            }
-            Chunk(output, "IDAT", raw.ToArray());
-        }
-        Chunk(output, "IEND", []);
+        Png.Write(output, _rgb, Width, Height, 3, PngFilter.Sub, CompressionLevel.Optimal);
         return output.ToArray();
-    }
-
-    private static void Chunk(Stream output, string type, byte[] data)
-    {
-        Span<byte> word = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(word, data.Length);
-        output.Write(word);
-        var typed = new byte[4 + data.Length];
-        System.Text.Encoding.ASCII.GetBytes(type, typed);
-        data.CopyTo(typed, 4);
-        output.Write(typed);
-        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32(typed));
-        output.Write(word);
-    }
-
-    private static readonly uint[] CrcTable = MakeCrcTable();
-
-    private static uint[] MakeCrcTable()
-    {
-        var table = new uint[256];
-        for (uint n = 0; n < 256; n++)
-        {
-            uint c = n;
-            for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            table[n] = c;
-        }
-        return table;
-    }
-
-    /// <summary>The CRC-32 (ISO-HDLC, as in PNG and zlib) of <paramref name="data"/>.</summary>
-    internal static uint Crc32(ReadOnlySpan<byte> data)
-    {
-        uint c = 0xFFFFFFFFu;
-        foreach (byte b in data) c = CrcTable[(c ^ b) & 0xFF] ^ (c >> 8);
-        return c ^ 0xFFFFFFFFu;
     }
 }
