@@ -199,32 +199,15 @@ public static class SweepCommand
         w.WriteLine($"sweeping {b.Algo} on {b.Env}: {o.Trials} trials x {o.Stages} stage(s), budget {b.Run.TotalSteps:N0} steps, seed {o.Seed}, " +
                     (cluster is null ? $"{jobs} at once" : $"on the cluster's workers ({cluster.Membership}), up to {jobs} at once"));
 
-        using var stop = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            if (stop.IsCancellationRequested) return;
-            e.Cancel = true;
-            Console.Error.WriteLine("interrupted: the running trials finish their iteration and write a checkpoint (Ctrl-C again to abort)");
-            stop.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
-        {
-            ctx.Cancel = true;
-            stop.Cancel();
-        });
         bool finished;
         try
         {
-            finished = sweep.Run(stop.Token);
+            using var interrupts = new Interrupts("the running trials finish their iteration and write a checkpoint");
+            finished = sweep.Run(interrupts.Token);
         }
         catch (ArgumentException e)
         {
             throw new ConfigException(e.Message, e);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
         }
         if (cluster is not null) w.WriteLine(cluster.StatusLine());
         string title = $"{b.Algo} on {b.Env}: sweep of {sweep.Trials.Count} trials (seed {o.Seed})";

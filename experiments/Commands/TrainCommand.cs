@@ -315,44 +315,20 @@ public static class TrainCommand
     /// </summary>
     private static TrainingOutcome RunWithInterrupts(TrainingSession session, bool plain, Func<IProgressSink, IProgressSink> decorate)
     {
-        using var stop = new CancellationTokenSource();
-        void Interrupt(string what)
-        {
-            Console.Error.WriteLine($"{what}: finishing the current iteration, then writing a checkpoint (Ctrl-C again to abort)");
-            stop.Cancel();
-        }
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            if (stop.IsCancellationRequested) return; // second Ctrl-C: let the process end
-            e.Cancel = true;
-            Interrupt("interrupted");
-        };
-        Console.CancelKeyPress += onCancel;
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
-        {
-            ctx.Cancel = true;
-            if (!stop.IsCancellationRequested) Interrupt("SIGTERM");
-        });
-        try
-        {
-            if (plain || !Interactive())
-                return session.Run(decorate(new PlainProgress(Console.Out, session.Config.Run.ProgressSeconds)), stop.Token);
-            TrainingOutcome? outcome = null;
-            AnsiConsole.Progress()
-                .AutoClear(false)
-                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 20 }, new PercentageColumn(),
-                    new RemainingTimeColumn())
-                .Start(ctx =>
-                {
-                    var task = ctx.AddTask("starting", maxValue: session.Config.Run.TotalSteps);
-                    outcome = session.Run(decorate(new LiveProgress(AnsiConsole.Console, task)), stop.Token);
-                });
-            return outcome!;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        using var interrupts = new Interrupts("finishing the current iteration, then writing a checkpoint");
+        if (plain || !Interactive())
+            return session.Run(decorate(new PlainProgress(Console.Out, session.Config.Run.ProgressSeconds)), interrupts.Token);
+        TrainingOutcome? outcome = null;
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 20 }, new PercentageColumn(),
+                new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("starting", maxValue: session.Config.Run.TotalSteps);
+                outcome = session.Run(decorate(new LiveProgress(AnsiConsole.Console, task)), interrupts.Token);
+            });
+        return outcome!;
     }
 
     private static IProgressSink WithCluster(IProgressSink progress, TrainingSession session, ClusterRollouts? cluster) =>

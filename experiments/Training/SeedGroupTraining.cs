@@ -94,22 +94,9 @@ public static class SeedGroupTraining
                     $", {threads} thread(s) each; group directory {group}");
         w.WriteLine($"each seed: {group}/seed-N (a full run directory), console output in {group}/{SeedGroup.LogFolder}/seed-N.log");
 
-        using var stop = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            if (stop.IsCancellationRequested) return; // second Ctrl-C: end at once
-            e.Cancel = true;
-            Console.Error.WriteLine("interrupted: the running seeds write a checkpoint and stop; no further seed starts (Ctrl-C again to abort)");
-            stop.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
-        {
-            ctx.Cancel = true;
-            if (!stop.IsCancellationRequested) stop.Cancel();
-        });
         IReadOnlyList<SeedOutcome> outcomes;
-        try
+        bool interrupted;
+        using (var interrupts = new Interrupts("the running seeds write a checkpoint and stop; no further seed starts"))
         {
             var kept = new System.Collections.Concurrent.ConcurrentDictionary<long, bool>();
             outcomes = SeedGroup.RunAsync(group, o.Seeds, jobs, (job, cancel) => TrainSeed(job, o, overrides, group, w, cluster, kept, cancel), outcome =>
@@ -120,11 +107,8 @@ public static class SeedGroupTraining
                     ? $", {run.Status}, final evaluation {f.ToString("0.##", CultureInfo.InvariantCulture)}"
                     : "";
                 w.WriteLine($"seed {outcome.Seed}: {what} in {outcome.Seconds:0.0} s{eval}");
-            }, stop.Token).GetAwaiter().GetResult();
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
+            }, interrupts.Token).GetAwaiter().GetResult();
+            interrupted = interrupts.Token.IsCancellationRequested;
         }
         if (cluster is not null) w.WriteLine(cluster.StatusLine());
         bool anyRun = o.Seeds.Any(s => RunHistory.IsRunDirectory(SeedGroup.SeedDirectory(group, s)));
@@ -136,7 +120,7 @@ public static class SeedGroupTraining
             w.WriteLine($"summary: {Path.Combine(group, SeedGroup.SummaryJson)}, {Path.Combine(group, SeedGroup.SummaryMarkdown)}, {Path.Combine(group, SeedGroup.PlotFile)}");
         }
         var skipped = o.Seeds.Where(s => outcomes.All(x => x.Seed != s)).ToList();
-        if (outcomes.Any(x => x.ExitCode == 130) || skipped.Count > 0 || stop.IsCancellationRequested)
+        if (outcomes.Any(x => x.ExitCode == 130) || skipped.Count > 0 || interrupted)
         {
             w.WriteLine($"continue with: rl train --resume {group}");
             return 130;
