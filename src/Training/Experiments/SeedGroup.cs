@@ -136,10 +136,12 @@ public static class SeedGroup
         if (!process.Start()) throw new InvalidOperationException($"could not start '{start.FileName}'");
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        bool stopped = false;
         using (cancel.Register(() =>
                {
                    try
                    {
+                       stopped = true;
                        if (stop is null) process.Kill(entireProcessTree: true);
                        else stop(process);
                    }
@@ -163,8 +165,14 @@ public static class SeedGroup
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
         }
         process.WaitForExit(); // drains the redirected output
+        // A process that the stop's SIGTERM ended before it had installed its own handler (it was still starting) exits as
+        // killed by the signal (128 + 15): it was interrupted at our request, as one that handled the signal reports with 130.
+        if (stopped && stop is not null && !OperatingSystem.IsWindows() && process.ExitCode == 128 + 15) return InterruptedExitCode;
         return process.ExitCode;
     }
+
+    /// <summary>The exit code of a run that was interrupted (Ctrl-C or SIGTERM) and stopped gracefully.</summary>
+    public const int InterruptedExitCode = 130;
 
     /// <summary>
     /// Reads the group's runs and writes <c>summary.json</c>, <c>summary.md</c> and <c>learning-curve.png</c> into
