@@ -8,7 +8,8 @@ A figure is a marked block whose content is what one command prints:
     <!-- /figure -->
 
 Optional attributes after the command: format="text" puts the output in a fenced block (for commands that print plain text);
-budget="..." says what the command costs (shown by --list).
+budget="..." says what the command costs (shown by --list); order="last" runs the block after all the others (a summary
+that reads the other blocks, such as README.md's results table from build/results-summary.py).
 
 A table that no command can measure again (two builds of the runner against each other, a harness that is not shipped)
 is marked as a record instead, and is never rewritten:
@@ -68,9 +69,11 @@ def parse_attrs(text, where, record=False):
         return attrs
     if "command" not in attrs:
         raise ValueError(f'{where}: the figure marker has no command="..."')
-    unknown = set(attrs) - {"command", "format", "budget"}
+    unknown = set(attrs) - {"command", "format", "budget", "order"}
     if unknown:
-        raise ValueError(f"{where}: unknown attribute(s) {', '.join(sorted(unknown))} (known: command, format, budget)")
+        raise ValueError(f"{where}: unknown attribute(s) {', '.join(sorted(unknown))} (known: command, format, budget, order)")
+    if attrs.get("order", "last") != "last":
+        raise ValueError(f'{where}: order="{attrs["order"]}" is not last')
     if attrs.get("format", "markdown") not in ("markdown", "text"):
         raise ValueError(f'{where}: format="{attrs["format"]}" is not markdown or text')
     return attrs
@@ -209,6 +212,7 @@ def main(argv):
                 print(f"{fig.name}\t{fig.path.relative_to(root)}:{fig.line}\trecord, not regenerated: {fig.attrs['why']}")
                 continue
             budget = f"  [{fig.attrs['budget']}]" if "budget" in fig.attrs else ""
+            budget += "  (runs last)" if fig.attrs.get("order") == "last" else ""
             print(f"{fig.name}\t{fig.path.relative_to(root)}:{fig.line}\t{fig.command}{budget}")
         return 0
     wanted = [n for item in args.only for n in item.split(",") if n]
@@ -225,6 +229,7 @@ def main(argv):
             print(f"figures: no figure named {', '.join(others)} (build/figures.sh --list shows them)", file=sys.stderr)
         return 2
     chosen = [f for f in figures if not f.record and (not wanted or f.name in wanted)]
+    chosen.sort(key=lambda f: f.attrs.get("order") == "last")  # stable: document order otherwise
     failed = [f.name for f in chosen if not run(f, root, args.nice, args.timeout)]
     print(f"figures: {len(chosen) - len(failed)} updated, {len(failed)} failed{': ' + ', '.join(failed) if failed else ''}",
           file=sys.stderr)

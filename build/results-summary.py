@@ -3,19 +3,22 @@
 README.md that build/figures.sh runs last, after the docs' blocks, so one run refreshes the README too). It measures
 nothing: every number in it is read from the current content of a named figure block, so it cannot drift from the docs.
 
-Usage: python3 build/results-summary.py [REPOSITORY_ROOT]
+Usage: python3 build/results-summary.py [--in-docs] [REPOSITORY_ROOT]
+  --in-docs   links relative to docs/ (the same table at the top of docs/results.md)
 
 Each row's text holds placeholders {FIGURE | ROWS | COLUMNS | HOW}: the first table in figure block FIGURE whose header
 has one of COLUMNS (alternatives separated by ';', tried in order, compared without Markdown emphasis and case), the first
 row whose first cell starts with one of ROWS (alternatives by ';'), and of that cell: the first number (HOW omitted),
-the last number (last), or the whole cell (cell). A column alternative written NAME~REGEX takes the regex's first group
+the last number (last), or the whole cell (cell). A column alternative written NAME=~REGEX takes the regex's first group
 from the cell instead. A placeholder that cannot be resolved is an error naming it.
 """
 import pathlib
 import re
 import sys
 
-ROOT = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else pathlib.Path(__file__).resolve().parent.parent)
+ARGS = [a for a in sys.argv[1:] if a != "--in-docs"]
+IN_DOCS = "--in-docs" in sys.argv[1:]
+ROOT = pathlib.Path(ARGS[0] if ARGS else pathlib.Path(__file__).resolve().parent.parent)
 
 # (task, text with placeholders, pages). The pages are links relative to README.md.
 ROWS = [
@@ -26,8 +29,9 @@ ROWS = [
      "DQN {ppo-dqn-cartpole|CartPole-v1, DQN;dqn-CartPole-v1|median env steps;median}",
      "[results.md](docs/results.md), [ppo-dqn.md](docs/ppo-dqn.md)"),
     ("MountainCarContinuous-v0, Acrobot-v1, MountainCar-v0",
-     "ARS reaches the threshold on {learning-classic|ars-MountainCarContinuous-v0|reached threshold|cell} seeds of "
-     "MountainCarContinuous-v0 and {learning-classic|ars-Acrobot-v1|reached threshold|cell} of Acrobot-v1, CEM "
+     "seeds that reach Gymnasium's threshold (of 5; threshold): ARS on MountainCarContinuous-v0 "
+     "{learning-classic|ars-MountainCarContinuous-v0|reached threshold|cell} and on Acrobot-v1 "
+     "{learning-classic|ars-Acrobot-v1|reached threshold|cell}, CEM on Acrobot-v1 "
      "{learning-classic|cem-Acrobot-v1|reached threshold|cell}; Acrobot-v1 PPO "
      "{ppo-dqn-classic|Acrobot-v1, PPO;ppo-Acrobot-v1|median} and DQN {ppo-dqn-classic|Acrobot-v1, DQN;dqn-Acrobot-v1|median}; "
      "MountainCar-v0 DQN {ppo-dqn-classic|MountainCar-v0, DQN;dqn-MountainCar-v0|median} and PPO "
@@ -35,7 +39,7 @@ ROWS = [
      "[classic-control.md](docs/classic-control.md#learning), [ppo-dqn.md](docs/ppo-dqn.md)"),
     ("MountainCar-v0 (ARS), Pendulum-v1",
      "not reached: ARS {learning-classic|ars-MountainCar-v0|mean evaluation} on MountainCar-v0 (threshold −110); "
-     "Pendulum-v1 (threshold −200): ES on an MLP {learning-classic|es-Pendulum-v1|reached threshold|cell} seeds, "
+     "Pendulum-v1, seeds that reach the threshold: ES on an MLP {learning-classic|es-Pendulum-v1|reached threshold|cell}, "
      "linear ARS {learning-classic|ars-Pendulum-v1|reached threshold|cell}",
      "[classic-control.md](docs/classic-control.md#learning)"),
     ("Hopper, Walker2d, HalfCheetah, Swimmer",
@@ -53,10 +57,11 @@ ROWS = [
      "[ppo-dqn.md](docs/ppo-dqn.md#kart-v0-from-pixels-on-held-out-tracks-dagger-and-ppo), "
      "[results.md](docs/results.md#games-from-pixels-kart-and-breakout)"),
     ("Breakout from pixels",
-     "REINFORCE {learning-games|reinforce-Breakout-v0|mean evaluation;Measured (seed 0)~removes ([\\d.]+) bricks} bricks "
-     "(shaped training reward, 300-step games); PPO "
+     "REINFORCE {learning-games|reinforce-Breakout-v0|mean evaluation;Measured (seed 0)=~removes ([\\d.]+) bricks} bricks "
+     "(shaped training reward, 300-step games; random play on the page); PPO "
      "{ppo-breakout|100,352;ppo-Breakout-v0|median;`rl eval`, seeds 10000-10009: bricks per game (mean ± std), mean length} "
-     "bricks per game on reset seeds 10000-10009",
+     "bricks per game on reset seeds 10000-10009 after "
+     "{ppo-breakout|100,352;ppo-Breakout-v0|median env steps;env steps (share of the 2M budget)} env steps of its 2M budget",
      "[results.md](docs/results.md#games-from-pixels-kart-and-breakout), [ppo-dqn.md](docs/ppo-dqn.md)"),
     ("Speed",
      "CartPole {bench-env|CartPole-v1, 1 env, Step(action, into)|steps/s|cell} steps/s on one thread "
@@ -90,7 +95,8 @@ def blocks(root):
 
 
 def plain(text):
-    return re.sub(r"[*_]{2}", "", text).strip()
+    """TEXT without Markdown emphasis and code marks."""
+    return re.sub(r"[*_]{2}|`", "", text).strip()
 
 
 def tables(lines):
@@ -110,14 +116,14 @@ def resolve(found, figure, rows, columns, how):
     if figure not in found:
         raise ValueError(f"no figure block named '{figure}' in docs/")
     for alternative in columns.split(";"):
-        column, _, pattern = alternative.strip().partition("~")
+        column, _, pattern = alternative.strip().partition("=~")
         for header, body in tables(found[figure]):
             names = [plain(h).lower() for h in header]
             if plain(column).lower() not in names:
                 continue
             k = names.index(plain(column).lower())
             for row_name in rows.split(";"):
-                row = next((r for r in body if plain(r[0]).startswith(row_name.strip()) and len(r) > k), None)
+                row = next((r for r in body if plain(r[0]).startswith(plain(row_name)) and len(r) > k), None)
                 if row is None:
                     continue
                 cell = plain(row[k])
@@ -142,13 +148,15 @@ def main():
     try:
         for task, text, pages in ROWS:
             filled = PLACEHOLDER.sub(lambda m: resolve(found, m.group(1), m.group(2), m.group(3), m.group(4)), text)
+            if IN_DOCS:
+                pages = pages.replace("](docs/", "](")
             print(f"| {task} | {filled} | {pages} |")
     except ValueError as e:
         print(f"results-summary: {e}", file=sys.stderr)
         return 1
     print()
-    print("Every figure above is read from a figure block of docs/ (`python3 build/results-summary.py`); the pages give the "
-          "command, seeds, budget and load of each, and what did not learn.")
+    print(f"Every figure above is read from a figure block of docs/ (`python3 build/results-summary.py{' --in-docs' if IN_DOCS else ''}`); "
+          "the pages give the command, seeds, budget and load of each, and what did not learn.")
     return 0
 
 
