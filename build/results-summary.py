@@ -53,16 +53,26 @@ ROWS = [
     ("Kart from pixels",
      "on 10 held-out tracks (seeds 1,000,000-1,000,009, 1,000 steps), the fraction of the race completed: DAgger "
      "{kart-held-out|DAgger;dagger-Kart-v0|median;`rl eval RUN --episodes 10 --seed 1000000`: fraction of the race}, PPO "
-     "{kart-held-out|PPO;ppo-Kart-v0|median;`rl eval RUN --episodes 10 --seed 1000000`: fraction of the race} (goals 0.8 and 0.5)",
+     "{kart-held-out|PPO;ppo-Kart-v0|median;`rl eval RUN --episodes 10 --seed 1000000`: fraction of the race} (goals 0.8 and 0.5); "
+     "on one track, seed 0, percent of a 200-step race: ARS "
+     "{learning-games|ars-Kart-v0|mean evaluation;Measured (seed 0)=~evaluation ([\\d.]+)}, ES "
+     "{learning-games|es-Kart-v0|mean evaluation;Measured (seed 0)=~about ([\\d.]+)}, REINFORCE "
+     "{learning-games|reinforce-Kart-v0|mean evaluation;Measured (seed 0)=~evaluation ([\\d.]+)}",
      "[ppo-dqn.md](docs/ppo-dqn.md#kart-v0-from-pixels-on-held-out-tracks-dagger-and-ppo), "
      "[results.md](docs/results.md#games-from-pixels-kart-and-breakout)"),
     ("Breakout from pixels",
      "REINFORCE {learning-games|reinforce-Breakout-v0|mean evaluation;Measured (seed 0)=~removes ([\\d.]+) bricks} bricks "
-     "(shaped training reward, 300-step games; random play on the page); PPO "
+     "(shaped training reward, 300-step games); PPO "
      "{ppo-breakout|100,352;ppo-Breakout-v0|median;`rl eval`, seeds 10000-10009: bricks per game (mean ± std), mean length} "
      "bricks per game on reset seeds 10000-10009 after "
-     "{ppo-breakout|100,352;ppo-Breakout-v0|median env steps;env steps (share of the 2M budget)} env steps of its 2M budget",
+     "{ppo-breakout|100,352;ppo-Breakout-v0|median env steps;env steps (share of the 2M budget)} env steps of its 2M budget; "
+     "gradient-free: ARS {learning-games|ars-Breakout-v0|mean evaluation;Measured (seed 0)=~evaluation ([\\d.]+)} and ES "
+     "{learning-games|es-Breakout-v0;ars-Breakout-v0.toml, es-Breakout-v0|mean evaluation;Measured (seed 0)=~and ([\\d.]+) against} bricks (random play on the page)",
      "[results.md](docs/results.md#games-from-pixels-kart-and-breakout), [ppo-dqn.md](docs/ppo-dqn.md)"),
+    ("Imitation",
+     "measured by the test suite at fixed seeds, not by a figure block: behaviour cloning on CartPole, BC against DAgger on "
+     "the kart (the drift problem)",
+     "[imitation.md](docs/imitation.md)"),
     ("Speed",
      "CartPole {bench-env|CartPole-v1, 1 env, Step(action, into)|steps/s|cell} steps/s on one thread "
      "({bench-env|CartPole-v1, 1 env, Step(action, into)|vs Python|cell} a numpy transcription), "
