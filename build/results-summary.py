@@ -148,7 +148,7 @@ def resolve(found, figure, rows, columns, how):
                 if numbers:
                     return numbers[-1] if how == "last" else numbers[0]
     raise ValueError(f"{{{figure}|{rows}|{columns}{'|' + how if how else ''}}}: no table row and column of figure "
-                     f"'{figure}' match")
+                     f"'{figure}' match (the block's table changed: fix the placeholder in ROWS of build/results-summary.py)")
 
 
 def main():
