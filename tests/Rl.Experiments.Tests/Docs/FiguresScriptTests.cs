@@ -33,19 +33,18 @@ public class FiguresScriptTests
         <!-- /figure -->
         """;
 
-    private static (int Code, string Out, string Err) Figures(string root, params string[] args)
+    private static (int Code, string Out, string Err) Figures(string root, params string[] args) =>
+        Exec("bash", [Path.Combine(DocsPaths.Root, "build", "figures.sh"), "--root", root, "--nice", "0", .. args], 60);
+
+    // Runs FILE with ARGS and returns its exit code, standard output and standard error, failing after TIMEOUT seconds.
+    private static (int Code, string Out, string Err) Exec(string file, IEnumerable<string> args, int timeoutSeconds)
     {
-        var psi = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(DocsPaths.Root, "build", "figures.sh"));
-        psi.ArgumentList.Add("--root");
-        psi.ArgumentList.Add(root);
-        psi.ArgumentList.Add("--nice");
-        psi.ArgumentList.Add("0");
+        var psi = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(60_000), "build/figures.sh did not finish in 60 s");
+        Assert.True(p.WaitForExit(timeoutSeconds * 1000), $"{file} {string.Join(' ', args)} did not finish in {timeoutSeconds} s");
         return (p.ExitCode, stdout.Result, stderr.Result);
     }
 
@@ -191,17 +190,8 @@ public class FiguresScriptTests
         Assert.Contains("README.md:1: order=\"first\" is not last", err);
     }
 
-    private static (int Code, string Out, string Err) Python(string script, params string[] args)
-    {
-        var psi = new ProcessStartInfo("python3") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(DocsPaths.Root, "build", script));
-        foreach (string a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(300_000), $"build/{script} did not finish in 300 s");
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int Code, string Out, string Err) Python(string script, params string[] args) =>
+        Exec("python3", [Path.Combine(DocsPaths.Root, "build", script), .. args], 300);
 
     // The runner of this test build, for build/learning-table.py's --rl.
     private static string Runner => File.Exists(Path.Combine(AppContext.BaseDirectory, "rl"))
@@ -265,14 +255,7 @@ public class FiguresScriptTests
     private static (int Code, string Out, string Err) Run(string runner, params string[] args)
     {
         string[] parts = runner.Split(' ', 2);
-        var psi = new ProcessStartInfo(parts[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        if (parts.Length > 1) psi.ArgumentList.Add(parts[1]);
-        foreach (string a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(120_000), "rl did not finish in 120 s");
-        return (p.ExitCode, stdout.Result, stderr.Result);
+        return Exec(parts[0], [.. parts.Skip(1), .. args], 120);
     }
 
     [Fact]
