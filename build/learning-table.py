@@ -69,6 +69,8 @@ def load_average():
 def evaluations(run):
     """(env_steps, eval_mean_return) for every row of metrics.csv with an evaluation."""
     rows = []
+    if not (run / "metrics.csv").exists():
+        return rows
     with open(run / "metrics.csv", newline="") as f:
         for row in csv.DictReader(f):
             if row.get("eval_mean_return"):
