@@ -115,12 +115,16 @@ public class AllocationFreeStepTests(Xunit.Abstractions.ITestOutputHelper output
     }
 
     [Theory]
-    [InlineData("KartStateDiscrete-v0")]
-    [InlineData("BreakoutState-v0")]
-    [InlineData("CartPole-v1")]
-    public void ASyncVectorStepOfTheGamesAllocatesNothing(string id)
+    [InlineData("KartStateDiscrete-v0", true)]
+    [InlineData("BreakoutState-v0", false)]
+    [InlineData("BreakoutState-v0", true)]
+    [InlineData("CartPole-v1", true)]
+    public void ASyncVectorStepOfTheGamesAllocatesNothing(string id, bool defaults)
     {
-        using var vec = Envs.MakeVector<float[], int>(id, 4, new VectorEnvOptions { Make = new MakeOptions { Kwargs = id == "BreakoutState-v0" ? OptionSet.Of(("step_info", false)) : OptionSet.Empty } });
+        // Breakout's default infos: the combinations of random play put in the process-wide table first (another seed).
+        if (defaults && id == "BreakoutState-v0")
+            using (var warm = Envs.Registry.Make(id)) Steps(warm, 20_000, seed: 5);
+        using var vec = Envs.MakeVector<float[], int>(id, 4, new VectorEnvOptions { Make = new MakeOptions { Kwargs = defaults ? OptionSet.Empty : OptionSet.Of(("step_info", false)) } });
         var actions = new int[4];
         vec.Reset(seed: 3);
         // 400 vector steps: no episode ends (a kart race lasts 1,000 steps; Breakout and CartPole resets allocate nothing).
@@ -128,7 +132,7 @@ public class AllocationFreeStepTests(Xunit.Abstractions.ITestOutputHelper output
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int t = 0; t < 400; t++) Step(vec, actions, t);
         long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(bytes == 0, $"{id}: {bytes} bytes in 400 vector steps of 4");
+        Assert.True(bytes == 0, $"{id} ({(defaults ? "defaults" : "step_info=false")}): {bytes} bytes in 400 vector steps of 4");
     }
 
     private static void Step(IVectorEnv<float[], int> vec, int[] actions, int t)
