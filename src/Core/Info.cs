@@ -12,7 +12,7 @@ namespace Rl.Core;
 /// An info is an ordered key set (<see cref="InfoKeys"/>) and one value per key. The entries enumerate in the order their
 /// keys were first given (as a <see cref="Dictionary{TKey, TValue}"/> filled once does); lookups compare keys ordinally.
 /// An environment that reports the same keys at every step creates their <see cref="InfoKeys"/> once and each info with
-/// <see cref="InfoKeys.Create"/>: a new info then costs one values array and the info object (about 90 bytes for four
+/// <see cref="InfoKeys.Create"/>: a new info then costs one values array and the info object (88 bytes for four
 /// values), and every info of that environment shares the key set. Because an info never changes, an environment may also
 /// return the same instance again (or hand one instance to several callers) whenever its values are the same.
 /// </remarks>
