@@ -250,9 +250,11 @@ def seeds_table(rows, args):
         cells.append(f"**{statistics.median(finals):,.{args.digits}f}**" if finals else "–")
         cells.append(f"{reached} of {len(runs)} (≥ {threshold:g})" if threshold is not None else "no threshold")
         for k, _ in enumerate(args.checkpoint_marks):
+            found = [r["checkpoints"][k][1]["mean_return"] for r in runs if r["checkpoints"][k] is not None]
             cells.append(per_seed(runs, lambda r: "–" if r["checkpoints"][k] is None else
                                   f"{num(r['checkpoints'][k][1]['mean_return'], args.digits)} ± {num(r['checkpoints'][k][1]['std_return'], args.digits)} "
-                                  f"(step {r['checkpoints'][k][0]:,})"))
+                                  f"(step {r['checkpoints'][k][0]:,})") +
+                         (f"; median **{statistics.median(found):,.{args.digits}f}** of {len(found)}" if found else ""))
         if args.eval_marks:
             cells.append("; ".join(" / ".join(r["at"]) for r in runs))
         cells.append(per_seed(runs, lambda r: f"{r['train']:.0f}"))

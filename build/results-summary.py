@@ -63,9 +63,10 @@ ROWS = [
     ("Breakout from pixels",
      "REINFORCE {learning-games|reinforce-Breakout-v0|mean evaluation;Measured (seed 0)=~removes ([\\d.]+) bricks} bricks "
      "(shaped training reward, 300-step games); PPO "
-     "{ppo-breakout|100,352;ppo-Breakout-v0|median;`rl eval`, seeds 10000-10009: bricks per game (mean ± std), mean length} "
-     "bricks per game on reset seeds 10000-10009 after "
-     "{ppo-breakout|100,352;ppo-Breakout-v0|median env steps;env steps (share of the 2M budget)} env steps of its 2M budget; "
+     "{ppo-breakout|ppo-Breakout-v0|`rl eval --episodes 10 --seed 10000` of the checkpoint at ≥ 100,000 steps=~median ([\\d.]+) of} "
+     "bricks per game on reset seeds 10000-10009 after 100k env steps, 5% of its 2M budget (median of "
+     "{ppo-breakout|ppo-Breakout-v0|`rl eval --episodes 10 --seed 10000` of the checkpoint at ≥ 100,000 steps=~of (\\d+)$} seeds; "
+     "goal 10, stretch goals 20 reached and 48 not); "
      "gradient-free: ARS {learning-games|ars-Breakout-v0|mean evaluation;Measured (seed 0)=~evaluation ([\\d.]+)} and ES "
      "{learning-games|es-Breakout-v0;ars-Breakout-v0.toml, es-Breakout-v0|mean evaluation;Measured (seed 0)=~and ([\\d.]+) against} bricks (random play on the page)",
      "[results.md](docs/results.md#games-from-pixels-kart-and-breakout), [ppo-dqn.md](docs/ppo-dqn.md)"),
