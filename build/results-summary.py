@@ -66,7 +66,11 @@ ROWS = [
      "{ppo-breakout|ppo-Breakout-v0|`rl eval --episodes 10 --seed 10000` of the checkpoint at ≥ 100,000 steps=~median ([\\d.]+) of} "
      "bricks per game on reset seeds 10000-10009 after 100k env steps, 5% of its 2M budget (median of "
      "{ppo-breakout|ppo-Breakout-v0|`rl eval --episodes 10 --seed 10000` of the checkpoint at ≥ 100,000 steps=~of (\\d+)$} seeds; "
-     "goal 10, stretch goals 20 reached and 48 not); "
+     "goal 10, stretch goals 20 reached and 48 not); DQN "
+     "{dqn-breakout|dqn-Breakout-v0|`rl eval --episodes 10 --seed 10000` of the checkpoint at ≥ 50,000 steps=~median ([\\d.]+) of} "
+     "after 50k env steps, 5% of its 1M budget (median of "
+     "{dqn-breakout|dqn-Breakout-v0|`rl eval --episodes 10 --seed 10000` of the checkpoint at ≥ 50,000 steps=~of (\\d+)$} seeds; "
+     "goal 5); "
      "gradient-free: ARS {learning-games|ars-Breakout-v0|mean evaluation;Measured (seed 0)=~evaluation ([\\d.]+)} and ES "
      "{learning-games|es-Breakout-v0;ars-Breakout-v0.toml, es-Breakout-v0|mean evaluation;Measured (seed 0)=~and ([\\d.]+) against} bricks (random play on the page)",
      "[results.md](docs/results.md#games-from-pixels-kart-and-breakout), [ppo-dqn.md](docs/ppo-dqn.md)"),
