@@ -8,13 +8,23 @@ A figure is a marked block whose content is what one command prints:
     <!-- /figure -->
 
 Optional attributes after the command: format="text" puts the output in a fenced block (for commands that print plain text);
-budget="..." says what the command costs (shown by --list). For every block that runs, the content becomes the command's
+budget="..." says what the command costs (shown by --list); order="last" runs the block after all the others (a summary
+that reads the other blocks, such as README.md's results table from build/results-summary.py).
+
+A table that no command can measure again (two builds of the runner against each other, a harness that is not shipped)
+is marked as a record instead, and is never rewritten:
+
+    <!-- record: NAME why="two builds of the runner, before and after a change" -->
+    ... the table as it was measured ...
+    <!-- /record -->
+
+--list names records too, as "record, not regenerated" with the reason; --only NAME of a record is an error. For every block that runs, the content becomes the command's
 standard output followed by one provenance line: the command, the UTC date, the wall time, the machine (logical cores, CPU
 model) and the load average before and after. A command that fails leaves its block as it was and makes the exit status 1.
 Commands run in the repository root through bash, one at a time, under `nice -n N` (--nice, default 10).
 
 Usage: build/figures.sh [--list] [--only NAME[,NAME]]... [--root DIR] [--nice N] [--timeout SECONDS]
-  --list          print every figure (name, file:line, budget, command) and run nothing
+  --list          print every figure (name, file:line, command, [budget]) and every record, and run nothing
   --only NAME     run only these figures (repeatable, or comma-separated); an unknown name is an error
   --root DIR      the repository root to scan (default: this script's repository)
 """
@@ -30,19 +40,21 @@ import time
 
 OPEN = re.compile(r'^<!-- figure: (?P<name>[A-Za-z0-9_.-]+) (?P<attrs>.*?)\s*-->\s*$')
 CLOSE = re.compile(r'^<!-- /figure -->\s*$')
+RECORD_OPEN = re.compile(r'^<!-- record: (?P<name>[A-Za-z0-9_.-]+) (?P<attrs>.*?)\s*-->\s*$')
+RECORD_CLOSE = re.compile(r'^<!-- /record -->\s*$')
 ATTR = re.compile(r'(?P<key>[a-z]+)="(?P<value>(?:[^"\\]|\\.)*)"')
 
 
 class Figure:
-    def __init__(self, name, path, line, attrs):
-        self.name, self.path, self.line, self.attrs = name, path, line, attrs
+    def __init__(self, name, path, line, attrs, record=False):
+        self.name, self.path, self.line, self.attrs, self.record = name, path, line, attrs, record
 
     @property
     def command(self):
         return self.attrs["command"]
 
 
-def parse_attrs(text, where):
+def parse_attrs(text, where, record=False):
     attrs, pos = {}, 0
     for m in ATTR.finditer(text):
         if text[pos:m.start()].strip():
@@ -51,11 +63,17 @@ def parse_attrs(text, where):
         pos = m.end()
     if text[pos:].strip():
         raise ValueError(f"{where}: cannot read '{text[pos:].strip()}' in the figure marker")
+    if record:
+        if set(attrs) != {"why"} or not attrs["why"].strip():
+            raise ValueError(f'{where}: a record marker takes exactly why="..." (why no command regenerates it)')
+        return attrs
     if "command" not in attrs:
         raise ValueError(f'{where}: the figure marker has no command="..."')
-    unknown = set(attrs) - {"command", "format", "budget"}
+    unknown = set(attrs) - {"command", "format", "budget", "order"}
     if unknown:
-        raise ValueError(f"{where}: unknown attribute(s) {', '.join(sorted(unknown))} (known: command, format, budget)")
+        raise ValueError(f"{where}: unknown attribute(s) {', '.join(sorted(unknown))} (known: command, format, budget, order)")
+    if attrs.get("order", "last") != "last":
+        raise ValueError(f'{where}: order="{attrs["order"]}" is not last')
     if attrs.get("format", "markdown") not in ("markdown", "text"):
         raise ValueError(f'{where}: format="{attrs["format"]}" is not markdown or text')
     return attrs
@@ -66,20 +84,25 @@ def scan(path, root):
     figures, open_fig = [], None
     rel = path.relative_to(root)
     for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        m = OPEN.match(line)
+        m = OPEN.match(line) or RECORD_OPEN.match(line)
         if m:
+            record = m.re is RECORD_OPEN
             if open_fig:
-                raise ValueError(f"{rel}:{i}: figure '{m.group('name')}' starts inside figure '{open_fig.name}' (line {open_fig.line})")
-            open_fig = Figure(m.group("name"), path, i, parse_attrs(m.group("attrs"), f"{rel}:{i}"))
-        elif CLOSE.match(line):
-            if not open_fig:
-                raise ValueError(f"{rel}:{i}: <!-- /figure --> without an open figure")
+                raise ValueError(f"{rel}:{i}: {'record' if record else 'figure'} '{m.group('name')}' starts inside "
+                                 f"{'record' if open_fig.record else 'figure'} '{open_fig.name}' (line {open_fig.line})")
+            open_fig = Figure(m.group("name"), path, i, parse_attrs(m.group("attrs"), f"{rel}:{i}", record), record)
+        elif CLOSE.match(line) or RECORD_CLOSE.match(line):
+            kind = "figure" if CLOSE.match(line) else "record"
+            if not open_fig or open_fig.record != (kind == "record"):
+                raise ValueError(f"{rel}:{i}: <!-- /{kind} --> without an open {kind}")
             figures.append(open_fig)
             open_fig = None
-        elif line.lstrip().startswith("<!-- figure"):
-            raise ValueError(f"{rel}:{i}: a malformed figure marker (expected <!-- figure: NAME command=\"...\" -->)")
+        elif line.lstrip().startswith("<!-- figure") or line.lstrip().startswith("<!-- record"):
+            raise ValueError(f"{rel}:{i}: a malformed marker (expected <!-- figure: NAME command=\"...\" --> "
+                             f"or <!-- record: NAME why=\"...\" -->)")
     if open_fig:
-        raise ValueError(f"{rel}:{open_fig.line}: figure '{open_fig.name}' has no <!-- /figure -->")
+        kind = "record" if open_fig.record else "figure"
+        raise ValueError(f"{rel}:{open_fig.line}: {kind} '{open_fig.name}' has no <!-- /{kind} -->")
     return figures
 
 
@@ -185,16 +208,28 @@ def main(argv):
         return 2
     if args.list:
         for fig in figures:
+            if fig.record:
+                print(f"{fig.name}\t{fig.path.relative_to(root)}:{fig.line}\trecord, not regenerated: {fig.attrs['why']}")
+                continue
             budget = f"  [{fig.attrs['budget']}]" if "budget" in fig.attrs else ""
+            budget += "  (runs last)" if fig.attrs.get("order") == "last" else ""
             print(f"{fig.name}\t{fig.path.relative_to(root)}:{fig.line}\t{fig.command}{budget}")
         return 0
     wanted = [n for item in args.only for n in item.split(",") if n]
-    names = {f.name for f in figures}
+    names = {f.name for f in figures if not f.record}
+    records = {f.name for f in figures if f.record}
     unknown = [n for n in wanted if n not in names]
     if unknown:
-        print(f"figures: no figure named {', '.join(unknown)} (build/figures.sh --list shows them)", file=sys.stderr)
+        kept = [n for n in unknown if n in records]
+        if kept:
+            print(f"figures: {', '.join(kept)}: a record, not regenerated (no command measures it again; build/figures.sh "
+                  f"--list says why)", file=sys.stderr)
+        others = [n for n in unknown if n not in records]
+        if others:
+            print(f"figures: no figure named {', '.join(others)} (build/figures.sh --list shows them)", file=sys.stderr)
         return 2
-    chosen = [f for f in figures if not wanted or f.name in wanted]
+    chosen = [f for f in figures if not f.record and (not wanted or f.name in wanted)]
+    chosen.sort(key=lambda f: f.attrs.get("order") == "last")  # stable: document order otherwise
     failed = [f.name for f in chosen if not run(f, root, args.nice, args.timeout)]
     print(f"figures: {len(chosen) - len(failed)} updated, {len(failed)} failed{': ' + ', '.join(failed) if failed else ''}",
           file=sys.stderr)

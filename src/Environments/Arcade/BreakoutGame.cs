@@ -10,7 +10,8 @@ public sealed record BreakoutOptions
 
     /// <summary>
     /// Whether each reset and step returns the info (lives, score, bricks left, paddle hits; kwarg <c>step_info</c>). Default
-    /// true, as in Gymnasium; false returns <see cref="Rl.Core.Info.Empty"/> and a step allocates nothing.
+    /// true, as in Gymnasium; with it, a step allocates only when the counters reach a combination not reported before in the
+    /// process (see <see cref="BreakoutEnv"/>'s remarks); false returns <see cref="Rl.Core.Info.Empty"/> and a step allocates nothing.
     /// </summary>
     public bool StepInfo { get; init; } = true;
 
