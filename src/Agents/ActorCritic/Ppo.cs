@@ -44,7 +44,8 @@ public sealed class Ppo : ActorCriticAgent
 
     /// <summary>
     /// The value loss ½ E[(V − V^targ)²]; with a clip range c &gt; 0, ½ E[max((V − V^targ)², (V_old + clip(V − V_old, −c, c) − V^targ)²)].
-    /// The ½ follows the papers' implementations (c_1 = 0.5 with it gives SB3's and CleanRL's scale).
+    /// The ½ follows CleanRL, so value_coef c_1 = 0.5 gives CleanRL's scale; SB3's value loss is the plain mean squared error,
+    /// so SB3's (and RL Zoo's) vf_coef c is value_coef 2c here.
     /// </summary>
     public static Tensor ValueLoss(Tensor values, Tensor oldValues, Tensor targets, double clipRange)
     {
