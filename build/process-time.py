@@ -17,6 +17,8 @@ import sys
 import tempfile
 import time
 
+import labelled_commands  # build/labelled_commands.py, beside this script
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
@@ -52,12 +54,7 @@ def main(argv):
     p.add_argument("--runs", type=int, default=10)
     p.add_argument("commands", nargs="+", metavar="LABEL=COMMAND")
     args = p.parse_args(argv)
-    commands = []
-    for spec in args.commands:
-        label, sep, command = spec.partition("=")
-        if not sep or not label or not command:
-            p.error(f"'{spec}' is not LABEL=COMMAND")
-        commands.append((label, command))
+    commands = labelled_commands.parse(p, args.commands)
     results = {label: [] for label, _ in commands}
     try:
         for label, command in commands:

@@ -13,6 +13,8 @@ import re
 import subprocess
 import sys
 
+import labelled_commands  # build/labelled_commands.py, beside this script
+
 
 def first_table(text):
     """(header cells, [row cells], other lines) of the first Markdown table in TEXT."""
@@ -44,10 +46,7 @@ def main(argv):
     p.add_argument("commands", nargs="+", metavar="LABEL=COMMAND")
     args = p.parse_args(argv)
     tables = []
-    for spec in args.commands:
-        label, sep, command = spec.partition("=")
-        if not sep or not label or not command:
-            p.error(f"'{spec}' is not LABEL=COMMAND")
+    for label, command in labelled_commands.parse(p, args.commands):
         print(f"side-by-side: {label}: {command}", file=sys.stderr, flush=True)
         done = subprocess.run(["bash", "-c", command], stdout=subprocess.PIPE, text=True)
         if done.returncode != 0:
