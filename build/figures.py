@@ -48,6 +48,7 @@ ATTR = re.compile(r'(?P<key>[a-z]+)="(?P<value>(?:[^"\\]|\\.)*)"')
 class Figure:
     def __init__(self, name, path, line, attrs, record=False):
         self.name, self.path, self.line, self.attrs, self.record = name, path, line, attrs, record
+        self.content = []  # the lines between the markers, as scanned
 
     @property
     def command(self):
@@ -100,6 +101,8 @@ def scan(path, root):
         elif line.lstrip().startswith("<!-- figure") or line.lstrip().startswith("<!-- record"):
             raise ValueError(f"{rel}:{i}: a malformed marker (expected <!-- figure: NAME command=\"...\" --> "
                              f"or <!-- record: NAME why=\"...\" -->)")
+        elif open_fig:
+            open_fig.content.append(line)
     if open_fig:
         kind = "record" if open_fig.record else "figure"
         raise ValueError(f"{rel}:{open_fig.line}: {kind} '{open_fig.name}' has no <!-- /{kind} -->")

@@ -16,6 +16,8 @@ import pathlib
 import re
 import sys
 
+import figures  # build/figures.py, beside this script: the figure blocks and their scanner
+
 ARGS = [a for a in sys.argv[1:] if a != "--in-docs"]
 IN_DOCS = "--in-docs" in sys.argv[1:]
 ROOT = pathlib.Path(ARGS[0] if ARGS else pathlib.Path(__file__).resolve().parent.parent)
@@ -86,27 +88,15 @@ ROWS = [
      "[benchmarks.md](docs/benchmarks.md)"),
 ]
 
-OPEN = re.compile(r'^<!-- figure: (?P<name>[A-Za-z0-9_.-]+) ')
-CLOSE = re.compile(r'^<!-- /figure -->')
 NUMBER = re.compile(r"[−-]?\d[\d,]*(?:\.\d+)?(?:e[+-]?\d+)?")
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.-]+)\|([^{}|]+)\|([^{}|]+)(?:\|(last|cell))?\}")
 
 
 def blocks(root):
-    """{figure name: its content lines} over docs/**/*.md."""
-    found = {}
-    for path in sorted((root / "docs").rglob("*.md")):
-        name, lines = None, []
-        for line in path.read_text(encoding="utf-8").splitlines():
-            m = OPEN.match(line)
-            if m:
-                name, lines = m.group("name"), []
-            elif CLOSE.match(line) and name:
-                found[name] = lines
-                name = None
-            elif name:
-                lines.append(line)
-    return found
+    """{figure name: its content lines} of the figure blocks of docs/**/*.md, read by build/figures.py's scanner."""
+    docs = (root / "docs").resolve()
+    return {f.name: f.content for f in figures.all_figures(root)
+            if not f.record and f.path.resolve().is_relative_to(docs)}
 
 
 def plain(text):
