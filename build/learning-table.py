@@ -158,8 +158,13 @@ def health_of(out):
     return json.loads(path.read_text()) if path.exists() else None
 
 
+def run_dir(work, row, seed):
+    """Where ROW's run of SEED trains: WORK/LABEL/seed-S, the label made safe for a folder name."""
+    return work / re.sub(r"[^A-Za-z0-9_.-]+", "_", row.label) / f"seed-{seed}"
+
+
 def train(row, seed, args, work):
-    out = work / re.sub(r"[^A-Za-z0-9_.-]+", "_", row.label) / f"seed-{seed}"
+    out = run_dir(work, row, seed)
     out.parent.mkdir(parents=True, exist_ok=True)
     command = ["train", config_path(row.config), "--seed", str(seed), "--out", str(out), "--plain"] + \
               [a for s in args.sets + row.sets for a in ("--set", s)]
@@ -336,7 +341,7 @@ def main(argv):
             for seed in row.seeds:
                 row.runs.append(train(row, seed, args, work))
                 if not args.keep:
-                    shutil.rmtree(work / re.sub(r"[^A-Za-z0-9_.-]+", "_", row.label) / f"seed-{seed}", ignore_errors=True)
+                    shutil.rmtree(run_dir(work, row, seed), ignore_errors=True)
     except RuntimeError as e:
         print(f"learning-table: {e}", file=sys.stderr)
         return 1
