@@ -21,21 +21,21 @@ public sealed class InfoKeys : IReadOnlyList<string>
     /// <summary>Creates a key set (copied).</summary>
     /// <exception cref="ArgumentNullException">If a key is null.</exception>
     /// <exception cref="ArgumentException">Naming a key that appears more than once.</exception>
-    public InfoKeys(params ReadOnlySpan<string> keys)
+    public InfoKeys(params ReadOnlySpan<string> keys) : this(Distinct(keys), null)
     {
-        _keys = keys.ToArray();
-        for (int i = 0; i < _keys.Length; i++)
+    }
+
+    // A copy of keys, checked: none null, none repeated (ordinal comparison).
+    private static string[] Distinct(ReadOnlySpan<string> keys)
+    {
+        var copy = keys.ToArray();
+        var seen = new HashSet<string>(copy.Length, StringComparer.Ordinal);
+        for (int i = 0; i < copy.Length; i++)
         {
-            if (_keys[i] is null) throw new ArgumentNullException(nameof(keys), $"info keys: key {i} is null");
-            for (int j = 0; j < i && _keys.Length <= LinearLookupLimit; j++)
-                if (string.Equals(_keys[j], _keys[i], StringComparison.Ordinal)) throw Repeated(_keys[i]);
+            if (copy[i] is null) throw new ArgumentNullException(nameof(keys), $"info keys: key {i} is null");
+            if (!seen.Add(copy[i])) throw Repeated(copy[i]);
         }
-        if (_keys.Length > LinearLookupLimit)
-        {
-            _index = new Dictionary<string, int>(_keys.Length, StringComparer.Ordinal);
-            for (int i = 0; i < _keys.Length; i++)
-                if (!_index.TryAdd(_keys[i], i)) throw Repeated(_keys[i]);
-        }
+        return copy;
     }
 
     // Takes ownership of distinct keys and their index (null up to LinearLookupLimit keys; built here if missing above).
